@@ -1,0 +1,1 @@
+"""Accounts: users, organisations, memberships with roles, two-factor authentication, API tokens."""

@@ -1,0 +1,128 @@
+"""Who may use the professional side: organisations, their members and their roles."""
+
+from __future__ import annotations
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from victory.core.fields import EncryptedTextField
+
+
+class OrganisationKind(models.TextChoices):
+    VICTIM_SUPPORT = "victim_support", _("Victim support / NGO")
+    POLICE = "police", _("Police")
+    PROSECUTION = "prosecution", _("Prosecution")
+    COURT = "court", _("Court")
+    RESTORATIVE_JUSTICE = "restorative_justice", _("Restorative-justice service")
+    OTHER = "other", _("Other")
+
+
+class Role(models.TextChoices):
+    CASEWORKER = "caseworker", _("Caseworker")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    FACILITATOR = "facilitator", _("Restorative facilitator")
+    JUSTICE_LIAISON = "justice_liaison", _("Justice liaison")
+    ANALYST = "analyst", _("Analyst")
+    TRAINER = "trainer", _("Trainer")
+    ORG_ADMIN = "org_admin", _("Organisation administrator")
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=OrganisationKind.choices)
+    # ISO 3166-1 alpha-2 codes, e.g. ["PT", "ES"].
+    countries = models.JSONField(_("countries served"), default=list)
+    accepts_public_reports = models.BooleanField(_("accepts public reports"), default=False)
+    is_fictional = models.BooleanField(
+        _("fictional (demo data)"), default=False, help_text=_("Demo organisations are labelled as fictional.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra: object) -> User:
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: object) -> User:
+        extra.update(is_platform_admin=True, is_staff=True, is_superuser=True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A professional who logs in by e-mail. Victims never need an account."""
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    # A person's name identifies them, so it is encrypted like every other identifying field.
+    full_name = EncryptedTextField(_("full name"), blank=True)
+    preferred_language = models.CharField(_("preferred language"), max_length=10, default="en")
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(_("may use the Django admin"), default=False)
+    is_platform_admin = models.BooleanField(_("platform administrator"), default=False)
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class Membership(models.Model):
+    """A user's role in an organisation; one user may hold several roles."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation", "role"], name="unique_membership_role"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} — {self.organisation}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for the JSON API. Only its SHA-256 digest is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"token {self.pk} of {self.user}"

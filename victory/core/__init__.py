@@ -1,0 +1,1 @@
+"""Core: field encryption and its keyring, the audit log, permissions, security middleware."""

@@ -1,0 +1,1 @@
+"""Start-up checks (registered from CoreConfig.ready)."""

@@ -1,0 +1,33 @@
+"""Values every template needs: languages with their translated URLs, emergency numbers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse, translate_url
+from django.utils.translation import get_language, get_language_info
+
+
+def platform(request: HttpRequest) -> dict[str, Any]:
+    current = get_language() or settings.LANGUAGE_CODE
+    languages = []
+    for code, _name in settings.LANGUAGES:
+        info = get_language_info(code)
+        languages.append(
+            {
+                "code": code,
+                # Each language is named in itself, so a reader finds their own.
+                "name_local": info["name_local"],
+                "url": translate_url(request.get_full_path(), code),
+                "is_current": code == current,
+            }
+        )
+    return {
+        "victory_languages": languages,
+        "victory_exit_url": settings.VICTORY_EXIT_URL,
+        "victory_emergency_number": "112",
+        "victory_helpline_number": "116 006",
+        "victory_safety_url": reverse("core:safety"),
+    }

@@ -1,0 +1,2 @@
+def assert_keyring_matches_database() -> None:
+    pass

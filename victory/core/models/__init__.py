@@ -1,0 +1,7 @@
+"""Core models: encryption-key usage, the audit chain, scheduled-job bookkeeping."""
+
+from .audit import AuditChainHead, AuditEvent
+from .keys import EncryptionKeyUse
+from .schedule import ScheduledJobRun
+
+__all__ = ["AuditChainHead", "AuditEvent", "EncryptionKeyUse", "ScheduledJobRun"]

@@ -1,0 +1,238 @@
+"""Settings shared by every environment; values that vary come from the environment."""
+
+from __future__ import annotations
+
+import dj_database_url
+from django.utils.csp import CSP
+from django.utils.translation import gettext_lazy as _
+
+from .env import (
+    BASE_DIR,
+    VAR_DIR,
+    ConfigError,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    secret_from_env_or_file,
+)
+
+VICTORY_ENV = env_str("VICTORY_ENV", "development")
+if VICTORY_ENV not in {"development", "production", "test"}:
+    raise ConfigError("VICTORY_ENV", f"must be development, test or production, not {VICTORY_ENV!r}.")
+IS_PRODUCTION = VICTORY_ENV == "production"
+
+DEBUG = env_bool("VICTORY_DEBUG", default=False)
+SECRET_KEY = secret_from_env_or_file("VICTORY_SECRET_KEY", "secret_key", generate=not IS_PRODUCTION)
+# The field-encryption keyring is read by victory.core.keyring from VICTORY_KEYS or
+# var/keys (see docs/security.md); settings only say where the file lives.
+VICTORY_KEYS_FILE = VAR_DIR / "keys"
+VICTORY_KEYS_GENERATE = not IS_PRODUCTION
+
+ALLOWED_HOSTS = env_list("VICTORY_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_tasks_db",
+    "ninja",
+    "victory.core",
+    "victory.accounts",
+]
+
+MIDDLEWARE = [
+    "victory.core.middleware.ClientAddressMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "victory.core.middleware.SecurityHeadersMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "victory.accounts.middleware.ProfessionalSessionMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "victory.urls"
+WSGI_APPLICATION = "victory.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "victory" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.template.context_processors.csp",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "victory.core.context_processors.platform",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------
+_DEFAULT_SQLITE = f"sqlite:///{VAR_DIR / 'victory.sqlite3'}"
+try:
+    _database = dj_database_url.parse(
+        env_str("DATABASE_URL", _DEFAULT_SQLITE), conn_max_age=env_int("VICTORY_DB_CONN_MAX_AGE", 0)
+    )
+except (ValueError, KeyError) as error:  # dj-database-url raises these on an unknown scheme
+    raise ConfigError("DATABASE_URL", f"cannot be understood ({error}).") from None
+if _database["ENGINE"] == "django.db.backends.sqlite3":
+    _database.setdefault("OPTIONS", {})
+    # WAL lets readers carry on while one writer writes; IMMEDIATE avoids
+    # "database is locked" upgrades inside transactions.
+    _database["OPTIONS"].update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    )
+    if _database["NAME"] != ":memory:":
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+elif _database["ENGINE"] not in {"django.db.backends.postgresql"}:
+    raise ConfigError("DATABASE_URL", "must point at SQLite (sqlite:///path) or PostgreSQL (postgres://…).")
+DATABASES = {"default": _database}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache, rate limits and tasks: Redis when REDIS_URL is set -------------
+REDIS_URL = env_str("REDIS_URL", "")
+if REDIS_URL:
+    if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ConfigError("REDIS_URL", "must start with redis://, rediss:// or unix://.")
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+    INSTALLED_APPS.append("django_rq")
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+else:
+    # A database cache keeps rate limits shared between app servers without Redis.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "victory_cache"}}
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# --- Accounts and sessions ------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:dashboard"
+LOGOUT_REDIRECT_URL = "core:home"
+# A professional's session ends after this many seconds without a request.
+VICTORY_IDLE_TIMEOUT = env_int("VICTORY_IDLE_TIMEOUT", 15 * 60, minimum=60)
+SESSION_COOKIE_AGE = 12 * 60 * 60
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+OTP_TOTP_ISSUER = "VicTory"
+# Failed logins: slow down after SLOWDOWN failures, lock for LOCK_SECONDS after LOCK.
+VICTORY_LOGIN_SLOWDOWN_AFTER = 3
+VICTORY_LOGIN_LOCK_AFTER = env_int("VICTORY_LOGIN_LOCK_AFTER", 5, minimum=2)
+VICTORY_LOGIN_LOCK_SECONDS = env_int("VICTORY_LOGIN_LOCK_SECONDS", 15 * 60, minimum=60)
+VICTORY_API_TOKEN_HOURS = env_int("VICTORY_API_TOKEN_HOURS", 8, minimum=1)
+VICTORY_BACKUP_CODE_COUNT = 10
+
+EMAIL_BACKEND = env_str("VICTORY_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env_str("VICTORY_FROM_EMAIL", "VicTory <no-reply@victory.example>")
+EMAIL_HOST = env_str("VICTORY_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("VICTORY_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("VICTORY_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("VICTORY_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("VICTORY_EMAIL_TLS", default=False)
+
+# --- Languages --------------------------------------------------------------
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", _("English")),
+    ("es", _("Spanish")),
+    ("pt", _("Portuguese")),
+    ("it", _("Italian")),
+    ("fi", _("Finnish")),
+    ("hu", _("Hungarian")),
+    ("eu", _("Basque")),
+]
+LANGUAGES_BIDI = ["ar", "fa", "he", "ur"]
+LOCALE_PATHS = [BASE_DIR / "victory" / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = "Europe/Brussels"
+
+# --- Static files ---------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": VAR_DIR / "media"}},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_URL = "/media-not-served/"
+
+# --- Security headers -------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "no-referrer"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CSP = {
+    "default-src": [CSP.NONE],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "object-src": [CSP.NONE],
+    "manifest-src": [CSP.SELF],
+}
+VICTORY_PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), interest-cohort=(), browsing-topics=()"
+)
+# Set when a reverse proxy in front appends the client address to X-Forwarded-For.
+VICTORY_BEHIND_PROXY = env_bool("VICTORY_BEHIND_PROXY", default=False)
+# Where "Exit this page" sends a person: a neutral, widely used site.
+VICTORY_EXIT_URL = env_str("VICTORY_EXIT_URL", "https://www.bbc.com/weather")
+
+# --- Logging: no client address ever reaches a log line --------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": "INFO"},
+    "loggers": {
+        "django.security.DisallowedHost": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+    },
+}
+
+ADMINS: list[tuple[str, str]] = []
+
+# --- Field encryption keyring (victory.core.keyring) -------------------------
+# VICTORY_KEYS: comma-separated "key_id:base64url-32-byte-key" entries, oldest first;
+# the last one encrypts, every one decrypts. Without it, var/keys holds the same
+# format one per line, created with 0600 rights on a first development run.
+VICTORY_KEYS = env_str("VICTORY_KEYS", "")

@@ -1,0 +1,100 @@
+"""Reading configuration from the environment, failing loudly with the variable's name.
+
+Every setting that can vary between installations comes from an environment
+variable read here; a wrong value stops start-up with a message that names it.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+VAR_DIR = Path(os.environ.get("VICTORY_VAR_DIR", BASE_DIR / "var"))
+
+
+class ConfigError(ImproperlyConfigured):
+    """A configuration variable is missing or wrong; the message names it."""
+
+    def __init__(self, variable: str, problem: str) -> None:
+        super().__init__(f"{variable}: {problem}")
+        self.variable = variable
+
+
+def env_str(name: str, default: str | None = None) -> str:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        if default is None:
+            raise ConfigError(name, "is required but not set.")
+        return default
+    return value.strip()
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(name, f"must be true or false, not {value!r}.")
+
+
+def env_int(name: str, default: int, *, minimum: int = 0) -> int:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ConfigError(name, f"must be a whole number, not {value!r}.") from None
+    if number < minimum:
+        raise ConfigError(name, f"must be at least {minimum}, not {number}.")
+    return number
+
+
+def env_list(name: str, default: list[str] | None = None) -> list[str]:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        if default is None:
+            raise ConfigError(name, "is required but not set (a comma-separated list).")
+        return default
+    items = [item.strip() for item in value.split(",") if item.strip()]
+    if not items:
+        raise ConfigError(name, "must list at least one value, separated by commas.")
+    return items
+
+
+def write_private_file(path: Path, content: str) -> None:
+    """Create ``path`` with 0600 rights, never overwriting an existing file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(content)
+
+
+def secret_from_env_or_file(name: str, filename: str, *, generate: bool) -> str:
+    """The secret in ``name``; else the one in ``var/filename``; else a new one there.
+
+    Generation only happens when ``generate`` is true (development), so a production
+    server with a forgotten variable stops instead of inventing a fresh secret.
+    """
+    value = os.environ.get(name, "").strip()
+    if value:
+        return value
+    path = VAR_DIR / filename
+    if path.exists():
+        content = path.read_text(encoding="utf-8").strip()
+        if not content:
+            raise ConfigError(name, f"is not set and {path} is empty.")
+        return content
+    if not generate:
+        raise ConfigError(name, "is required in production but not set.")
+    value = secrets.token_urlsafe(50)
+    write_private_file(path, value + "\n")
+    return value

@@ -1,0 +1,23 @@
+"""Test settings: fast hashing, in-memory mail, tasks run at once."""
+
+import os
+
+os.environ.setdefault("VICTORY_ENV", "test")
+os.environ.setdefault("VICTORY_SECRET_KEY", "test-secret-key-not-for-production-" + "x" * 20)
+
+from .base import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; never in production
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}
+
+# Two fixed test keys: "t1" old, "t2" newest (encrypts).
+VICTORY_KEYS = (
+    "t1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8,"
+    "t2:ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8"
+)
+VICTORY_KEYS_GENERATE = False
