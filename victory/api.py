@@ -1,5 +1,34 @@
-"""The JSON API at /api/v1/: one NinjaAPI that mounts each app's router."""
+"""The JSON API at /api/v1/: one NinjaAPI that mounts each app's router.
 
+OpenAPI 3 is served at /api/v1/openapi.json and browsable at /api/v1/docs.
+"""
+
+from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
-api = NinjaAPI(title="VicTory API", version="1", urls_namespace="api")
+from victory.accounts.api import router as accounts_router
+from victory.accounts.services import AuthenticationFailed, Throttled
+from victory.core.api import router as core_router
+
+api = NinjaAPI(
+    title="VicTory API",
+    version="1",
+    description="Professional and reporter API of VicTory. See docs/api.md.",
+    urls_namespace="api",
+)
+api.add_router("/", core_router)
+api.add_router("/auth/", accounts_router)
+
+
+@api.exception_handler(Throttled)
+def throttled(request: HttpRequest, error: Throttled) -> HttpResponse:
+    response = api.create_response(
+        request, {"detail": "Too many attempts. Try again later."}, status=429
+    )
+    response["Retry-After"] = str(error.retry_after)
+    return response
+
+
+@api.exception_handler(AuthenticationFailed)
+def authentication_failed(request: HttpRequest, error: AuthenticationFailed) -> HttpResponse:
+    return api.create_response(request, {"detail": "Invalid credentials."}, status=401)

@@ -1,4 +1,28 @@
 from django.urls import path
 
+from . import views
+
 app_name = "accounts"
-urlpatterns: list = []
+
+urlpatterns = [
+    path("", views.DashboardView.as_view(), name="dashboard"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("login/code/", views.LoginVerifyView.as_view(), name="login_verify"),
+    path("login/set-up-app/", views.LoginEnrolView.as_view(), name="login_enrol"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("security/backup-codes/", views.BackupCodesView.as_view(), name="backup_codes"),
+    path("organisations/<int:organisation_id>/members/", views.MemberListView.as_view(), name="members"),
+    path(
+        "organisations/<int:organisation_id>/members/<int:membership_id>/",
+        views.MemberChangeView.as_view(),
+        name="member_change",
+    ),
+    path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path("password-reset/sent/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("password-reset/done/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+]

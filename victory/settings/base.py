@@ -58,8 +58,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "victory.accounts.middleware.ProfessionalSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "victory.accounts.middleware.ProfessionalSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -156,13 +156,20 @@ VICTORY_LOGIN_LOCK_SECONDS = env_int("VICTORY_LOGIN_LOCK_SECONDS", 15 * 60, mini
 VICTORY_API_TOKEN_HOURS = env_int("VICTORY_API_TOKEN_HOURS", 8, minimum=1)
 VICTORY_BACKUP_CODE_COUNT = 10
 
-EMAIL_BACKEND = env_str("VICTORY_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# The address people use to reach this site, for links in e-mails.
+VICTORY_SITE_URL = env_str("VICTORY_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+_EMAIL_BACKEND = env_str("VICTORY_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+_EMAIL_OPTIONS: dict[str, object] = {}
+if _EMAIL_BACKEND.endswith("smtp.EmailBackend"):
+    _EMAIL_OPTIONS = {
+        "host": env_str("VICTORY_EMAIL_HOST", "localhost"),
+        "port": env_int("VICTORY_EMAIL_PORT", 25),
+        "username": env_str("VICTORY_EMAIL_USER", ""),
+        "password": env_str("VICTORY_EMAIL_PASSWORD", ""),
+        "use_tls": env_bool("VICTORY_EMAIL_TLS", default=False),
+    }
+MAILERS = {"default": {"BACKEND": _EMAIL_BACKEND, "OPTIONS": _EMAIL_OPTIONS}}
 DEFAULT_FROM_EMAIL = env_str("VICTORY_FROM_EMAIL", "VicTory <no-reply@victory.example>")
-EMAIL_HOST = env_str("VICTORY_EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("VICTORY_EMAIL_PORT", 25)
-EMAIL_HOST_USER = env_str("VICTORY_EMAIL_USER", "")
-EMAIL_HOST_PASSWORD = env_str("VICTORY_EMAIL_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("VICTORY_EMAIL_TLS", default=False)
 
 # --- Languages --------------------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -1,0 +1,61 @@
+# VicTory — two commands: `make run` and `make test`. Everything else is a helper.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+MANAGE := $(PY) manage.py
+
+# The first Python >= 3.12 found: on PATH, then among pyenv's installed versions.
+FIND_PYTHON := scripts/find-python
+
+.PHONY: help setup run test lint bench worker messages compilemessages demo clean
+
+help:
+	@echo "make run     set everything up and serve on http://127.0.0.1:$(PORT)/"
+	@echo "make test    set everything up and run the whole test suite"
+	@echo "make setup   virtual environment, dependencies, translations, database, demo data"
+	@echo "make worker  run the background-task worker and the scheduler"
+	@echo "make lint    ruff and mypy"
+	@echo "make messages  extract translatable strings into victory/locale"
+
+$(VENV)/.installed: pyproject.toml
+	@python=$$($(FIND_PYTHON)) || exit 1; \
+	  if [ ! -x $(PY) ]; then echo "Creating $(VENV) with $$python"; "$$python" -m venv $(VENV); fi
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+compilemessages: $(VENV)/.installed
+	@command -v msgfmt >/dev/null || { echo "msgfmt is missing: install GNU gettext (apt-get install gettext)"; exit 1; }
+	$(MANAGE) compilemessages --ignore '.venv' -v 0
+
+setup: $(VENV)/.installed compilemessages
+	$(MANAGE) migrate --no-input -v 0
+	$(MANAGE) createcachetable
+	$(MANAGE) seed_demo --credentials var/demo-credentials.json
+
+run: setup
+	@echo "VicTory is on http://127.0.0.1:$(PORT)/ — demo logins are in var/demo-credentials.json"
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+test: $(VENV)/.installed compilemessages
+	$(VENV)/bin/pytest
+
+worker: setup
+	$(MANAGE) run_worker
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy victory
+
+bench: $(VENV)/.installed compilemessages
+	@echo "No benchmarks yet: the first ones arrive with report submission (see docs/performance.md)."
+
+messages: $(VENV)/.installed
+	cd victory && ../$(PY) ../manage.py makemessages --no-obsolete --no-location --ignore 'static/*' \
+	  -l es -l pt -l it -l fi -l hu -l eu
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,150 @@
+"""Logging in as a professional: password, then a code; lock-out; idle timeout."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.test import Client
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tests.conftest import login
+from tests.factories import PASSWORD, MembershipFactory, current_code
+from victory.accounts.middleware import SESSION_LAST_SEEN
+from victory.accounts.models import Membership
+from victory.core.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def test_password_alone_does_not_open_professional_pages(client: Client, caseworker: Membership) -> None:
+    response = client.post("/en/staff/login/", {"email": caseworker.user.email, "password": PASSWORD})
+    assert response["Location"] == "/en/staff/login/code/"
+    response = client.get("/en/staff/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/en/staff/login/")
+
+
+def test_password_and_current_code_log_in(client: Client, caseworker: Membership) -> None:
+    login(client, caseworker)
+    response = client.get("/en/staff/")
+    assert response.status_code == 200
+    assert caseworker.organisation.name in response.content.decode()
+    assert AuditEvent.objects.filter(action="login.succeeded", actor=caseworker.user).exists()
+
+
+def test_wrong_code_is_refused_and_keeps_the_person_on_the_code_page(
+    client: Client, caseworker: Membership
+) -> None:
+    client.post("/en/staff/login/", {"email": caseworker.user.email, "password": PASSWORD})
+    response = client.post("/en/staff/login/code/", {"code": "000000"})
+    assert response.status_code == 200
+    assert "That code is not right" in response.content.decode()
+    assert client.get("/en/staff/").status_code == 302
+
+
+def test_wrong_password_gives_no_hint_whether_the_account_exists(client: Client, caseworker: Membership) -> None:
+    wrong_password = client.post("/en/staff/login/", {"email": caseworker.user.email, "password": "nope"})
+    unknown_user = client.post("/en/staff/login/", {"email": "nobody@test.victory.example", "password": "nope"})
+    assert wrong_password.status_code == unknown_user.status_code == 200
+    message = "The e-mail address or password is not right"
+    assert message in wrong_password.content.decode()
+    assert message in unknown_user.content.decode()
+    # What the person typed stays in the form.
+    assert caseworker.user.email in wrong_password.content.decode()
+
+
+def test_error_is_shown_in_the_persons_language(client: Client, caseworker: Membership) -> None:
+    response = client.post("/es/staff/login/", {"email": caseworker.user.email, "password": "nope"})
+    html = response.content.decode()
+    assert 'lang="es"' in html
+    assert "The e-mail address or password is not right" not in html
+
+
+def test_repeated_failures_lock_the_account_even_with_the_right_password(
+    client: Client, caseworker: Membership, settings: object
+) -> None:
+    email = caseworker.user.email
+    for _ in range(3):
+        client.post("/en/staff/login/", {"email": email, "password": "wrong"})
+    slowed = client.post("/en/staff/login/", {"email": email, "password": PASSWORD})
+    assert "Too many failed attempts" in slowed.content.decode()
+    assert "login/code" not in slowed.get("Location", "")
+
+
+def test_lock_lasts_and_names_minutes(client: Client, caseworker: Membership, monkeypatch: pytest.MonkeyPatch) -> None:
+    email = caseworker.user.email
+    clock = [1_000_000.0]
+    monkeypatch.setattr(time, "time", lambda: clock[0])
+    for _ in range(5):
+        clock[0] += 120  # past every slow-down wait, so each attempt is counted
+        client.post("/en/staff/login/", {"email": email, "password": "wrong"})
+    clock[0] += 120
+    response = client.post("/en/staff/login/", {"email": email, "password": PASSWORD})
+    assert "This account is locked for" in response.content.decode()
+    clock[0] += 15 * 60 + 1
+    response = client.post("/en/staff/login/", {"email": email, "password": PASSWORD})
+    assert response.status_code == 302
+
+
+def test_backup_code_works_once(client: Client, caseworker: Membership) -> None:
+    from victory.accounts import services
+
+    codes = services.backup_codes_regenerate(user=caseworker.user)
+    client.post("/en/staff/login/", {"email": caseworker.user.email, "password": PASSWORD})
+    assert client.post("/en/staff/login/code/", {"code": codes[0]}).status_code == 302
+    client.post("/en/staff/logout/")
+    client.post("/en/staff/login/", {"email": caseworker.user.email, "password": PASSWORD})
+    response = client.post("/en/staff/login/code/", {"code": codes[0]})
+    assert response.status_code == 200
+    assert StaticToken.objects.filter(device__user=caseworker.user).count() == len(codes) - 1
+
+
+def test_first_login_requires_enrolling_an_authenticator(client: Client) -> None:
+    membership = MembershipFactory()
+    response = client.post("/en/staff/login/", {"email": membership.user.email, "password": PASSWORD})
+    assert response["Location"] == "/en/staff/login/set-up-app/"
+    page = client.get("/en/staff/login/set-up-app/")
+    assert "<svg" in page.content.decode()  # the QR code, inline: no request to any other host
+    device = TOTPDevice.objects.get(user=membership.user, confirmed=False)
+    assert client.post("/en/staff/login/set-up-app/", {"code": "123456" if current_code(device) != "123456" else "654321"}).status_code == 200
+    response = client.post("/en/staff/login/set-up-app/", {"code": current_code(device)})
+    assert response["Location"] == "/en/staff/security/backup-codes/"
+    codes_page = client.get("/en/staff/security/backup-codes/").content.decode()
+    assert codes_page.count("<li>") >= 10
+    # Shown once only.
+    assert "You will not see them again" not in client.get("/en/staff/security/backup-codes/").content.decode()
+
+
+def test_idle_session_ends(client: Client, caseworker: Membership, settings: object) -> None:
+    login(client, caseworker)
+    session = client.session
+    session[SESSION_LAST_SEEN] = time.time() - 16 * 60
+    session.save()
+    response = client.get("/en/staff/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/en/staff/login/")
+    assert client.get("/en/staff/").status_code == 302  # really logged out, not just redirected once
+
+
+def test_logout_ends_the_session(caseworker_client: Client) -> None:
+    caseworker_client.post("/en/staff/logout/")
+    assert caseworker_client.get("/en/staff/").status_code == 302
+
+
+def test_password_reset_sends_a_link_that_sets_a_new_password(
+    client: Client, caseworker: Membership, mailoutbox: list
+) -> None:
+    client.post("/en/staff/password-reset/", {"email": caseworker.user.email})
+    assert len(mailoutbox) == 1
+    link = next(line for line in mailoutbox[0].body.splitlines() if "/password-reset/" in line)
+    path = link.split("://", 1)[1].split("/", 1)[1]
+    response = client.get("/" + path, follow=True)
+    new_password = "a brand new long passphrase 42"
+    response = client.post(
+        response.redirect_chain[-1][0], {"new_password1": new_password, "new_password2": new_password}
+    )
+    assert response.status_code == 302
+    caseworker.user.refresh_from_db()
+    assert caseworker.user.check_password(new_password)

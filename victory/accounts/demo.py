@@ -1,0 +1,46 @@
+"""The fictional demo world: organisations and one user for every role.
+
+Nothing here is a real organisation: names say "(fictional)", e-mail addresses use the
+reserved .example domain, and no phone number or street address is given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .models import OrganisationKind, Role
+
+
+@dataclass(frozen=True)
+class DemoOrganisation:
+    slug: str
+    name: str
+    kind: str
+    countries: tuple[str, ...]
+    accepts_public_reports: bool
+
+
+DEMO_ORGANISATIONS = (
+    DemoOrganisation("support-pt", "Apoio Lumen — victim support (fictional)", OrganisationKind.VICTIM_SUPPORT, ("PT",), True),
+    DemoOrganisation("support-es", "Red Faro — victim support (fictional)", OrganisationKind.VICTIM_SUPPORT, ("ES",), True),
+    DemoOrganisation("police-pt", "Northbridge Police Hate Crime Unit (fictional)", OrganisationKind.POLICE, ("PT",), False),
+    DemoOrganisation("rj-es", "Puente Restorative Justice Service (fictional)", OrganisationKind.RESTORATIVE_JUSTICE, ("ES",), False),
+    DemoOrganisation("prosecution-pt", "Northbridge Public Prosecution Office (fictional)", OrganisationKind.PROSECUTION, ("PT",), False),
+)
+
+# (e-mail local part, organisation slug, role). Caseworkers and supervisors in two organisations.
+DEMO_USERS = (
+    ("caseworker.pt", "support-pt", Role.CASEWORKER),
+    ("supervisor.pt", "support-pt", Role.SUPERVISOR),
+    ("admin.pt", "support-pt", Role.ORG_ADMIN),
+    ("caseworker.es", "support-es", Role.CASEWORKER),
+    ("supervisor.es", "support-es", Role.SUPERVISOR),
+    ("analyst.es", "support-es", Role.ANALYST),
+    ("trainer.es", "support-es", Role.TRAINER),
+    ("liaison.police", "police-pt", Role.JUSTICE_LIAISON),
+    ("admin.police", "police-pt", Role.ORG_ADMIN),
+    ("facilitator.rj", "rj-es", Role.FACILITATOR),
+    ("liaison.prosecution", "prosecution-pt", Role.JUSTICE_LIAISON),
+)
+DEMO_PLATFORM_ADMIN = "platform.admin"
+DEMO_EMAIL_DOMAIN = "demo.victory.example"

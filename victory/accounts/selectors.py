@@ -1,0 +1,52 @@
+"""Reads for accounts, already limited to what the asking user may see."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from victory.core.permissions import can_manage_members
+
+from .models import Membership, Organisation, Role, User
+
+
+def membership_list_for_user(*, user: User) -> QuerySet[Membership]:
+    """The user's own roles, with their organisations."""
+    return (
+        Membership.objects.filter(user=user, organisation__is_active=True)
+        .select_related("organisation")
+        .order_by("organisation__name", "role")
+    )
+
+
+def organisation_list_managed_by(*, user: User) -> QuerySet[Organisation]:
+    """Organisations whose members ``user`` may manage."""
+    if user.is_platform_admin:
+        return Organisation.objects.filter(is_active=True)
+    return Organisation.objects.filter(
+        is_active=True, memberships__user=user, memberships__role=Role.ORG_ADMIN
+    ).distinct()
+
+
+def organisation_get_managed(*, user: User, organisation_id: int) -> Organisation:
+    """404 unless ``user`` may manage this organisation's members: an outsider cannot
+    even learn that it exists from this address."""
+    return get_object_or_404(organisation_list_managed_by(user=user), pk=organisation_id)
+
+
+def member_list(*, user: User, organisation: Organisation) -> QuerySet[Membership]:
+    if not can_manage_members(user, organisation):
+        return Membership.objects.none()
+    return (
+        Membership.objects.filter(organisation=organisation)
+        .select_related("user")
+        .order_by("user__email", "role")
+    )
+
+
+def membership_get_managed(*, user: User, organisation: Organisation, membership_id: int) -> Membership:
+    return get_object_or_404(member_list(user=user, organisation=organisation), pk=membership_id)
+
+
+def organisation_list_public() -> QuerySet[Organisation]:
+    return Organisation.objects.filter(is_active=True)

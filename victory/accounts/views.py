@@ -1,0 +1,333 @@
+"""Professional login with a mandatory second factor, enrolment, and member management.
+
+Views parse input, call services and render; every rule lives in services/permissions.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import logout as auth_logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.mixins import AccessMixin
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.generic import FormView, TemplateView
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from victory.core.permissions import is_professional
+
+from . import selectors, services
+from .forms import (
+    CodeForm,
+    EnrolmentCodeForm,
+    LoginForm,
+    MemberAddForm,
+    MemberRoleForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
+from .models import Role, User
+
+PENDING_LOGIN = "victory_pending_login"
+NEW_BACKUP_CODES = "victory_new_backup_codes"
+# Time allowed between the password step and the code step.
+PENDING_LOGIN_SECONDS = 300
+
+
+def _throttled_message(retry_after: int) -> str:
+    minutes = max(1, (retry_after + 59) // 60)
+    if retry_after < 60:
+        return _("Too many failed attempts. Wait %(seconds)s seconds, then try again.") % {"seconds": retry_after}
+    return _("Too many failed attempts. This account is locked for %(minutes)s minutes.") % {"minutes": minutes}
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse(settings.LOGIN_REDIRECT_URL)
+
+
+class ProfessionalRequiredMixin(AccessMixin):
+    """The gate to every professional page: logged in, with the second factor."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not is_professional(request.user):
+            return self.handle_no_permission()
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+
+@method_decorator([sensitive_post_parameters("password"), never_cache], name="dispatch")
+class LoginView(FormView):
+    template_name = "accounts/login.html"
+    form_class = LoginForm
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if is_professional(request.user):
+            return redirect(_safe_next(request))
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(next=self.request.GET.get("next", ""), **kwargs)
+
+    def form_valid(self, form: LoginForm) -> HttpResponse:
+        try:
+            user = services.password_check(
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password"],
+                client=self.request.client_fingerprint,  # type: ignore[attr-defined]
+            )
+        except services.Throttled as error:
+            form.add_error(None, _throttled_message(error.retry_after))
+            return self.form_invalid(form)
+        except services.AuthenticationFailed:
+            form.add_error(None, _("The e-mail address or password is not right. Check them and try again."))
+            return self.form_invalid(form)
+        self.request.session.cycle_key()
+        self.request.session[PENDING_LOGIN] = {"user": user.pk, "at": time.time(), "next": _safe_next(self.request)}
+        if services.has_confirmed_totp(user):
+            return redirect("accounts:login_verify")
+        return redirect("accounts:login_enrol")
+
+
+class PendingLoginMixin:
+    """For the steps after the password: the user who passed it, if recently."""
+
+    request: HttpRequest
+
+    def pending_user(self) -> User | None:
+        pending = self.request.session.get(PENDING_LOGIN)
+        if not pending or time.time() - pending["at"] > PENDING_LOGIN_SECONDS:
+            return None
+        return User.objects.filter(pk=pending["user"], is_active=True).first()
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.user = self.pending_user()
+        if self.user is None:
+            request.session.pop(PENDING_LOGIN, None)
+            messages.info(request, _("Your login took too long. Enter your e-mail address and password again."))
+            return redirect("accounts:login")
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+    def finish_login(self, device: Any) -> HttpResponse:
+        target = self.request.session[PENDING_LOGIN].get("next") or reverse(settings.LOGIN_REDIRECT_URL)
+        del self.request.session[PENDING_LOGIN]
+        auth_login(self.request, self.user, backend="django.contrib.auth.backends.ModelBackend")
+        otp_login(self.request, device)
+        return HttpResponseRedirect(target)
+
+
+@method_decorator(never_cache, name="dispatch")
+class LoginVerifyView(PendingLoginMixin, FormView):
+    template_name = "accounts/login_verify.html"
+    form_class = CodeForm
+
+    def form_valid(self, form: CodeForm) -> HttpResponse:
+        try:
+            device = services.second_factor_check(
+                user=self.user,
+                code=form.cleaned_data["code"],
+                client=self.request.client_fingerprint,  # type: ignore[attr-defined]
+            )
+        except services.Throttled as error:
+            form.add_error("code", _throttled_message(error.retry_after))
+            return self.form_invalid(form)
+        except services.AuthenticationFailed:
+            form.add_error("code", _("That code is not right. Enter the code your app shows now."))
+            return self.form_invalid(form)
+        return self.finish_login(device)
+
+
+@method_decorator(never_cache, name="dispatch")
+class LoginEnrolView(PendingLoginMixin, FormView):
+    """First login: set up the authenticator app. Nobody gets in without it."""
+
+    template_name = "accounts/login_enrol.html"
+    form_class = EnrolmentCodeForm
+
+    def get_device(self) -> TOTPDevice:
+        device = TOTPDevice.objects.filter(user=self.user, confirmed=False).first()
+        return device or services.totp_enrolment_start(user=self.user)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        device = self.get_device()
+        qr = segno.make(device.config_url, error="m")
+        return super().get_context_data(
+            qr_svg=qr.svg_inline(scale=4, dark="#000", light="#fff", omitsize=True),
+            secret=_base32_secret(device),
+            **kwargs,
+        )
+
+    def form_valid(self, form: EnrolmentCodeForm) -> HttpResponse:
+        device = self.get_device()
+        try:
+            codes = services.totp_enrolment_confirm(
+                user=self.user,
+                device=device,
+                code=form.cleaned_data["code"],
+                client=self.request.client_fingerprint,  # type: ignore[attr-defined]
+            )
+        except services.Throttled as error:
+            form.add_error("code", _throttled_message(error.retry_after))
+            return self.form_invalid(form)
+        except services.AuthenticationFailed:
+            form.add_error("code", _("That code is not right. Check the time on your phone and enter the new code."))
+            return self.form_invalid(form)
+        device.refresh_from_db()
+        self.finish_login(device)
+        self.request.session[NEW_BACKUP_CODES] = codes
+        return redirect("accounts:backup_codes")
+
+
+def _base32_secret(device: TOTPDevice) -> str:
+    import base64
+
+    secret = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+@method_decorator(never_cache, name="dispatch")
+class BackupCodesView(ProfessionalRequiredMixin, TemplateView):
+    """Shows new backup codes once; a POST makes a new set."""
+
+    template_name = "accounts/backup_codes.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(codes=self.request.session.pop(NEW_BACKUP_CODES, None), **kwargs)
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        request.session[NEW_BACKUP_CODES] = services.backup_codes_regenerate(user=request.user)  # type: ignore[arg-type]
+        return redirect("accounts:backup_codes")
+
+
+class LogoutView(View):
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        auth_logout(request)
+        messages.success(request, _("You are logged out."))
+        return redirect("accounts:login")
+
+
+class DashboardView(ProfessionalRequiredMixin, TemplateView):
+    template_name = "accounts/dashboard.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        user = self.request.user
+        return super().get_context_data(
+            memberships=selectors.membership_list_for_user(user=user),  # type: ignore[arg-type]
+            managed_organisations=selectors.organisation_list_managed_by(user=user),  # type: ignore[arg-type]
+            **kwargs,
+        )
+
+
+class MemberListView(ProfessionalRequiredMixin, FormView):
+    """An organisation administrator's page: who has which role, add, change, remove."""
+
+    template_name = "accounts/members.html"
+    form_class = MemberAddForm
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not is_professional(request.user):
+            return self.handle_no_permission()
+        self.organisation = selectors.organisation_get_managed(
+            user=request.user,  # type: ignore[arg-type]
+            organisation_id=kwargs["organisation_id"],
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        members = selectors.member_list(user=self.request.user, organisation=self.organisation)  # type: ignore[arg-type]
+        return super().get_context_data(
+            organisation=self.organisation,
+            members=[(m, MemberRoleForm(initial={"role": m.role}, prefix=f"m{m.pk}")) for m in members],
+            **kwargs,
+        )
+
+    def form_valid(self, form: MemberAddForm) -> HttpResponse:
+        try:
+            services.member_add(
+                actor=self.request.user,  # type: ignore[arg-type]
+                organisation=self.organisation,
+                email=form.cleaned_data["email"],
+                full_name=form.cleaned_data["full_name"],
+                role=form.cleaned_data["role"],
+                language=get_language() or "en",
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                for message in errors:
+                    form.add_error(field if field in form.fields else None, message)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("%(email)s now has the role %(role)s.")
+            % {"email": form.cleaned_data["email"], "role": Role(form.cleaned_data["role"]).label},
+        )
+        return redirect(self.request.path)
+
+
+class MemberChangeView(ProfessionalRequiredMixin, View):
+    """POST only: change a member's role, or remove the membership."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, organisation_id: int, membership_id: int) -> HttpResponse:
+        user: User = request.user  # type: ignore[assignment]
+        organisation = selectors.organisation_get_managed(user=user, organisation_id=organisation_id)
+        membership = selectors.membership_get_managed(
+            user=user, organisation=organisation, membership_id=membership_id
+        )
+        try:
+            if "remove" in request.POST:
+                services.member_remove(actor=user, membership=membership)
+                messages.success(request, _("The role was removed."))
+            else:
+                form = MemberRoleForm(request.POST, prefix=f"m{membership.pk}")
+                if form.is_valid():
+                    services.member_change_role(actor=user, membership=membership, role=form.cleaned_data["role"])
+                    messages.success(request, _("The role was changed."))
+                else:
+                    messages.error(request, _("Choose one of the listed roles."))
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        return redirect("accounts:members", organisation_id=organisation.pk)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    form_class = PasswordResetForm
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    form_class = SetPasswordForm
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"

@@ -1,0 +1,25 @@
+"""Platform-level API endpoints."""
+
+from django.db import connection
+from django.db.utils import DatabaseError
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+router = Router(tags=["platform"])
+
+
+class HealthOut(Schema):
+    status: str
+    database: str
+
+
+@router.get("/health", response={200: HealthOut, 503: HealthOut}, summary="Is the platform up?")
+def health(request: HttpRequest) -> tuple[int, HealthOut]:
+    """`ok` when the database answers; 503 with `database: "unavailable"` otherwise."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return 503, HealthOut(status="unavailable", database="unavailable")
+    return 200, HealthOut(status="ok", database="ok")

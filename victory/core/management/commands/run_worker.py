@@ -1,0 +1,38 @@
+"""The background worker plus the scheduler, in one process (``make worker``)."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from victory.core.schedule import schedule_enqueue_due
+
+
+class Command(BaseCommand):
+    help = "Run the task worker (database or Redis, as configured) and enqueue scheduled jobs when due."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--tick", type=int, default=30, help="Seconds between schedule checks.")
+
+    def handle(self, *args: Any, tick: int, **options: Any) -> None:
+        stop = threading.Event()
+
+        def scheduler() -> None:
+            while not stop.is_set():
+                for name in schedule_enqueue_due():
+                    self.stdout.write(f"scheduled: {name}")
+                stop.wait(tick)
+
+        thread = threading.Thread(target=scheduler, name="victory-scheduler", daemon=True)
+        thread.start()
+        try:
+            if settings.TASKS["default"]["BACKEND"].startswith("django_tasks_rq"):
+                call_command("rqworker", "default", with_scheduler=True)
+            else:
+                call_command("db_worker")
+        finally:
+            stop.set()

@@ -1,0 +1,31 @@
+"""Who may do what: one function per rule, used by views, the API and services alike."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from victory.accounts.models import Organisation, User
+
+
+def is_professional(user: User | AnonymousUser) -> bool:
+    """Logged in and past the second factor: the gate to every professional page."""
+    return bool(user.is_authenticated and user.is_active and user.is_verified())  # type: ignore[union-attr]
+
+
+def can_manage_members(user: User | AnonymousUser, organisation: Organisation) -> bool:
+    from victory.accounts.models import Role
+
+    if not is_professional(user):
+        return False
+    if user.is_platform_admin:  # type: ignore[union-attr]
+        return True
+    return user.memberships.filter(  # type: ignore[union-attr]
+        organisation=organisation, role=Role.ORG_ADMIN, organisation__is_active=True
+    ).exists()
+
+
+def can_manage_organisations(user: User | AnonymousUser) -> bool:
+    return is_professional(user) and bool(user.is_platform_admin)  # type: ignore[union-attr]
