@@ -22,9 +22,7 @@ api.add_router("/auth/", accounts_router)
 
 @api.exception_handler(Throttled)
 def throttled(request: HttpRequest, error: Throttled) -> HttpResponse:
-    response = api.create_response(
-        request, {"detail": "Too many attempts. Try again later."}, status=429
-    )
+    response = api.create_response(request, {"detail": "Too many attempts. Try again later."}, status=429)
     response["Retry-After"] = str(error.retry_after)
     return response
 

@@ -34,9 +34,7 @@ def test_password_and_current_code_log_in(client: Client, caseworker: Membership
     assert AuditEvent.objects.filter(action="login.succeeded", actor=caseworker.user).exists()
 
 
-def test_wrong_code_is_refused_and_keeps_the_person_on_the_code_page(
-    client: Client, caseworker: Membership
-) -> None:
+def test_wrong_code_is_refused_and_keeps_the_person_on_the_code_page(client: Client, caseworker: Membership) -> None:
     client.post("/en/staff/login/", {"email": caseworker.user.email, "password": PASSWORD})
     response = client.post("/en/staff/login/code/", {"code": "000000"})
     assert response.status_code == 200
@@ -108,7 +106,12 @@ def test_first_login_requires_enrolling_an_authenticator(client: Client) -> None
     page = client.get("/en/staff/login/set-up-app/")
     assert "<svg" in page.content.decode()  # the QR code, inline: no request to any other host
     device = TOTPDevice.objects.get(user=membership.user, confirmed=False)
-    assert client.post("/en/staff/login/set-up-app/", {"code": "123456" if current_code(device) != "123456" else "654321"}).status_code == 200
+    assert (
+        client.post(
+            "/en/staff/login/set-up-app/", {"code": "123456" if current_code(device) != "123456" else "654321"}
+        ).status_code
+        == 200
+    )
     response = client.post("/en/staff/login/set-up-app/", {"code": current_code(device)})
     assert response["Location"] == "/en/staff/security/backup-codes/"
     codes_page = client.get("/en/staff/security/backup-codes/").content.decode()

@@ -16,9 +16,7 @@ from .models import Membership, Organisation, User
 
 
 class OrganisationAdminForm(forms.ModelForm):
-    countries = forms.CharField(
-        help_text="Two-letter country codes separated by commas, e.g. PT, ES.", required=False
-    )
+    countries = forms.CharField(help_text="Two-letter country codes separated by commas, e.g. PT, ES.", required=False)
 
     class Meta:
         model = Organisation

@@ -21,11 +21,25 @@ class DemoOrganisation:
 
 
 DEMO_ORGANISATIONS = (
-    DemoOrganisation("support-pt", "Apoio Lumen — victim support (fictional)", OrganisationKind.VICTIM_SUPPORT, ("PT",), True),
-    DemoOrganisation("support-es", "Red Faro — victim support (fictional)", OrganisationKind.VICTIM_SUPPORT, ("ES",), True),
-    DemoOrganisation("police-pt", "Northbridge Police Hate Crime Unit (fictional)", OrganisationKind.POLICE, ("PT",), False),
-    DemoOrganisation("rj-es", "Puente Restorative Justice Service (fictional)", OrganisationKind.RESTORATIVE_JUSTICE, ("ES",), False),
-    DemoOrganisation("prosecution-pt", "Northbridge Public Prosecution Office (fictional)", OrganisationKind.PROSECUTION, ("PT",), False),
+    DemoOrganisation(
+        "support-pt", "Apoio Lumen — victim support (fictional)", OrganisationKind.VICTIM_SUPPORT, ("PT",), True
+    ),
+    DemoOrganisation(
+        "support-es", "Red Faro — victim support (fictional)", OrganisationKind.VICTIM_SUPPORT, ("ES",), True
+    ),
+    DemoOrganisation(
+        "police-pt", "Northbridge Police Hate Crime Unit (fictional)", OrganisationKind.POLICE, ("PT",), False
+    ),
+    DemoOrganisation(
+        "rj-es", "Puente Restorative Justice Service (fictional)", OrganisationKind.RESTORATIVE_JUSTICE, ("ES",), False
+    ),
+    DemoOrganisation(
+        "prosecution-pt",
+        "Northbridge Public Prosecution Office (fictional)",
+        OrganisationKind.PROSECUTION,
+        ("PT",),
+        False,
+    ),
 )
 
 # (e-mail local part, organisation slug, role). Caseworkers and supervisors in two organisations.

@@ -30,7 +30,12 @@ class CodeForm(AccessibleFormMixin, forms.Form):
         help_text=_("The 6-digit code from your authenticator app, or one of your backup codes."),
         error_messages={"required": _("Enter the code from your authenticator app")},
         widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "class": "input--code", "spellcheck": "false"}
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "class": "input--code",
+                "spellcheck": "false",
+            }
         ),
     )
 
@@ -46,9 +51,7 @@ class MemberAddForm(AccessibleFormMixin, forms.Form):
         label=_("E-mail address"), error_messages={"required": _("Enter the person's e-mail address")}
     )
     full_name = forms.CharField(label=_("Full name"), required=False, max_length=200)
-    role = forms.ChoiceField(
-        label=_("Role"), choices=Role.choices, error_messages={"required": _("Choose a role")}
-    )
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, error_messages={"required": _("Choose a role")})
 
 
 class MemberRoleForm(AccessibleFormMixin, forms.Form):

@@ -103,18 +103,19 @@ def totp_enrolment_start(*, user: User) -> TOTPDevice:
     return TOTPDevice.objects.create(user=user, name=_("Authenticator app"), confirmed=False)
 
 
-@transaction.atomic
 def totp_enrolment_confirm(*, user: User, device: TOTPDevice, code: str, client: str) -> list[str]:
     """Confirm the authenticator with a first code; returns fresh backup codes (shown once)."""
     _check_throttles(email=user.email, client=client)
     if device.user_id != user.pk or device.confirmed or not device.verify_token(code.replace(" ", "")):
+        # Outside any transaction, so the failure's audit event is kept.
         _fail(email=user.email, client=client, user=user, step="enrolment")
         raise AuthenticationFailed
-    TOTPDevice.objects.filter(user=user, confirmed=True).delete()
-    device.confirmed = True
-    device.save(update_fields=["confirmed"])
-    audit_record(action="two_factor.enrolled", actor=user, obj=user)
-    return backup_codes_regenerate(user=user)
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        audit_record(action="two_factor.enrolled", actor=user, obj=user)
+        return backup_codes_regenerate(user=user)
 
 
 @transaction.atomic
@@ -150,9 +151,11 @@ def _token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-@transaction.atomic
 def api_token_issue(*, email: str, password: str, otp: str, client: str) -> tuple[str, datetime]:
-    """Password and second factor in one call; returns the bearer token and its expiry."""
+    """Password and second factor in one call; returns the bearer token and its expiry.
+
+    Not one transaction as a whole: a failed attempt's audit event must survive the
+    exception that reports it."""
     user = password_check(email=email, password=password, client=client)
     if not has_confirmed_totp(user):
         # Without an enrolled authenticator there is no second factor to check.
@@ -161,8 +164,9 @@ def api_token_issue(*, email: str, password: str, otp: str, client: str) -> tupl
     second_factor_check(user=user, code=otp, client=client)
     token = secrets.token_urlsafe(32)
     expires = timezone.now() + timedelta(hours=settings.VICTORY_API_TOKEN_HOURS)
-    api_token = ApiToken.objects.create(user=user, digest=_token_digest(token), expires_at=expires)
-    audit_record(action="api_token.issued", actor=user, obj=api_token)
+    with transaction.atomic():
+        api_token = ApiToken.objects.create(user=user, digest=_token_digest(token), expires_at=expires)
+        audit_record(action="api_token.issued", actor=user, obj=api_token)
     return token, expires
 
 
@@ -311,11 +315,12 @@ def _send_set_password_email(*, user: User, language: str) -> None:
     with translation.override(language):
         path = reverse(
             "accounts:password_reset_confirm",
-            kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)},
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": default_token_generator.make_token(user),
+            },
         )
-        body = render_to_string(
-            "accounts/email/welcome.txt", {"link": settings.VICTORY_SITE_URL + path, "user": user}
-        )
+        body = render_to_string("accounts/email/welcome.txt", {"link": settings.VICTORY_SITE_URL + path, "user": user})
         send_mail(_("Your VicTory account"), body, None, [user.email])
 
 

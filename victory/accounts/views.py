@@ -291,9 +291,7 @@ class MemberChangeView(ProfessionalRequiredMixin, View):
     def post(self, request: HttpRequest, organisation_id: int, membership_id: int) -> HttpResponse:
         user: User = request.user  # type: ignore[assignment]
         organisation = selectors.organisation_get_managed(user=user, organisation_id=organisation_id)
-        membership = selectors.membership_get_managed(
-            user=user, organisation=organisation, membership_id=membership_id
-        )
+        membership = selectors.membership_get_managed(user=user, organisation=organisation, membership_id=membership_id)
         try:
             if "remove" in request.POST:
                 services.member_remove(actor=user, membership=membership)

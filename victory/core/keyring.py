@@ -1,2 +1,341 @@
+"""The field-encryption keyring and AES-256-GCM encryption of values at rest.
+
+Owns: reading the keyring (``VICTORY_KEYS``, else the key file, else a new key
+file in development), the ciphertext format, recording which key ids hold data
+(``EncryptionKeyUse``) and the start-up guard that refuses to run when data
+exists under a key the keyring no longer holds.
+
+Ciphertext format
+    text:  ``v1:<key_id>:<base64url(nonce12 || ciphertext+tag)>`` (no padding)
+    bytes: ``b"v1:<key_id>:" + nonce12 + ciphertext+tag`` (files; no base64)
+
+The associated data is a *context* string, for fields
+``"<app_label>.<model_name>.<field_name>"``, so a ciphertext copied to another
+column does not decrypt.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import contextlib
+import functools
+import os
+import re
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import setting_changed
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
+from django.dispatch import receiver
+
+from victory.settings.env import ConfigError, write_private_file
+
+VERSION = "v1"
+NONCE_SIZE = 12
+TAG_SIZE = 16
+KEY_SIZE = 32
+KEY_ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+_BASE64URL_RE = re.compile(r"^[A-Za-z0-9_-]+={0,2}$")
+_KEYRING_SETTINGS = {"VICTORY_KEYS", "VICTORY_KEYS_FILE", "VICTORY_KEYS_GENERATE"}
+
+
+class DecryptionError(Exception):
+    """A stored value could not be decrypted: wrong format, unknown key, or tampered."""
+
+
+@dataclass(frozen=True)
+class Keyring:
+    """Keys by id, oldest first; the last one encrypts, every one decrypts."""
+
+    keys: Mapping[str, bytes] = field(repr=False)
+
+    @property
+    def current_id(self) -> str:
+        return next(reversed(self.keys))
+
+    @property
+    def key_ids(self) -> list[str]:
+        return list(self.keys)
+
+    def aead(self, key_id: str) -> AESGCM:
+        try:
+            return AESGCM(self.keys[key_id])
+        except KeyError:
+            raise DecryptionError(f"value is encrypted under key {key_id!r}, which the keyring does not hold") from None
+
+
+# --- Reading the keyring ------------------------------------------------------
+
+
+def _decode_key(encoded: str, where: str) -> bytes:
+    """32 key bytes from base64url (padding optional); errors never quote the key."""
+    encoded = encoded.strip()
+    if not _BASE64URL_RE.match(encoded):
+        raise ConfigError("VICTORY_KEYS", f"{where}: the key is not base64url text.")
+    try:
+        raw = base64.urlsafe_b64decode(encoded.rstrip("=") + "=" * (-len(encoded.rstrip("=")) % 4))
+    except (binascii.Error, ValueError):
+        raise ConfigError("VICTORY_KEYS", f"{where}: the key is not valid base64url.") from None
+    if len(raw) != KEY_SIZE:
+        raise ConfigError(
+            "VICTORY_KEYS",
+            f"{where}: the key must be {KEY_SIZE} random bytes, not {len(raw)} "
+            '(make one with: python -c "import secrets,base64;'
+            'print(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())").',
+        )
+    return raw
+
+
+def parse_keyring(entries: list[str], source: str) -> Keyring:
+    """A keyring from ``key_id:key`` entries, oldest first; ``source`` names their origin."""
+    keys: dict[str, bytes] = {}
+    folded: set[str] = set()
+    for number, entry in enumerate(entries, start=1):
+        where = f"{source} entry {number}"
+        key_id, sep, encoded = entry.strip().partition(":")
+        key_id = key_id.strip()
+        if not sep:
+            raise ConfigError("VICTORY_KEYS", f"{where} is not of the form key_id:key.")
+        if not KEY_ID_RE.match(key_id):
+            raise ConfigError(
+                "VICTORY_KEYS",
+                f"{where} has an invalid key id; use 1-32 letters, digits, '-' or '_'.",
+            )
+        where = f"{where} (key id {key_id!r})"
+        # Case-insensitive: SQLite's LIKE (used to skip current values) ignores case.
+        if key_id.lower() in folded:
+            raise ConfigError("VICTORY_KEYS", f"{where}: the key id appears twice.")
+        folded.add(key_id.lower())
+        keys[key_id] = _decode_key(encoded, where)
+    if not keys:
+        raise ConfigError("VICTORY_KEYS", f"{source} holds no key.")
+    return Keyring(keys=keys)
+
+
+def _file_entries(path: Path) -> list[str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.strip().startswith("#")]
+
+
+def _database_key_ids(using: str = DEFAULT_DB_ALIAS) -> list[str]:
+    """Key ids recorded as holding data; empty when the table does not exist yet."""
+    from victory.core.models import EncryptionKeyUse
+
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        tables = connection.introspection.table_names(cursor)
+    if EncryptionKeyUse._meta.db_table not in tables:
+        return []
+    return sorted(EncryptionKeyUse.objects.using(using).values_list("key_id", flat=True))
+
+
+def _generate_key_file(path: Path) -> None:
+    try:
+        existing = _database_key_ids()
+    except (DatabaseError, ImproperlyConfigured):
+        existing = []  # no reachable database: nothing can be encrypted yet
+    if existing:
+        raise ConfigError(
+            "VICTORY_KEYS",
+            f"is not set and {path} does not exist, but the database holds data encrypted "
+            f"under key(s) {', '.join(existing)}. Restore the key file or set VICTORY_KEYS; "
+            "a new key will not be made, as it could not read that data.",
+        )
+    key_id = secrets.token_hex(4)
+    key = base64.urlsafe_b64encode(secrets.token_bytes(KEY_SIZE)).decode().rstrip("=")
+    content = (
+        "# VicTory field-encryption keyring: key_id:base64url-key, oldest first, the last\n"
+        "# encrypts. Without it the encrypted data cannot be read: back it up, apart from\n"
+        "# the database backups.\n"
+        f"{key_id}:{key}\n"
+    )
+    with contextlib.suppress(FileExistsError):  # another process made it first: use theirs
+        write_private_file(path, content)
+
+
+@functools.cache
+def get_keyring() -> Keyring:
+    """The keyring, read once per process (see ``reset_keyring_cache``)."""
+    value = (getattr(settings, "VICTORY_KEYS", "") or "").strip()
+    if value:
+        return parse_keyring([e for e in value.split(",") if e.strip()], "VICTORY_KEYS")
+    path = Path(settings.VICTORY_KEYS_FILE)
+    if not path.exists():
+        if not settings.VICTORY_KEYS_GENERATE:
+            raise ConfigError(
+                "VICTORY_KEYS",
+                f"is not set and {path} does not exist. Set VICTORY_KEYS to "
+                "key_id:base64url-32-byte-key entries (oldest first), or restore the key file; "
+                "in production a key is never generated.",
+            )
+        _generate_key_file(path)
+    if os.name == "posix" and path.stat().st_mode & 0o077:
+        # Not fatal (ops may manage rights differently) but worth fixing.
+        import warnings
+
+        warnings.warn(f"{path} is readable by other users; chmod 600 it.", stacklevel=2)
+    return parse_keyring(_file_entries(path), str(path))
+
+
+def reset_keyring_cache() -> None:
+    """Forget the cached keyring and recorded key uses (tests, settings changes)."""
+    get_keyring.cache_clear()
+    _recorded_key_ids.clear()
+    _pending_key_ids.clear()
+
+
+@receiver(setting_changed)
+def _reset_on_setting_change(*, setting: str, **kwargs: object) -> None:
+    if setting in _KEYRING_SETTINGS:
+        reset_keyring_cache()
+
+
+# --- Recording which keys hold data -------------------------------------------
+
+# Key ids whose EncryptionKeyUse row is known to be committed in this database.
+_recorded_key_ids: set[str] = set()
+# Key ids whose row was created in a transaction not yet known to have committed.
+_pending_key_ids: set[str] = set()
+
+
+def record_key_use(key_id: str) -> None:
+    """Make sure ``EncryptionKeyUse`` names ``key_id``, in the caller's transaction.
+
+    The row is written in the same transaction as the data, so it commits or
+    rolls back with it; a key id is remembered in-process only once its row is
+    known to be committed, so later encryptions cost no query.
+    """
+    if key_id in _recorded_key_ids:
+        return
+    from victory.core.models import EncryptionKeyUse
+
+    _use, created = EncryptionKeyUse.objects.get_or_create(key_id=key_id)
+    if created or key_id in _pending_key_ids:
+        _pending_key_ids.add(key_id)
+
+        def committed() -> None:
+            _pending_key_ids.discard(key_id)
+            _recorded_key_ids.add(key_id)
+
+        transaction.on_commit(committed)
+    else:
+        _recorded_key_ids.add(key_id)
+
+
+# --- Encryption -----------------------------------------------------------------
+
+
+def _b64encode(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode("ascii").rstrip("=")
+
+
+def _b64decode(text: str) -> bytes:
+    if not _BASE64URL_RE.match(text):
+        raise DecryptionError("ciphertext is not base64url")
+    try:
+        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except (binascii.Error, ValueError):
+        raise DecryptionError("ciphertext is not base64url") from None
+
+
+def _seal(plaintext: bytes, context: str) -> tuple[str, bytes]:
+    keyring = get_keyring()
+    key_id = keyring.current_id
+    record_key_use(key_id)
+    nonce = os.urandom(NONCE_SIZE)
+    return key_id, nonce + keyring.aead(key_id).encrypt(nonce, plaintext, context.encode())
+
+
+def _open(key_id: str, sealed: bytes, context: str) -> bytes:
+    if len(sealed) < NONCE_SIZE + TAG_SIZE:
+        raise DecryptionError("ciphertext is too short")
+    aead = get_keyring().aead(key_id)
+    try:
+        return aead.decrypt(sealed[:NONCE_SIZE], sealed[NONCE_SIZE:], context.encode())
+    except InvalidTag:
+        raise DecryptionError(
+            f"ciphertext does not authenticate under key {key_id!r} for {context!r} "
+            "(tampered, or copied from another field)"
+        ) from None
+
+
+def encrypt_text(plaintext: str, *, context: str) -> str:
+    """``v1:<key_id>:<base64url>`` for ``plaintext``, under the newest key."""
+    key_id, sealed = _seal(plaintext.encode("utf-8"), context)
+    return f"{VERSION}:{key_id}:{_b64encode(sealed)}"
+
+
+def decrypt_text(token: str, *, context: str) -> str:
+    """The plaintext of ``token``; raises ``DecryptionError`` rather than guess."""
+    key_id = key_id_of(token)
+    sealed = _b64decode(token.split(":", 2)[2])
+    try:
+        return _open(key_id, sealed, context).decode("utf-8")
+    except UnicodeDecodeError:
+        raise DecryptionError("plaintext is not UTF-8") from None
+
+
+def encrypt_bytes(plaintext: bytes, *, context: str) -> bytes:
+    """``b"v1:<key_id>:" + nonce + ciphertext`` for ``plaintext``, under the newest key."""
+    key_id, sealed = _seal(plaintext, context)
+    return f"{VERSION}:{key_id}:".encode("ascii") + sealed
+
+
+def decrypt_bytes(blob: bytes, *, context: str) -> bytes:
+    key_id = key_id_of(blob)
+    return _open(key_id, blob[len(bytes_header(key_id)) :], context)
+
+
+def bytes_header(key_id: str) -> bytes:
+    return f"{VERSION}:{key_id}:".encode("ascii")
+
+
+def key_id_of(value: str | bytes) -> str:
+    """The key id a stored value is encrypted under (checks only the header)."""
+    if isinstance(value, bytes):
+        parts = value[:80].split(b":", 2)
+        try:
+            head = [part.decode("ascii") for part in parts[:2]]
+        except UnicodeDecodeError:
+            raise DecryptionError("not an encrypted value (bad header)") from None
+    else:
+        parts = value.split(":", 2)
+        head = parts[:2]
+    if len(parts) != 3 or head[0] != VERSION or not KEY_ID_RE.match(head[1]):
+        raise DecryptionError(f"not an encrypted value (expected {VERSION}:<key_id>:...)")
+    return head[1]
+
+
+# --- Start-up guard -------------------------------------------------------------
+
+
+def missing_key_ids(using: str = DEFAULT_DB_ALIAS) -> list[str]:
+    """Key ids that hold data in the database but are not in the keyring."""
+    used = _database_key_ids(using)
+    if not used:
+        return []  # nothing encrypted yet: no need to load (or generate) the keyring
+    held = set(get_keyring().keys)
+    return [key_id for key_id in used if key_id not in held]
+
+
+def missing_keys_error(missing: list[str]) -> ConfigError:
+    return ConfigError(
+        "VICTORY_KEYS",
+        f"encrypted data exists under key(s) {', '.join(missing)} that the keyring does not "
+        "hold; restore the key file or VICTORY_KEYS with those keys. The platform will not "
+        "start and will not make a new key.",
+    )
+
+
 def assert_keyring_matches_database() -> None:
-    pass
+    """Raise ``ConfigError`` when data exists under a key the keyring lacks."""
+    missing = missing_key_ids()
+    if missing:
+        raise missing_keys_error(missing)

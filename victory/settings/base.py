@@ -117,7 +117,7 @@ if REDIS_URL:
         raise ConfigError("REDIS_URL", "must start with redis://, rediss:// or unix://.")
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     RQ_QUEUES = {"default": {"URL": REDIS_URL}}
-    INSTALLED_APPS.append("django_rq")
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 else:
     # A database cache keeps rate limits shared between app servers without Redis.
@@ -149,6 +149,10 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
 OTP_TOTP_ISSUER = "VicTory"
+# django-otp's own throttle would silently refuse a right code typed soon after a wrong
+# one; victory.core.ratelimit slows down instead and tells the person how long to wait.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 # Failed logins: slow down after SLOWDOWN failures, lock for LOCK_SECONDS after LOCK.
 VICTORY_LOGIN_SLOWDOWN_AFTER = 3
 VICTORY_LOGIN_LOCK_AFTER = env_int("VICTORY_LOGIN_LOCK_AFTER", 5, minimum=2)

@@ -16,8 +16,5 @@ STORAGES["staticfiles"] = {  # noqa: F405
 }
 
 # Two fixed test keys: "t1" old, "t2" newest (encrypts).
-VICTORY_KEYS = (
-    "t1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8,"
-    "t2:ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8"
-)
+VICTORY_KEYS = "t1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8,t2:ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8"
 VICTORY_KEYS_GENERATE = False

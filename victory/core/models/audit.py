@@ -1,8 +1,39 @@
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from victory.core.fields import EncryptedTextField
+
+# Updates the chain tolerates: re-encrypting ``reason`` (rotate_keys; the hash covers
+# the plaintext, which does not change) and clearing ``actor`` when a user is deleted
+# (on_delete=SET_NULL; ``actor_ref`` keeps who it was). The PostgreSQL trigger in
+# migration 0002_audit_append_only allows the same two and nothing else.
+_TOLERATED_UPDATES = frozenset({"reason", "actor", "actor_id"})
+
+
+class AppendOnlyError(Exception):
+    """Raised when code tries to change or delete an audit event."""
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: object) -> int:
+        if not kwargs.keys() <= _TOLERATED_UPDATES or any(
+            kwargs[name] is not None for name in kwargs.keys() & {"actor", "actor_id"}
+        ):
+            raise AppendOnlyError("Audit events are append-only; only 'reason' may be re-encrypted.")
+        return super().update(**kwargs)
+
+    update.alters_data = True  # type: ignore[attr-defined]
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("Audit events are append-only and cannot be deleted.")
+
+    delete.alters_data = True  # type: ignore[attr-defined]
+
+    def bulk_create(self, *args: Any, **kwargs: Any) -> list["AuditEvent"]:  # type: ignore[override]
+        raise AppendOnlyError("Append audit events with victory.core.audit.audit_record().")
 
 
 class AuditEvent(models.Model):
@@ -29,6 +60,8 @@ class AuditEvent(models.Model):
     previous_hash = models.CharField(_("previous hash"), max_length=64)
     event_hash = models.CharField(_("event hash"), max_length=64, unique=True)
 
+    objects = AuditEventQuerySet.as_manager()
+
     class Meta:
         ordering = ["sequence"]
         verbose_name = _("audit event")
@@ -37,6 +70,16 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.sequence} {self.action}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError(f"Audit event {self.sequence} is append-only; it cannot change.")
+        # Never let a stale primary key turn this insert into an UPDATE of another event.
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError(f"Audit event {self.sequence} is append-only; it cannot be deleted.")
 
 
 class AuditChainHead(models.Model):
@@ -51,3 +94,6 @@ class AuditChainHead(models.Model):
 
     class Meta:
         verbose_name = _("audit chain head")
+
+    def __str__(self) -> str:
+        return f"#{self.last_sequence} {self.last_hash[:12]}"

@@ -42,9 +42,10 @@ class Command(BaseCommand):
             password = known_passwords.get(email) or f"demo-{secrets.token_urlsafe(9)}"
             with transaction.atomic():
                 user = self._user(email, password, is_platform_admin=role == "platform_admin")
-                if organisation is not None and not Membership.objects.filter(
-                    user=user, organisation=organisation, role=role
-                ).exists():
+                if (
+                    organisation is not None
+                    and not Membership.objects.filter(user=user, organisation=organisation, role=role).exists()
+                ):
                     services.member_add(actor=None, organisation=organisation, email=email, role=role)
                 secret = self._totp_secret(user)
             rows.append(
@@ -59,7 +60,9 @@ class Command(BaseCommand):
         if credentials:
             self._write(credentials, rows)
             self.stdout.write(f"Demo logins written to {credentials} (fictional people, fictional organisations).")
-        self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(organisations)} organisations, {len(rows)} users."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data ready: {len(organisations)} organisations, {len(rows)} users.")
+        )
 
     def _known_passwords(self, credentials: Path | None) -> dict[str, str]:
         """Keep passwords from an earlier run, so a tester's notes stay valid."""

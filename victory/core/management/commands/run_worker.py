@@ -31,7 +31,7 @@ class Command(BaseCommand):
         thread.start()
         try:
             if settings.TASKS["default"]["BACKEND"].startswith("django_tasks_rq"):
-                call_command("rqworker", "default", with_scheduler=True)
+                call_command("rqworker", "default", job_class="django_tasks_rq.Job", with_scheduler=True)
             else:
                 call_command("db_worker")
         finally:

@@ -1,0 +1,215 @@
+"""The audit chain: append an event in one line, verify the whole chain, read an object's events.
+
+Every service that reads or writes a case record calls ``audit_record(...)``. Events are
+hash-chained: each ``event_hash`` is a SHA-256 over the event's content (with ``reason`` as
+plaintext, so re-encrypting it under a new key keeps the chain valid) and the previous
+event's hash. ``audit_verify()`` walks the chain and names the first altered, missing or
+unlinked event; ``manage.py verify_audit`` wraps it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from victory.core.models import AuditChainHead, AuditEvent
+from victory.core.models.audit import AppendOnlyError
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from victory.accounts.models import Organisation, User
+
+__all__ = [
+    "GENESIS_HASH",
+    "AppendOnlyError",
+    "AuditVerification",
+    "audit_events_for",
+    "audit_record",
+    "audit_verify",
+]
+
+GENESIS_HASH = "0" * 64
+HEAD_PK = 1
+# The fields the hash covers, in the order they are written to the canonical JSON.
+HASHED_FIELDS = (
+    "sequence",
+    "occurred_at",
+    "actor_ref",
+    "organisation_ref",
+    "action",
+    "object_type",
+    "object_id",
+    "reason",
+    "previous_hash",
+)
+VERIFY_CHUNK_SIZE = 2000
+
+
+def _canonical_time(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+
+def audit_hash(values: Mapping[str, Any]) -> str:
+    """SHA-256 (hex) of the canonical JSON of an event's hashed fields."""
+    payload = {
+        "sequence": int(values["sequence"]),
+        "occurred_at": _canonical_time(values["occurred_at"]),
+        "actor_ref": values["actor_ref"],
+        "organisation_ref": values["organisation_ref"],
+        "action": values["action"],
+        "object_type": values["object_type"],
+        "object_id": values["object_id"],
+        "reason": values["reason"] or "",
+        "previous_hash": values["previous_hash"],
+    }
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _actor_ref(actor: User | AnonymousUser | None) -> str:
+    if actor is None:
+        return "system"
+    if not actor.is_authenticated:
+        return "anonymous"
+    return f"user:{actor.pk}"
+
+
+@transaction.atomic
+def audit_record(
+    *,
+    action: str,
+    actor: User | AnonymousUser | None = None,
+    organisation: Organisation | None = None,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    reason: str = "",
+) -> AuditEvent:
+    """Append one event to the chain and return it.
+
+    ``actor=None`` records the system (a scheduled job, a management command); an
+    unauthenticated ``request.user`` records "anonymous". Pass either ``obj`` or an
+    explicit ``object_type``/``object_id`` (e.g. for an object that no longer exists).
+    """
+    if not action:
+        raise ValueError("An audit event needs an action.")
+    if obj is not None:
+        if object_type or object_id:
+            raise ValueError("Pass either obj or object_type/object_id, not both.")
+        if obj.pk is None:
+            raise ValueError("Audit an object after it is saved, so its id is known.")
+        object_type, object_id = obj._meta.label_lower, str(obj.pk)
+
+    # The lock serialises appenders on PostgreSQL (SQLite serialises all writers anyway),
+    # so sequence numbers have no gaps and each event links to the one before.
+    head, _created = AuditChainHead.objects.select_for_update().get_or_create(
+        pk=HEAD_PK, defaults={"last_sequence": 0, "last_hash": GENESIS_HASH}
+    )
+    event = AuditEvent(
+        sequence=head.last_sequence + 1,
+        occurred_at=timezone.now(),
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor_ref=_actor_ref(actor),
+        organisation_ref=f"organisation:{organisation.pk}" if organisation is not None else "",
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        reason=reason,
+        previous_hash=head.last_hash,
+    )
+    event.event_hash = audit_hash({name: getattr(event, name) for name in HASHED_FIELDS})
+    # Uniqueness is the chain's job (the lock above); skip the two extra look-ups.
+    event.full_clean(exclude=["actor"], validate_unique=False, validate_constraints=False)
+    event.save()
+    head.last_sequence = event.sequence
+    head.last_hash = event.event_hash
+    head.save(update_fields=["last_sequence", "last_hash"])
+    return event
+
+
+@dataclass(frozen=True)
+class AuditVerification:
+    ok: bool
+    checked: int
+    first_problem_sequence: int | None = None
+    problem: str = ""
+
+
+def audit_verify(*, on_progress: Callable[[int], None] | None = None) -> AuditVerification:
+    """Walk the chain in sequence order and report the first broken or missing link.
+
+    ``on_progress(n)`` is called now and then with the number of events checked since
+    the last call (for a progress bar).
+    """
+    # Read the head first: an event appended while we stream is then simply newer than
+    # the head we hold, never mistaken for a truncation.
+    head = AuditChainHead.objects.filter(pk=HEAD_PK).first()
+    expected_sequence = 1
+    previous_hash = GENESIS_HASH
+    hash_at_head: str | None = None
+    checked = 0
+    pending_progress = 0
+
+    def broken(sequence: int | None, problem: str) -> AuditVerification:
+        if on_progress is not None and pending_progress:
+            on_progress(pending_progress)
+        return AuditVerification(False, checked, sequence, problem)
+
+    rows = AuditEvent.objects.order_by("sequence").values(*HASHED_FIELDS, "event_hash")
+    for row in rows.iterator(chunk_size=VERIFY_CHUNK_SIZE):
+        sequence = row["sequence"]
+        if sequence != expected_sequence:
+            return broken(expected_sequence, f"event {expected_sequence} is missing")
+        if row["previous_hash"] != previous_hash:
+            if sequence == 1:
+                return broken(1, "event 1 does not start the chain")
+            return broken(sequence, f"event {sequence} does not link to event {sequence - 1}")
+        if audit_hash(row) != row["event_hash"]:
+            return broken(sequence, f"event {sequence} was altered")
+        previous_hash = row["event_hash"]
+        if head is not None and sequence == head.last_sequence:
+            hash_at_head = previous_hash
+        expected_sequence += 1
+        checked += 1
+        pending_progress += 1
+        if on_progress is not None and pending_progress >= VERIFY_CHUNK_SIZE:
+            on_progress(pending_progress)
+            pending_progress = 0
+
+    last_sequence = expected_sequence - 1
+    if head is None:
+        if last_sequence:
+            return broken(None, "the chain head is missing, so removed newest events would go unseen")
+    elif head.last_sequence > last_sequence:
+        return broken(
+            last_sequence + 1,
+            f"events {last_sequence + 1} to {head.last_sequence} were removed "
+            f"(the chain head names event {head.last_sequence})",
+        )
+    elif head.last_sequence and hash_at_head != head.last_hash:
+        return broken(head.last_sequence, f"the chain head does not match event {head.last_sequence}")
+    elif last_sequence > head.last_sequence:
+        # Newer than the head we read: appended meanwhile, or inserted behind the chain's back.
+        current = AuditChainHead.objects.filter(pk=HEAD_PK).first()
+        current_sequence = current.last_sequence if current is not None else 0
+        if current_sequence < last_sequence:
+            return broken(
+                current_sequence + 1,
+                f"event {current_sequence + 1} is not recorded in the chain head",
+            )
+    if on_progress is not None and pending_progress:
+        on_progress(pending_progress)
+    return AuditVerification(True, checked)
+
+
+def audit_events_for(obj: models.Model) -> models.QuerySet[AuditEvent]:
+    """Every audit event about ``obj``, oldest first."""
+    return AuditEvent.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).order_by("sequence")
