@@ -311,7 +311,9 @@ def user_update(*, actor: User | None, user: User, full_name: str | None = None,
     return user
 
 
-def _send_set_password_email(*, user: User, language: str) -> None:
+def set_password_email_send(*, user_id: int, language: str) -> None:
+    """The e-mail that lets a new member choose a password (sent by the task queue)."""
+    user = User.objects.get(pk=user_id)
     with translation.override(language):
         path = reverse(
             "accounts:password_reset_confirm",
@@ -348,7 +350,9 @@ def member_add(
     membership = Membership.objects.create(user=user, organisation=organisation, role=role)
     audit_record(action="membership.created", actor=actor, organisation=organisation, obj=membership, reason=role)
     if is_new:
-        transaction.on_commit(lambda: _send_set_password_email(user=user, language=language))
+        from .tasks import set_password_email_task
+
+        transaction.on_commit(lambda: set_password_email_task.enqueue(user_id=user.pk, language=language))
     return membership
 
 

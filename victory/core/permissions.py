@@ -11,14 +11,23 @@ if TYPE_CHECKING:
 
 
 def is_professional(user: User | AnonymousUser) -> bool:
-    """Logged in and past the second factor: the gate to every professional page."""
+    """Logged in and past the second factor: the gate to every professional page.
+
+    ``is_verified`` is set by django-otp's middleware on the request's user; the API's
+    bearer tokens are only issued after the same second factor."""
     return bool(user.is_authenticated and user.is_active and user.is_verified())  # type: ignore[union-attr]
+
+
+def _is_active_user(user: User | AnonymousUser) -> bool:
+    # Role rules: the second factor is checked once at the door (is_professional), so
+    # services called from the API or a command apply the same rules.
+    return bool(user.is_authenticated and user.is_active)
 
 
 def can_manage_members(user: User | AnonymousUser, organisation: Organisation) -> bool:
     from victory.accounts.models import Role
 
-    if not is_professional(user):
+    if not _is_active_user(user):
         return False
     if user.is_platform_admin:  # type: ignore[union-attr]
         return True
@@ -28,4 +37,4 @@ def can_manage_members(user: User | AnonymousUser, organisation: Organisation) -
 
 
 def can_manage_organisations(user: User | AnonymousUser) -> bool:
-    return is_professional(user) and bool(user.is_platform_admin)  # type: ignore[union-attr]
+    return _is_active_user(user) and bool(user.is_platform_admin)  # type: ignore[union-attr]

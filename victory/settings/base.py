@@ -162,7 +162,13 @@ VICTORY_BACKUP_CODE_COUNT = 10
 
 # The address people use to reach this site, for links in e-mails.
 VICTORY_SITE_URL = env_str("VICTORY_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-_EMAIL_BACKEND = env_str("VICTORY_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Development prints e-mails to the console; production sends them by SMTP.
+_EMAIL_BACKEND = env_str(
+    "VICTORY_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if IS_PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
 _EMAIL_OPTIONS: dict[str, object] = {}
 if _EMAIL_BACKEND.endswith("smtp.EmailBackend"):
     _EMAIL_OPTIONS = {

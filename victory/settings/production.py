@@ -1,11 +1,14 @@
 """Production: HTTPS only, explicit hosts, no generated secrets (see docs/deployment.md)."""
 
 from .base import *  # noqa: F403
-from .env import env_bool, env_int, env_list
+from .env import ConfigError, env_bool, env_int, env_list
 
 ALLOWED_HOSTS = env_list("VICTORY_ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = [f"https://{host}" for host in ALLOWED_HOSTS if not host.startswith(".")]
 DEBUG = False
+if not VICTORY_KEYS and not VICTORY_KEYS_FILE.exists():  # noqa: F405
+    # Production never makes its own key: a new key beside old data would hide the loss.
+    raise ConfigError("VICTORY_KEYS", f"is required in production (or the key file {VICTORY_KEYS_FILE}).")  # noqa: F405
 
 SECURE_SSL_REDIRECT = env_bool("VICTORY_SSL_REDIRECT", default=True)
 # The reverse proxy terminates TLS and says so in this header (docs/deployment.md).

@@ -1,0 +1,23 @@
+"""A copy of the SQLite file reveals no encrypted field: the issue's "done when" check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.helpers import manage
+
+
+def test_sqlite_file_of_a_seeded_platform_holds_no_plaintext(tmp_path: Path) -> None:
+    env = {"VICTORY_VAR_DIR": str(tmp_path)}
+    for command in (["migrate", "--no-input"], ["createcachetable"], ["seed_demo", "--credentials", "creds.json"]):
+        result = manage(*command, env=env, timeout=300)
+        assert result.returncode == 0, result.stderr
+    database = (tmp_path / "victory.sqlite3").read_bytes()
+    wal = tmp_path / "victory.sqlite3-wal"
+    raw = database + (wal.read_bytes() if wal.exists() else b"")
+    # The demo people's names and the audit reasons are encrypted fields.
+    assert b"Demo person (fictional)" not in raw
+    assert b"v1:" in raw  # ciphertext is there instead
+    assert b"TOTPDevice" not in raw  # an audit reason written by seeding
+    keys = (tmp_path / "keys").read_text()
+    assert keys.split(":", 1)[1].strip().encode() not in raw  # the key lives outside the database

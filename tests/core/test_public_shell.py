@@ -1,0 +1,104 @@
+"""What a person sees on every public page, and what the platform never does to them."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC_PAGES = ["/{lang}/", "/{lang}/safety/", "/{lang}/staff/login/", "/{lang}/staff/password-reset/"]
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+
+
+@pytest.mark.parametrize("lang", LANGUAGE_CODES)
+@pytest.mark.parametrize("page", PUBLIC_PAGES)
+def test_every_public_page_in_every_language(client: Client, page: str, lang: str) -> None:
+    response = client.get(page.format(lang=lang))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'<html lang="{lang}" dir="ltr">' in html
+    assert "data-exit-this-page" in html
+    assert f'href="{settings.VICTORY_EXIT_URL}"' in html
+    assert 'href="tel:112"' in html
+    assert 'href="tel:116006"' in html
+    # Every language offers every other, each named in itself.
+    for code in LANGUAGE_CODES:
+        assert f'lang="{code}"' in html
+
+
+@pytest.mark.parametrize("page", PUBLIC_PAGES)
+def test_public_pages_load_nothing_from_another_host(client: Client, page: str) -> None:
+    html = client.get(page.format(lang="en")).content.decode()
+    loaded = re.findall(r'<(?:script|link|img|iframe|source|video|audio)\b[^>]*?(?:src|href)="([^"]+)"', html)
+    assert loaded, "the page should at least load its own stylesheet and script"
+    assert all(url.startswith("/") and not url.startswith("//") for url in loaded), loaded
+    assert "<style" not in html
+    assert " style=" not in html
+    assert "<script>" not in html  # every script is a static file with the nonce
+
+
+@pytest.mark.parametrize("page", PUBLIC_PAGES)
+def test_public_pages_set_no_cookie(client: Client, page: str) -> None:
+    response = client.get(page.format(lang="en"))
+    assert not response.cookies or set(response.cookies) <= {"csrftoken"}
+    if "csrftoken" in response.cookies:
+        assert "form" in response.content.decode()  # only pages with a form need one
+
+
+def test_root_sends_the_person_to_their_language(client: Client) -> None:
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="eu,es;q=0.8")
+    assert response.status_code == 302
+    assert response["Location"] == "/eu/"
+
+
+def test_language_switcher_keeps_the_page(client: Client) -> None:
+    html = client.get("/en/safety/").content.decode()
+    assert 'href="/fi/safety/"' in html
+    assert 'href="/hu/safety/"' in html
+
+
+@pytest.mark.parametrize("path", ["/en/", "/api/v1/health", "/en/staff/login/", "/static/css/victory.css"])
+def test_security_headers_on_every_response(client: Client, path: str) -> None:
+    response = client.get(path)
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert "camera=()" in response["Permissions-Policy"]
+    assert "geolocation=()" in response["Permissions-Policy"]
+
+
+def test_content_security_policy_is_strict_with_a_fresh_nonce(client: Client) -> None:
+    first = client.get("/en/")["Content-Security-Policy"]
+    second = client.get("/en/")["Content-Security-Policy"]
+    assert "unsafe-inline" not in first
+    assert "unsafe-eval" not in first
+    assert "frame-ancestors 'none'" in first
+    assert "default-src 'none'" in first
+    nonce = re.search(r"'nonce-([^']+)'", first)
+    assert nonce
+    assert nonce.group(1) not in second
+    html = client.get("/en/").content.decode()
+    assert re.search(r'<script src="/static/js/exit-this-page.js" defer nonce="[^"]+">', html)
+
+
+def test_no_client_address_reaches_the_logs_or_the_request(client: Client, caplog: pytest.LogCaptureFixture) -> None:
+    address = "203.0.113.77"
+    with caplog.at_level(logging.DEBUG):
+        client.get("/en/this-page-does-not-exist/", REMOTE_ADDR=address, HTTP_X_FORWARDED_FOR=address)
+        client.post("/api/v1/auth/token", data="{not json", content_type="application/json", REMOTE_ADDR=address)
+    assert address not in caplog.text
+    assert caplog.records, "the 404 and the bad request should have been logged"
+
+
+def test_the_request_keeps_only_a_rotating_fingerprint() -> None:
+    from victory.core.middleware import client_fingerprint
+
+    today = client_fingerprint("203.0.113.77", day="2026-11-25")
+    assert today == client_fingerprint("203.0.113.77", day="2026-11-25")
+    assert today != client_fingerprint("203.0.113.77", day="2026-11-26")
+    assert "203" not in today

@@ -1,0 +1,34 @@
+"""Scheduled jobs are declared once and enqueued when due, not more often."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from tests.factories import UserFactory
+from victory.accounts.models import ApiToken
+from victory.core.schedule import SCHEDULE, schedule_enqueue_due
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_job_is_enqueued_once_per_interval(django_capture_on_commit_callbacks: object) -> None:
+    now = timezone.now()
+    names = {job.name for job in SCHEDULE}
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        assert set(schedule_enqueue_due(now=now)) == names
+        assert schedule_enqueue_due(now=now + timedelta(minutes=1)) == []
+        shortest = min(SCHEDULE, key=lambda job: job.every)
+        assert shortest.name in schedule_enqueue_due(now=now + shortest.every)
+
+
+def test_the_token_pruning_job_removes_only_expired_tokens(django_capture_on_commit_callbacks: object) -> None:
+    user = UserFactory()
+    now = timezone.now()
+    ApiToken.objects.create(user=user, digest="a" * 64, expires_at=now - timedelta(minutes=1))
+    live = ApiToken.objects.create(user=user, digest="b" * 64, expires_at=now + timedelta(hours=1))
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        schedule_enqueue_due(now=now)  # the test settings run tasks at once
+    assert list(ApiToken.objects.all()) == [live]
