@@ -102,3 +102,22 @@ def test_the_request_keeps_only_a_rotating_fingerprint() -> None:
     assert today == client_fingerprint("203.0.113.77", day="2026-11-25")
     assert today != client_fingerprint("203.0.113.77", day="2026-11-26")
     assert "203" not in today
+
+
+@pytest.mark.parametrize(("fetch_site", "expected"), [("same-origin", 200), ("cross-site", 403), (None, 403)])
+def test_form_posts_under_no_referrer_are_checked_by_fetch_metadata(fetch_site: str | None, expected: int) -> None:
+    """With no-referrer, browsers post with ``Origin: null``: only the browser's own
+    same-origin marker (plus the token) lets such a post through."""
+    client = Client(enforce_csrf_checks=True)
+    client.get("/en/staff/login/")
+    token = client.cookies["csrftoken"].value
+    headers = {"HTTP_ORIGIN": "null"}
+    if fetch_site:
+        headers["HTTP_SEC_FETCH_SITE"] = fetch_site
+    response = client.post(
+        "/en/staff/login/",
+        {"email": "a@test.victory.example", "password": "x", "csrfmiddlewaretoken": token},
+        secure=True,
+        **headers,
+    )
+    assert response.status_code == expected

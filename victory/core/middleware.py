@@ -62,3 +62,22 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Permissions-Policy", settings.VICTORY_PERMISSIONS_POLICY)
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         return response
+
+
+class NullOriginMiddleware:
+    """Lets Django's CSRF protection work with ``Referrer-Policy: no-referrer``.
+
+    Under that policy browsers send ``Origin: null`` and no ``Referer`` with a form
+    post, which Django's CSRF middleware would reject. The browser's own
+    ``Sec-Fetch-Site: same-origin`` header, which a page on another site cannot set,
+    proves what the Origin header would have: such a request gets this site's origin
+    before the CSRF middleware runs. The CSRF token is still required as always.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.META.get("HTTP_ORIGIN") == "null" and request.META.get("HTTP_SEC_FETCH_SITE") == "same-origin":
+            request.META["HTTP_ORIGIN"] = f"{request.scheme}://{request.get_host()}"
+        return self.get_response(request)

@@ -1,0 +1,79 @@
+"""Every public page passes axe-core's WCAG 2.2 A/AA rules, in several languages and on a
+320px-wide phone, declares its language and direction, and loads nothing from elsewhere."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+from playwright.sync_api import Page
+
+PUBLIC_PAGES = ["core:home", "core:safety", "accounts:login", "accounts:password_reset"]
+LANGUAGES = ["en", "es", "eu"]
+NARROW_VIEWPORT = {"width": 320, "height": 640}
+
+
+def page_url(live_server: Any, url_name: str, language: str) -> str:
+    with translation.override(language):
+        return live_server.url + reverse(url_name)
+
+
+def open_page(page: Page, url: str) -> None:
+    response = page.goto(url)
+    assert response is not None
+    assert response.status == 200, f"{url} answered {response.status}"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("url_name", PUBLIC_PAGES)
+def test_public_page_has_no_accessibility_violation(
+    page: Page,
+    live_server: Any,
+    url_name: str,
+    language: str,
+    assert_no_axe_violations: Callable[[Page], Any],
+    third_party_requests: list[str],
+    failed_responses: list[str],
+) -> None:
+    open_page(page, page_url(live_server, url_name, language))
+    # A missing stylesheet or script would test a page nobody sees.
+    assert failed_responses == []
+
+    html = page.locator("html")
+    assert html.get_attribute("lang") == language
+    assert html.get_attribute("dir") == "ltr"
+    assert_no_axe_violations(page)
+    assert third_party_requests == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("url_name", ["core:home", "core:safety"])
+def test_page_works_on_a_320px_wide_screen(
+    new_context: Callable[..., Any],
+    live_server: Any,
+    url_name: str,
+    language: str,
+    assert_no_axe_violations: Callable[[Page], Any],
+    failed_responses: list[str],
+) -> None:
+    page = new_context(viewport=NARROW_VIEWPORT).new_page()
+    open_page(page, page_url(live_server, url_name, language))
+    assert failed_responses == []
+
+    assert_no_axe_violations(page)
+    # WCAG 1.4.10 Reflow: nothing makes the reader scroll sideways at 320 CSS pixels.
+    overflowing = page.evaluate(
+        """() => {
+            const width = document.documentElement.clientWidth;
+            return [...document.querySelectorAll('body *')]
+              .filter((el) => el.getBoundingClientRect().right > width + 1)
+              .map((el) => el.tagName.toLowerCase() + (el.className ? '.' + el.className : ''));
+        }"""
+    )
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= NARROW_VIEWPORT["width"], (
+        f"page is {scroll_width}px wide at a 320px viewport; too wide: {overflowing[:10]}"
+    )
