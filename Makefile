@@ -10,7 +10,7 @@ MANAGE := $(PY) manage.py
 # The first Python >= 3.12 found: on PATH, then among pyenv's installed versions.
 FIND_PYTHON := scripts/find-python
 
-.PHONY: help setup run test lint bench worker messages compilemessages demo clean
+.PHONY: help setup run test lint bench worker messages compilemessages openapi clean
 
 help:
 	@echo "make run     set everything up and serve on http://127.0.0.1:$(PORT)/"
@@ -19,6 +19,7 @@ help:
 	@echo "make worker  run the background-task worker and the scheduler"
 	@echo "make lint    ruff and mypy"
 	@echo "make messages  extract translatable strings into victory/locale"
+	@echo "make openapi   write the OpenAPI document to docs/openapi.json"
 
 $(VENV)/.installed: pyproject.toml
 	@python=$$($(FIND_PYTHON)) || exit 1; \
@@ -56,6 +57,9 @@ bench: $(VENV)/.installed compilemessages
 messages: $(VENV)/.installed
 	cd victory && ../$(PY) ../manage.py makemessages --no-obsolete --no-location --ignore 'static/*' \
 	  -l es -l pt -l it -l fi -l hu -l eu
+
+openapi: $(VENV)/.installed
+	$(MANAGE) export_openapi_schema --api victory.api.api --indent 2 --sorted --output docs/openapi.json
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

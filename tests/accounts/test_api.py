@@ -95,3 +95,11 @@ def test_bearer_token_identifies_the_user(client: Client, caseworker: Membership
     assert BearerToken()(request) == caseworker.user
     bad = RequestFactory().get("/api/v1/anything", HTTP_AUTHORIZATION="Bearer not-a-token")
     assert BearerToken()(bad) is None
+
+
+def test_committed_openapi_document_matches_the_code(client: Client) -> None:
+    """docs/openapi.json is what integrators read: it must describe the API as built."""
+    from pathlib import Path
+
+    committed = json.loads((Path(__file__).resolve().parents[2] / "docs" / "openapi.json").read_text())
+    assert client.get("/api/v1/openapi.json").json() == committed, "run `make openapi` and commit the result"
