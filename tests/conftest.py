@@ -3,6 +3,14 @@ client already logged in as one of them."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
@@ -63,3 +71,54 @@ def caseworker_client(client: Client, caseworker: Membership) -> Client:
 @pytest.fixture
 def org_admin_client(client: Client, org_admin: Membership) -> Client:
     return login(client, org_admin)
+
+
+def require_server(binary: str, package: str) -> str:
+    """The path of a server binary; under CI a missing one fails the test, never skips it."""
+    path = shutil.which(binary)
+    if path is None:
+        message = f"{binary} is missing: install Debian's {package} (apt-get install {package})."
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture
+def redis_url(tmp_path: Path) -> Iterator[str]:
+    """A real, throwaway Redis server on a free loopback port."""
+    binary = require_server("redis-server", "redis-server")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(  # noqa: S603
+        [
+            binary,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(tmp_path),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        else:
+            pytest.fail("redis-server did not start within 10 seconds")
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

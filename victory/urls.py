@@ -2,12 +2,12 @@
 language is in its address, cacheable per language, with no cookie needed."""
 
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from victory.accounts.admin_site import admin_site
 from victory.api import api
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/", api.urls),
 ]
 

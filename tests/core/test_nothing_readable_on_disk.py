@@ -9,7 +9,11 @@ from tests.helpers import manage
 
 def test_sqlite_file_of_a_seeded_platform_holds_no_plaintext(tmp_path: Path) -> None:
     env = {"VICTORY_VAR_DIR": str(tmp_path)}
-    for command in (["migrate", "--no-input"], ["createcachetable"], ["seed_demo", "--credentials", str(tmp_path / "creds.json")]):
+    for command in (
+        ["migrate", "--no-input"],
+        ["createcachetable"],
+        ["seed_demo", "--credentials", str(tmp_path / "creds.json")],
+    ):
         result = manage(*command, env=env, timeout=300)
         assert result.returncode == 0, result.stderr
     database = (tmp_path / "victory.sqlite3").read_bytes()

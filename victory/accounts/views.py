@@ -110,6 +110,7 @@ class PendingLoginMixin:
     """For the steps after the password: the user who passed it, if recently."""
 
     request: HttpRequest
+    user: User
 
     def pending_user(self) -> User | None:
         pending = self.request.session.get(PENDING_LOGIN)
@@ -118,11 +119,12 @@ class PendingLoginMixin:
         return User.objects.filter(pk=pending["user"], is_active=True).first()
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        self.user = self.pending_user()
-        if self.user is None:
+        user = self.pending_user()
+        if user is None:
             request.session.pop(PENDING_LOGIN, None)
             messages.info(request, _("Your login took too long. Enter your e-mail address and password again."))
             return redirect("accounts:login")
+        self.user = user
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
 
     def finish_login(self, device: Any) -> HttpResponse:

@@ -19,6 +19,7 @@ The database cannot compare ciphertexts, so the only lookups are ``isnull`` and
 from __future__ import annotations
 
 import json
+import os
 import uuid
 from typing import Any
 
@@ -143,38 +144,43 @@ class EncryptedFieldFile(FieldFile):
     """A stored file whose bytes on disk are ciphertext; reading gives the plaintext."""
 
     field: EncryptedFileField
+    _file: File[Any] | None
 
-    def _decrypted(self) -> File:
+    def _decrypted(self) -> File[Any]:
+        assert self.name is not None  # callers checked _require_file()
         with self.storage.open(self.name, "rb") as handle:
             blob = handle.read()
         plaintext = keyring.decrypt_bytes(blob, context=self.field.encryption_context())
         return ContentFile(plaintext, name=self.name)
 
-    def _get_file(self) -> File:
-        self._require_file()
-        if getattr(self, "_file", None) is None:
-            self._file = self._decrypted()
-        return self._file
+    def _get_file(self) -> File[Any]:
+        self._require_file()  # type: ignore[attr-defined]
+        file: File[Any] | None = getattr(self, "_file", None)
+        if file is None:
+            file = self._file = self._decrypted()
+        return file
 
-    file = property(_get_file, FieldFile._set_file, FieldFile._del_file)
+    file = property(_get_file, FieldFile._set_file, FieldFile._del_file)  # type: ignore[attr-defined]
 
-    def open(self, mode: str = "rb") -> EncryptedFieldFile:
+    def open(self, mode: str = "rb") -> EncryptedFieldFile:  # type: ignore[override]  # as FieldFile.open
         if any(flag in mode for flag in "wa+"):
             raise ValueError("encrypted files are written only through .save()")
-        self._require_file()
-        if getattr(self, "_file", None) is None:
+        self._require_file()  # type: ignore[attr-defined]
+        file: File[Any] | None = getattr(self, "_file", None)
+        if file is None:
             self._file = self._decrypted()
         else:
-            self._file.open(mode)
+            file.open(mode)
         return self
 
     open.alters_data = True  # type: ignore[attr-defined]
 
     @property
     def size(self) -> int:
-        self._require_file()
-        if not self._committed or getattr(self, "_file", None) is not None:
+        self._require_file()  # type: ignore[attr-defined]
+        if not self._committed or getattr(self, "_file", None) is not None:  # type: ignore[attr-defined]
             return self.file.size
+        assert self.name is not None  # _require_file() raises without a name
         with self.storage.open(self.name, "rb") as handle:
             header = keyring.bytes_header(keyring.key_id_of(handle.read(80)))
         return self.storage.size(self.name) - len(header) - keyring.NONCE_SIZE - keyring.TAG_SIZE
@@ -204,6 +210,6 @@ class EncryptedFileField(EncryptedFieldMixin, models.FileField):
         # Names are random and not secret: every lookup on them is harmless.
         return models.FileField.get_lookup(self, lookup_name)
 
-    def generate_filename(self, instance: models.Model | None, filename: str) -> str:
+    def generate_filename(self, instance: models.Model, filename: str | os.PathLike[str]) -> str:
         # The uploaded name may identify someone: only a random one reaches storage.
         return super().generate_filename(instance, f"{uuid.uuid4().hex}.enc")

@@ -58,7 +58,7 @@ class Keyring:
 
     @property
     def current_id(self) -> str:
-        return next(reversed(self.keys))
+        return next(reversed(self.key_ids))
 
     @property
     def key_ids(self) -> list[str]:
@@ -299,6 +299,7 @@ def bytes_header(key_id: str) -> bytes:
 
 def key_id_of(value: str | bytes) -> str:
     """The key id a stored value is encrypted under (checks only the header)."""
+    parts: list[bytes] | list[str]
     if isinstance(value, bytes):
         parts = value[:80].split(b":", 2)
         try:

@@ -15,7 +15,7 @@ def is_professional(user: User | AnonymousUser) -> bool:
 
     ``is_verified`` is set by django-otp's middleware on the request's user; the API's
     bearer tokens are only issued after the same second factor."""
-    return bool(user.is_authenticated and user.is_active and user.is_verified())  # type: ignore[union-attr]
+    return bool(user.is_authenticated and user.is_active and user.is_verified())  # type: ignore[union-attr,attr-defined]
 
 
 def _is_active_user(user: User | AnonymousUser) -> bool:

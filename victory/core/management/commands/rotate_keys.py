@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import sys
 import uuid
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 from django.apps import apps
 from django.core.files.base import ContentFile
@@ -141,7 +142,7 @@ class Command(BaseCommand):
         return changed
 
     def rotate_value_batch(self, model: type[models.Model], field: models.Field, rows: list[tuple[Any, str]]) -> int:
-        context = field.encryption_context()
+        context = cast(EncryptedFieldMixin, field).encryption_context()
         manager = model._base_manager
         changed = 0
         with transaction.atomic(using=router.db_for_write(model)):
@@ -161,7 +162,7 @@ class Command(BaseCommand):
 
     # --- Files ------------------------------------------------------------------
 
-    def rotate_files(self, model: type[models.Model], field: models.Field) -> int:
+    def rotate_files(self, model: type[models.Model], field: EncryptedFileField) -> int:
         rows_qs = (
             model._base_manager.exclude(**{f"{field.attname}__isnull": True})
             .exclude(**{field.attname: ""})
@@ -180,7 +181,9 @@ class Command(BaseCommand):
                 bar.update(len(rows))
         return changed
 
-    def rotate_file_batch(self, model: type[models.Model], field: models.Field, rows: list[tuple[Any, str]]) -> int:
+    def rotate_file_batch(
+        self, model: type[models.Model], field: EncryptedFileField, rows: list[tuple[Any, str]]
+    ) -> int:
         storage = field.storage
         context = field.encryption_context()
         changed = 0
@@ -208,7 +211,7 @@ class Command(BaseCommand):
                 updated = model._base_manager.filter(pk=pk, **{field.attname: name}).update(**{field.attname: new_name})
                 if updated:
                     changed += 1
-                    transaction.on_commit(lambda old=name: storage.delete(old))
+                    transaction.on_commit(functools.partial(storage.delete, name))
                 else:
                     storage.delete(new_name)  # the row changed meanwhile
         return changed

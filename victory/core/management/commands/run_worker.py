@@ -30,7 +30,7 @@ class Command(BaseCommand):
         thread = threading.Thread(target=scheduler, name="victory-scheduler", daemon=True)
         thread.start()
         try:
-            if settings.TASKS["default"]["BACKEND"].startswith("django_tasks_rq"):
+            if str(settings.TASKS["default"]["BACKEND"]).startswith("django_tasks_rq"):
                 call_command("rqworker", "default", job_class="django_tasks_rq.Job", with_scheduler=True)
             else:
                 call_command("db_worker")
