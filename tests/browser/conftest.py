@@ -215,6 +215,9 @@ def assert_no_axe_violations(axe_source: str) -> Callable[[Page], dict[str, Any]
     """
 
     def check(page: Page) -> dict[str, Any]:
+        # After a click the URL may change before the stylesheet has loaded; axe must
+        # judge the page a person sees, so wait for the whole page first.
+        page.wait_for_load_state("load")
         page.evaluate(axe_source)
         results: dict[str, Any] = page.evaluate(
             "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
