@@ -39,7 +39,8 @@ setup: $(VENV)/.installed compilemessages
 
 run: setup
 	@echo "VicTory is on http://127.0.0.1:$(PORT)/ — demo logins are in var/demo-credentials.json"
-	$(MANAGE) runserver 127.0.0.1:$(PORT)
+	@# --insecure: serve static files without DEBUG (production serves them from the proxy).
+	$(MANAGE) runserver --insecure 127.0.0.1:$(PORT)
 
 test: $(VENV)/.installed compilemessages
 	$(VENV)/bin/pytest
