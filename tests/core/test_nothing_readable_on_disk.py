@@ -25,3 +25,20 @@ def test_sqlite_file_of_a_seeded_platform_holds_no_plaintext(tmp_path: Path) -> 
     assert b"TOTPDevice" not in raw  # an audit reason written by seeding
     keys = (tmp_path / "keys").read_text()
     assert keys.split(":", 1)[1].strip().encode() not in raw  # the key lives outside the database
+
+
+def test_session_data_is_encrypted_in_the_database(db: None, client: object) -> None:
+    """Sessions hold half-typed forms and half-done logins: their stored data is ciphertext."""
+    from django.db import connection
+
+    from victory.core.sessions import SessionStore
+
+    store = SessionStore()
+    store["draft"] = "what happened to me last night"
+    store.save()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT session_data FROM core_encryptedsession WHERE session_key = %s", [store.session_key])
+        (raw,) = cursor.fetchone()
+    assert raw.startswith("v1:")
+    assert "last night" not in raw
+    assert SessionStore(store.session_key)["draft"] == "what happened to me last night"

@@ -3,5 +3,6 @@
 from .audit import AuditChainHead, AuditEvent
 from .keys import EncryptionKeyUse
 from .schedule import ScheduledJobRun
+from .sessions import EncryptedSession
 
-__all__ = ["AuditChainHead", "AuditEvent", "EncryptionKeyUse", "ScheduledJobRun"]
+__all__ = ["AuditChainHead", "AuditEvent", "EncryptedSession", "EncryptionKeyUse", "ScheduledJobRun"]
