@@ -64,9 +64,10 @@ def test_repeated_failures_lock_the_account_even_with_the_right_password(
     client: Client, caseworker: Membership, settings: object
 ) -> None:
     email = caseworker.user.email
-    for _ in range(3):
+    for _ in range(4):
         client.post("/en/staff/login/", {"email": email, "password": "wrong"})
-    slowed = client.post("/en/staff/login/", {"email": email, "password": PASSWORD})
+    # Spaces and capitals do not make it another account.
+    slowed = client.post("/en/staff/login/", {"email": f"  {email.upper()} ", "password": PASSWORD})
     assert "Too many failed attempts" in slowed.content.decode()
     assert "login/code" not in slowed.get("Location", "")
 
@@ -76,8 +77,9 @@ def test_lock_lasts_and_names_minutes(client: Client, caseworker: Membership, mo
     clock = [1_000_000.0]
     monkeypatch.setattr(time, "time", lambda: clock[0])
     for _ in range(5):
-        clock[0] += 120  # past every slow-down wait, so each attempt is counted
-        client.post("/en/staff/login/", {"email": email, "password": "wrong"})
+        clock[0] += 120  # past every slow-down wait, so each attempt is tried
+        response = client.post("/en/staff/login/", {"email": email, "password": "wrong"})
+        assert "is not right" in response.content.decode()
     clock[0] += 120
     response = client.post("/en/staff/login/", {"email": email, "password": PASSWORD})
     assert "This account is locked for" in response.content.decode()
@@ -137,9 +139,11 @@ def test_logout_ends_the_session(caseworker_client: Client) -> None:
 
 
 def test_password_reset_sends_a_link_that_sets_a_new_password(
-    client: Client, caseworker: Membership, mailoutbox: list
+    client: Client, caseworker: Membership, mailoutbox: list, django_capture_on_commit_callbacks: object
 ) -> None:
-    client.post("/en/staff/password-reset/", {"email": caseworker.user.email})
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        response = client.post("/en/staff/password-reset/", {"email": caseworker.user.email})
+    assert response["Location"] == "/en/staff/password-reset/sent/"
     assert len(mailoutbox) == 1
     link = next(line for line in mailoutbox[0].body.splitlines() if "/password-reset/" in line)
     path = link.split("://", 1)[1].split("/", 1)[1]
@@ -151,3 +155,67 @@ def test_password_reset_sends_a_link_that_sets_a_new_password(
     assert response.status_code == 302
     caseworker.user.refresh_from_db()
     assert caseworker.user.check_password(new_password)
+
+
+def test_knowing_the_password_does_not_allow_replacing_the_authenticator(
+    client: Client, caseworker: Membership
+) -> None:
+    device = TOTPDevice.objects.get(user=caseworker.user, confirmed=True)
+    client.post("/en/staff/login/", {"email": caseworker.user.email, "password": PASSWORD})
+    response = client.get("/en/staff/login/set-up-app/")
+    assert response["Location"] == "/en/staff/login/code/"
+    response = client.post("/en/staff/login/set-up-app/", {"code": "123456"})
+    assert response["Location"] == "/en/staff/login/code/"
+    assert list(TOTPDevice.objects.filter(user=caseworker.user)) == [device]
+    assert client.get("/en/staff/").status_code == 302
+
+
+def test_admin_login_goes_through_the_platform_login(client: Client) -> None:
+    response = client.get("/en/admin/login/?next=/en/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/en/staff/login/")
+    assert client.get("/en/admin/")["Location"].startswith("/en/admin/login/")
+
+
+def test_platform_admin_reaches_the_admin_after_the_second_factor(client: Client) -> None:
+    from victory.accounts import services
+
+    admin = services.user_create(email="root@test.victory.example", password=PASSWORD, is_platform_admin=True)
+    device = services.totp_device_create_confirmed(user=admin)
+    client.post("/en/staff/login/", {"email": admin.email, "password": PASSWORD, "next": "/en/admin/"})
+    response = client.post("/en/staff/login/code/", {"code": current_code(device)})
+    assert response["Location"] == "/en/admin/"
+    assert client.get("/en/admin/").status_code == 200
+    assert client.get("/en/admin/accounts/organisation/").status_code == 200
+
+
+def test_caseworker_is_kept_out_of_the_admin(caseworker_client: Client) -> None:
+    assert caseworker_client.get("/en/admin/").status_code == 302
+
+
+def test_unknown_address_gets_the_same_answer_and_no_mail(
+    client: Client, mailoutbox: list, django_capture_on_commit_callbacks: object
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        response = client.post("/en/staff/password-reset/", {"email": "nobody@test.victory.example"})
+    assert response["Location"] == "/en/staff/password-reset/sent/"
+    assert mailoutbox == []
+
+
+def test_password_reset_requests_are_limited(client: Client, caseworker: Membership) -> None:
+    responses = [client.post("/en/staff/password-reset/", {"email": caseworker.user.email}) for _ in range(5)]
+    assert responses[0].status_code == 302
+    assert "Too many requests for a new password" in responses[-1].content.decode()
+
+
+def test_a_password_reset_ends_the_api_tokens(caseworker: Membership) -> None:
+    from django.utils import timezone
+
+    from victory.accounts import services
+    from victory.accounts.models import ApiToken
+
+    ApiToken.objects.create(
+        user=caseworker.user, digest="c" * 64, expires_at=timezone.now() + timezone.timedelta(hours=1)
+    )
+    services.user_password_reset(user=caseworker.user, password="another long passphrase 7")
+    assert not ApiToken.objects.filter(user=caseworker.user).exists()

@@ -28,7 +28,7 @@ def test_admin_adds_a_new_member_who_gets_a_set_password_email(
             url, {"email": "new.colleague@test.victory.example", "full_name": "New Colleague", "role": "caseworker"}
         )
     assert response.status_code == 302
-    user = User.objects.get(email="new.colleague@test.victory.example")
+    user = User.objects.filter_email("New.Colleague@test.victory.example ").get()
     assert not user.has_usable_password()
     assert Membership.objects.filter(user=user, organisation=org_admin.organisation, role=Role.CASEWORKER).exists()
     assert len(mailoutbox) == 1
@@ -95,3 +95,13 @@ def test_platform_admin_creates_an_organisation_and_others_cannot(org_admin: Mem
     assert organisation.countries == ["ES", "FI"]
     with pytest.raises(ValidationError):
         services.organisation_create(actor=platform_admin, name="Bad", kind="court", countries=["Spain"])
+
+
+def test_create_platform_admin_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.core.management import call_command
+
+    monkeypatch.setattr("getpass.getpass", lambda prompt: "a long enough passphrase 99")
+    call_command("create_platform_admin", email="Chief@Test.Victory.Example", stdout=__import__("io").StringIO())
+    user = User.objects.filter_email("chief@test.victory.example").get()
+    assert user.is_platform_admin
+    assert user.check_password("a long enough passphrase 99")

@@ -25,12 +25,13 @@ def test_a_wrong_value_stops_start_up_naming_the_variable(tmp_path: Path, variab
     assert variable in result.stderr
 
 
-@pytest.mark.parametrize("missing", ["VICTORY_SECRET_KEY", "VICTORY_KEYS", "VICTORY_ALLOWED_HOSTS"])
+@pytest.mark.parametrize("missing", ["VICTORY_SECRET_KEY", "VICTORY_PEPPER", "VICTORY_KEYS", "VICTORY_ALLOWED_HOSTS"])
 def test_production_refuses_to_invent_secrets_or_hosts(tmp_path: Path, missing: str) -> None:
     env = {
         "VICTORY_VAR_DIR": str(tmp_path),
         "VICTORY_ENV": "production",
         "VICTORY_SECRET_KEY": "s" * 60,
+        "VICTORY_PEPPER": "p" * 60,
         "VICTORY_KEYS": f"p1:{new_key()}",
         "VICTORY_ALLOWED_HOSTS": "victory.example.org",
     }
@@ -39,6 +40,7 @@ def test_production_refuses_to_invent_secrets_or_hosts(tmp_path: Path, missing: 
     assert result.returncode != 0
     assert missing in result.stderr
     assert not (tmp_path / "secret_key").exists()
+    assert not (tmp_path / "pepper").exists()
     assert not (tmp_path / "keys").exists()
 
 
@@ -52,6 +54,7 @@ def test_production_settings_pass_the_deploy_check(tmp_path: Path) -> None:
             "VICTORY_VAR_DIR": str(tmp_path),
             "VICTORY_ENV": "production",
             "VICTORY_SECRET_KEY": new_key() + new_key(),
+            "VICTORY_PEPPER": new_key() + new_key(),
             "VICTORY_KEYS": f"p1:{new_key()}",
             "VICTORY_ALLOWED_HOSTS": "victory.example.org",
         },
@@ -63,6 +66,7 @@ def test_production_settings_pass_the_deploy_check(tmp_path: Path) -> None:
 def test_first_development_run_creates_private_secret_files(tmp_path: Path) -> None:
     result = manage("check", env={"VICTORY_VAR_DIR": str(tmp_path)})
     assert result.returncode == 0, result.stderr
-    secret = tmp_path / "secret_key"
-    assert secret.exists()
-    assert secret.stat().st_mode & 0o777 == 0o600
+    for name in ("secret_key", "pepper"):
+        secret = tmp_path / name
+        assert secret.exists()
+        assert secret.stat().st_mode & 0o777 == 0o600

@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .admin_site import admin_site
@@ -16,7 +17,11 @@ from .models import Membership, Organisation, User
 
 
 class OrganisationAdminForm(forms.ModelForm):
-    countries = forms.CharField(help_text="Two-letter country codes separated by commas, e.g. PT, ES.", required=False)
+    countries = forms.CharField(
+        label=_("Countries served"),
+        help_text=_("Two-letter country codes separated by commas, e.g. PT, ES."),
+        required=False,
+    )
 
     class Meta:
         model = Organisation
@@ -70,7 +75,7 @@ class MembershipAdmin(admin.ModelAdmin):
     list_display = ["user", "organisation", "role"]
     list_filter = ["role", "organisation"]
     fields = ["user", "organisation", "role"]
-    autocomplete_fields = ["user", "organisation"]
+    autocomplete_fields = ["organisation"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return ["user", "organisation"] if obj else []
@@ -99,7 +104,8 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 class UserAdminForm(forms.ModelForm):
-    full_name = forms.CharField(required=False)
+    email = forms.EmailField(label=_("E-mail address"))
+    full_name = forms.CharField(label=_("Full name"), required=False)
 
     class Meta:
         model = User
@@ -111,7 +117,7 @@ class UserAdmin(admin.ModelAdmin):
     form = UserAdminForm
     list_display = ["email", "is_platform_admin", "is_active", "date_joined"]
     list_filter = ["is_platform_admin", "is_active"]
-    search_fields = ["email"]
+    # E-mail addresses are encrypted: the database cannot search them.
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return ["email", "is_platform_admin"] if obj else []

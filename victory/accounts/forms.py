@@ -58,14 +58,17 @@ class MemberRoleForm(AccessibleFormMixin, forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
 
-class PasswordResetForm(AccessibleFormMixin, auth_forms.PasswordResetForm):
-    def get_users(self, email: str):  # type: ignore[no-untyped-def]
-        # Unlike Django's default, people invited by their organisation (who have no
-        # password yet) may also ask for a new link when the first one expired.
-        from .models import User
-
-        return User.objects.filter(email__iexact=email, is_active=True)
+class PasswordResetForm(AccessibleFormMixin, forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        error_messages={"required": _("Enter your e-mail address")},
+        widget=forms.EmailInput(attrs={"autocomplete": "username", "spellcheck": "false"}),
+    )
 
 
 class SetPasswordForm(AccessibleFormMixin, auth_forms.SetPasswordForm):
-    pass
+    def save(self, commit: bool = True):  # type: ignore[no-untyped-def]
+        from . import services
+
+        services.user_password_reset(user=self.user, password=self.cleaned_data["new_password1"])
+        return self.user

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.validators import validate_email
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from victory.core.fields import EncryptedTextField
+from victory.core.lookup import lookup_digest
 
 
 class OrganisationKind(models.TextChoices):
@@ -51,13 +55,29 @@ class Organisation(models.Model):
         return self.name
 
 
+def normalise_email(email: str) -> str:
+    """One spelling per address, so spaces or capitals cannot make another account."""
+    return email.strip().lower()
+
+
+def email_digest(email: str) -> str:
+    return lookup_digest(normalise_email(email), purpose="user-email")
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
+
+    def get_by_natural_key(self, username: str | None) -> User:
+        # Logins give the e-mail address; the database holds only its keyed digest.
+        return self.get(email_digest=email_digest(username or ""))
+
+    def filter_email(self, email: str) -> models.QuerySet[User]:
+        return self.filter(email_digest=email_digest(email))
 
     def create_user(self, email: str, password: str | None = None, **extra: object) -> User:
         if not email:
             raise ValueError("An e-mail address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user = self.model(email=normalise_email(email), **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -70,7 +90,9 @@ class UserManager(BaseUserManager["User"]):
 class User(AbstractBaseUser, PermissionsMixin):
     """A professional who logs in by e-mail. Victims never need an account."""
 
-    email = models.EmailField(_("e-mail address"), unique=True)
+    # Encrypted like every identifying field (staff are targets too); found by its digest.
+    email = EncryptedTextField(_("e-mail address"), validators=[validate_email])
+    email_digest = models.CharField(max_length=64, unique=True, editable=False)
     # A person's name identifies them, so it is encrypted like every other identifying field.
     full_name = EncryptedTextField(_("full name"), blank=True)
     preferred_language = models.CharField(_("preferred language"), max_length=10, default="en")
@@ -81,7 +103,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     objects = UserManager()
 
-    USERNAME_FIELD = "email"
+    USERNAME_FIELD = "email_digest"
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS = []  # noqa: RUF012  (Django reads it as a class attribute)
 
@@ -90,6 +112,17 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name_plural = _("users")
 
     def __str__(self) -> str:
+        return self.email
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.email = normalise_email(self.email)
+        self.email_digest = email_digest(self.email)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "email" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "email_digest"}
+        super().save(*args, **kwargs)
+
+    def get_username(self) -> str:
         return self.email
 
 

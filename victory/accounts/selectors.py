@@ -37,7 +37,8 @@ def organisation_get_managed(*, user: User, organisation_id: int) -> Organisatio
 def member_list(*, user: User, organisation: Organisation) -> QuerySet[Membership]:
     if not can_manage_members(user, organisation):
         return Membership.objects.none()
-    return Membership.objects.filter(organisation=organisation).select_related("user").order_by("user__email", "role")
+    # E-mail addresses are encrypted, so the database cannot sort by them: newest last.
+    return Membership.objects.filter(organisation=organisation).select_related("user").order_by("created_at", "pk")
 
 
 def membership_get_managed(*, user: User, organisation: Organisation, membership_id: int) -> Membership:

@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -27,7 +28,7 @@ from victory.core.audit import audit_record
 from victory.core.permissions import can_manage_members, can_manage_organisations
 from victory.core.ratelimit import FailureThrottle
 
-from .models import ApiToken, Membership, Organisation, OrganisationKind, Role, User
+from .models import ApiToken, Membership, Organisation, OrganisationKind, Role, User, normalise_email
 
 ACCOUNT_THROTTLE = FailureThrottle(
     scope="login-account",
@@ -55,26 +56,29 @@ class Throttled(Exception):
         self.retry_after = retry_after
 
 
-def _check_throttles(*, email: str, client: str) -> None:
-    for throttle, subject in ((ACCOUNT_THROTTLE, email.lower()), (CLIENT_THROTTLE, client)):
-        verdict = throttle.check(subject)
+def _begin_attempt(*, email: str, client: str) -> None:
+    """Count the attempt against the account and the client before checking it."""
+    for throttle, subject in ((ACCOUNT_THROTTLE, normalise_email(email)), (CLIENT_THROTTLE, client)):
+        verdict = throttle.begin(subject)
         if not verdict.allowed:
             raise Throttled(verdict.retry_after)
 
 
-def _fail(*, email: str, client: str, user: User | None, step: str) -> None:
-    ACCOUNT_THROTTLE.fail(email.lower())
-    CLIENT_THROTTLE.fail(client)
+def _fail(*, user: User | None, step: str) -> None:
     # The attempted e-mail is not recorded: it may be a victim's address typed by mistake.
     audit_record(action=f"login.{step}_failed", actor=user, obj=user)
 
 
 def password_check(*, email: str, password: str, client: str) -> User:
-    """First step of a login. Raises Throttled or AuthenticationFailed."""
-    _check_throttles(email=email, client=client)
-    user = authenticate(username=email.strip().lower(), password=password)
+    """First step of a login. Raises Throttled or AuthenticationFailed.
+
+    A right password does not clear the failure count: only a complete login does, so
+    knowing the password gives no extra tries at the second factor."""
+    email = normalise_email(email)
+    _begin_attempt(email=email, client=client)
+    user = authenticate(username=email, password=password)
     if user is None:
-        _fail(email=email, client=client, user=None, step="password")
+        _fail(user=None, step="password")
         raise AuthenticationFailed
     return user  # type: ignore[return-value]
 
@@ -85,33 +89,43 @@ def has_confirmed_totp(user: User) -> bool:
 
 def second_factor_check(*, user: User, code: str, client: str) -> TOTPDevice | StaticDevice:
     """Second step: a code from the authenticator app or an unused backup code."""
-    _check_throttles(email=user.email, client=client)
+    _begin_attempt(email=user.email, client=client)
     device = match_token(user, code.replace(" ", "").strip())
     if device is None:
-        _fail(email=user.email, client=client, user=user, step="second_factor")
+        _fail(user=user, step="second_factor")
         raise AuthenticationFailed
-    ACCOUNT_THROTTLE.clear(user.email)
-    CLIENT_THROTTLE.clear(client)
+    ACCOUNT_THROTTLE.succeed(normalise_email(user.email))
+    CLIENT_THROTTLE.succeed(client)
     audit_record(action="login.succeeded", actor=user, obj=user, reason=type(device).__name__)
     return device
+
+
+class AlreadyEnrolled(Exception):
+    """The user has a confirmed authenticator: a new one is never set up at login, or
+    anyone who learnt the password could replace it with their own."""
 
 
 @transaction.atomic
 def totp_enrolment_start(*, user: User) -> TOTPDevice:
     """A new, unconfirmed authenticator for ``user`` (an earlier unfinished one is dropped)."""
+    if has_confirmed_totp(user):
+        raise AlreadyEnrolled
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()
     return TOTPDevice.objects.create(user=user, name=_("Authenticator app"), confirmed=False)
 
 
 def totp_enrolment_confirm(*, user: User, device: TOTPDevice, code: str, client: str) -> list[str]:
     """Confirm the authenticator with a first code; returns fresh backup codes (shown once)."""
-    _check_throttles(email=user.email, client=client)
+    if has_confirmed_totp(user):
+        raise AlreadyEnrolled
+    _begin_attempt(email=user.email, client=client)
     if device.user_id != user.pk or device.confirmed or not device.verify_token(code.replace(" ", "")):
         # Outside any transaction, so the failure's audit event is kept.
-        _fail(email=user.email, client=client, user=user, step="enrolment")
+        _fail(user=user, step="enrolment")
         raise AuthenticationFailed
+    ACCOUNT_THROTTLE.succeed(normalise_email(user.email))
+    CLIENT_THROTTLE.succeed(client)
     with transaction.atomic():
-        TOTPDevice.objects.filter(user=user, confirmed=True).delete()
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         audit_record(action="two_factor.enrolled", actor=user, obj=user)
@@ -159,7 +173,7 @@ def api_token_issue(*, email: str, password: str, otp: str, client: str) -> tupl
     user = password_check(email=email, password=password, client=client)
     if not has_confirmed_totp(user):
         # Without an enrolled authenticator there is no second factor to check.
-        _fail(email=email, client=client, user=user, step="second_factor")
+        _fail(user=user, step="second_factor")
         raise AuthenticationFailed
     second_factor_check(user=user, code=otp, client=client)
     token = secrets.token_urlsafe(32)
@@ -278,7 +292,9 @@ def user_create(
     administrator (or the platform itself, ``actor`` None) makes platform administrators."""
     if is_platform_admin and actor is not None and not can_manage_organisations(actor):
         raise PermissionDenied
-    user = User(email=User.objects.normalize_email(email).strip().lower(), full_name=full_name.strip())
+    if User.objects.filter_email(email).exists():
+        raise ValidationError({"email": _("An account with this e-mail address already exists.")})
+    user = User(email=normalise_email(email), full_name=full_name.strip())
     user.is_platform_admin = is_platform_admin
     user.is_staff = is_platform_admin
     user.is_superuser = is_platform_admin
@@ -305,15 +321,29 @@ def user_update(*, actor: User | None, user: User, full_name: str | None = None,
     if is_active is not None and is_active != user.is_active:
         user.is_active = is_active
         changed.append("is_active")
+        if not is_active:
+            user.api_tokens.all().delete()
     if changed:
         user.save(update_fields=changed)
         audit_record(action="user.updated", actor=actor, obj=user, reason=", ".join(changed))
     return user
 
 
-def set_password_email_send(*, user_id: int, language: str) -> None:
-    """The e-mail that lets a new member choose a password (sent by the task queue)."""
-    user = User.objects.get(pk=user_id)
+PASSWORD_LINK_EMAILS = {
+    # kind: (subject, body template)
+    "welcome": (_lazy("Your VicTory account"), "accounts/email/welcome.txt"),
+    "reset": (_lazy("Reset your VicTory password"), "accounts/email/password_reset.txt"),
+}
+PASSWORD_RESET_THROTTLE = FailureThrottle(scope="password-reset", slowdown_after=3, lock_after=10, lock_seconds=3600)
+
+
+def password_link_email_send(*, user_id: int, language: str, kind: str) -> None:
+    """E-mail a link to choose a password (run by the task queue, so the response time
+    of the request does not tell whether the address has an account)."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return
+    subject, template = PASSWORD_LINK_EMAILS[kind]
     with translation.override(language):
         path = reverse(
             "accounts:password_reset_confirm",
@@ -322,8 +352,33 @@ def set_password_email_send(*, user_id: int, language: str) -> None:
                 "token": default_token_generator.make_token(user),
             },
         )
-        body = render_to_string("accounts/email/welcome.txt", {"link": settings.VICTORY_SITE_URL + path, "user": user})
-        send_mail(_("Your VicTory account"), body, None, [user.email])
+        body = render_to_string(template, {"link": settings.VICTORY_SITE_URL + path})
+        send_mail(str(subject), body, None, [user.email])
+
+
+def password_reset_request(*, email: str, language: str, client: str) -> None:
+    """Send a reset link if the address belongs to an active account; say nothing either way."""
+    from .tasks import password_link_email_task
+
+    email = normalise_email(email)
+    for subject in (client, email):
+        verdict = PASSWORD_RESET_THROTTLE.begin(subject)
+        if not verdict.allowed:
+            raise Throttled(verdict.retry_after)
+    user = User.objects.filter_email(email).filter(is_active=True).first()
+    if user is None:
+        return
+    audit_record(action="user.password_reset_requested", obj=user)
+    transaction.on_commit(lambda: password_link_email_task.enqueue(user_id=user.pk, language=language, kind="reset"))
+
+
+@transaction.atomic
+def user_password_reset(*, user: User, password: str) -> None:
+    """A new password chosen through an e-mailed link: every API token of the account ends."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    user.api_tokens.all().delete()
+    audit_record(action="user.password_reset", actor=user, obj=user)
 
 
 @transaction.atomic
@@ -341,7 +396,7 @@ def member_add(
     if actor is not None and not can_manage_members(actor, organisation):
         raise PermissionDenied
     role = Role(role)
-    user = User.objects.filter(email__iexact=email.strip()).first()
+    user = User.objects.filter_email(email).first()
     is_new = user is None
     if user is None:
         user = user_create(actor=actor, email=email, full_name=full_name)
@@ -350,9 +405,11 @@ def member_add(
     membership = Membership.objects.create(user=user, organisation=organisation, role=role)
     audit_record(action="membership.created", actor=actor, organisation=organisation, obj=membership, reason=role)
     if is_new:
-        from .tasks import set_password_email_task
+        from .tasks import password_link_email_task
 
-        transaction.on_commit(lambda: set_password_email_task.enqueue(user_id=user.pk, language=language))
+        transaction.on_commit(
+            lambda: password_link_email_task.enqueue(user_id=user.pk, language=language, kind="welcome")
+        )
     return membership
 
 

@@ -9,5 +9,5 @@ def api_tokens_prune_expired() -> int:
 
 
 @task
-def set_password_email_task(*, user_id: int, language: str) -> None:
-    services.set_password_email_send(user_id=user_id, language=language)
+def password_link_email_task(*, user_id: int, language: str, kind: str) -> None:
+    services.password_link_email_send(user_id=user_id, language=language, kind=kind)

@@ -6,6 +6,7 @@ Views parse input, call services and render; every rule lives in services/permis
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 from typing import Any
 
 import segno
@@ -19,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
@@ -132,6 +134,8 @@ class PendingLoginMixin:
         del self.request.session[PENDING_LOGIN]
         auth_login(self.request, self.user, backend="django.contrib.auth.backends.ModelBackend")
         otp_login(self.request, device)
+        # However active, a session ends this long after the login (the idle timeout is shorter).
+        self.request.session.set_expiry(timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE))
         return HttpResponseRedirect(target)
 
 
@@ -162,6 +166,16 @@ class LoginEnrolView(PendingLoginMixin, FormView):
 
     template_name = "accounts/login_enrol.html"
     form_class = EnrolmentCodeForm
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if services.has_confirmed_totp(self.user):
+            return redirect("accounts:login_verify")
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if services.has_confirmed_totp(self.user):
+            return redirect("accounts:login_verify")
+        return super().post(request, *args, **kwargs)
 
     def get_device(self) -> TOTPDevice:
         device = TOTPDevice.objects.filter(user=self.user, confirmed=False).first()
@@ -311,12 +325,27 @@ class MemberChangeView(ProfessionalRequiredMixin, View):
         return redirect("accounts:members", organisation_id=organisation.pk)
 
 
-class PasswordResetView(auth_views.PasswordResetView):
+@method_decorator(never_cache, name="dispatch")
+class PasswordResetView(FormView):
     template_name = "accounts/password_reset.html"
     form_class = PasswordResetForm
-    email_template_name = "accounts/email/password_reset.txt"
-    subject_template_name = "accounts/email/password_reset_subject.txt"
-    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        try:
+            services.password_reset_request(
+                email=form.cleaned_data["email"],
+                language=get_language() or settings.LANGUAGE_CODE,
+                client=self.request.client_fingerprint,  # type: ignore[attr-defined]
+            )
+        except services.Throttled as error:
+            form.add_error(None, _throttled_reset_message(error.retry_after))
+            return self.form_invalid(form)
+        return redirect("accounts:password_reset_done")
+
+
+def _throttled_reset_message(retry_after: int) -> str:
+    minutes = max(1, (retry_after + 59) // 60)
+    return _("Too many requests for a new password. Try again in %(minutes)s minutes.") % {"minutes": minutes}
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

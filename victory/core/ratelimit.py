@@ -1,4 +1,4 @@
-"""Counting failures and refusing attempts, in the shared cache (database or Redis).
+"""Counting attempts and refusing them, in the shared cache (database or Redis).
 
 Keys are keyed hashes, never e-mail addresses or client addresses in clear, so the
 cache holds nothing that identifies a person.
@@ -24,11 +24,16 @@ class Verdict:
 
 @dataclass(frozen=True)
 class FailureThrottle:
-    """Slow down after ``slowdown_after`` failures, lock after ``lock_after``.
+    """Slow down after ``slowdown_after`` failed attempts, lock after ``lock_after``.
 
-    While slowed, each further attempt must wait 2, 4, 8 … seconds (at most 60)
-    after the last failure; once locked, every attempt waits ``lock_seconds``.
-    A success clears the count.
+    Every attempt is counted *before* it is checked (``begin``) and the count is cleared
+    only by a success (``succeed``), so attempts sent in parallel cannot all slip through
+    before the first failure is recorded. Past ``slowdown_after``, an attempt must take a
+    gate that stays shut for 2, 4, 8 … seconds (at most 60); only one attempt gets it.
+    Past ``lock_after``, every attempt is refused for ``lock_seconds``.
+
+    The counter and the gate use the cache's atomic ``incr`` and ``add``: strictly
+    atomic across servers with Redis, and within one process with the local cache.
     """
 
     scope: str
@@ -37,36 +42,41 @@ class FailureThrottle:
     lock_seconds: int
     window_seconds: int = 3600
 
-    def _key(self, subject: str) -> str:
+    def _key(self, subject: str, kind: str) -> str:
         digest = hmac.new(settings.SECRET_KEY.encode(), f"{self.scope}:{subject}".encode(), hashlib.sha256)
-        return f"throttle:{self.scope}:{digest.hexdigest()[:40]}"
+        return f"throttle:{self.scope}:{kind}:{digest.hexdigest()[:40]}"
 
-    def check(self, subject: str) -> Verdict:
-        state = cache.get(self._key(subject))
-        if not state:
-            return Verdict(allowed=True)
+    def _refusal(self, key: str) -> Verdict | None:
+        until = cache.get(key)
+        if until is None:
+            return None
+        remaining = until - time.time()
+        if remaining <= 0:
+            return None
+        return Verdict(allowed=False, retry_after=int(remaining) + 1, locked=key.endswith("lock"))
+
+    def begin(self, subject: str) -> Verdict:
+        """Count an attempt and say whether it may go ahead."""
+        lock_key = self._key(subject, "lock")
+        gate_key = self._key(subject, "gate")
+        for key in (lock_key, gate_key):
+            refusal = self._refusal(key)
+            if refusal:
+                return refusal
+        count_key = self._key(subject, "count")
+        cache.add(count_key, 0, timeout=max(self.window_seconds, self.lock_seconds))
+        attempts = cache.incr(count_key)
         now = time.time()
-        if state.get("locked_until", 0) > now:
-            return Verdict(allowed=False, retry_after=int(state["locked_until"] - now) + 1, locked=True)
-        failures = state.get("failures", 0)
-        if failures >= self.slowdown_after:
-            wait = min(60, 2 ** (failures - self.slowdown_after + 1))
-            elapsed = now - state.get("last_failure", 0)
-            if elapsed < wait:
-                return Verdict(allowed=False, retry_after=int(wait - elapsed) + 1)
+        if attempts > self.lock_after:
+            cache.set(lock_key, now + self.lock_seconds, timeout=self.lock_seconds)
+            cache.delete(count_key)  # when the lock ends, counting starts afresh
+            return Verdict(allowed=False, retry_after=self.lock_seconds, locked=True)
+        if attempts > self.slowdown_after:
+            wait = min(60, 2 ** (attempts - self.slowdown_after))
+            if not cache.add(gate_key, now + wait, timeout=wait):
+                cache.decr(count_key)  # refused before it was tried: not an attempt
+                return self._refusal(gate_key) or Verdict(allowed=False, retry_after=1)
         return Verdict(allowed=True)
 
-    def fail(self, subject: str) -> None:
-        key = self._key(subject)
-        now = time.time()
-        state = cache.get(key) or {}
-        if state.get("locked_until", 0) and state["locked_until"] <= now:
-            state = {}  # a lock that ran out starts a fresh count
-        failures = state.get("failures", 0) + 1
-        state.update(failures=failures, last_failure=now)
-        if failures >= self.lock_after:
-            state["locked_until"] = now + self.lock_seconds
-        cache.set(key, state, timeout=max(self.window_seconds, self.lock_seconds))
-
-    def clear(self, subject: str) -> None:
-        cache.delete(self._key(subject))
+    def succeed(self, subject: str) -> None:
+        cache.delete_many([self._key(subject, kind) for kind in ("count", "gate", "lock")])

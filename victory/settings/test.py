@@ -4,6 +4,7 @@ import os
 
 os.environ.setdefault("VICTORY_ENV", "test")
 os.environ.setdefault("VICTORY_SECRET_KEY", "test-secret-key-not-for-production-" + "x" * 20)
+os.environ.setdefault("VICTORY_PEPPER", "test-pepper-not-for-production-" + "p" * 20)
 
 from .base import *  # noqa: E402,F403
 

@@ -14,8 +14,8 @@ class EncryptedSession(AbstractBaseSession):
     session_data = EncryptedTextField(_("session data"))
 
     class Meta(AbstractBaseSession.Meta):
-        verbose_name = _("session")
-        verbose_name_plural = _("sessions")
+        verbose_name = _("session")  # type: ignore[assignment]
+        verbose_name_plural = _("sessions")  # type: ignore[assignment]
 
     @classmethod
     def get_session_store_class(cls) -> type:

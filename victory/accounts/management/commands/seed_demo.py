@@ -87,7 +87,7 @@ class Command(BaseCommand):
         )
 
     def _user(self, email: str, password: str, *, is_platform_admin: bool) -> User:
-        user = User.objects.filter(email=email).first()
+        user = User.objects.filter_email(email).first()
         if user is None:
             return services.user_create(
                 email=email, full_name="Demo person (fictional)", password=password, is_platform_admin=is_platform_admin

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import close_old_connections
 
 from victory.core.schedule import schedule_enqueue_due
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -23,8 +27,13 @@ class Command(BaseCommand):
 
         def scheduler() -> None:
             while not stop.is_set():
-                for name in schedule_enqueue_due():
-                    self.stdout.write(f"scheduled: {name}")
+                try:
+                    for name in schedule_enqueue_due():
+                        self.stdout.write(f"scheduled: {name}")
+                except Exception:  # a database hiccup must not end the scheduler for good
+                    logger.exception("The scheduler could not enqueue due jobs; trying again in %s s", tick)
+                finally:
+                    close_old_connections()
                 stop.wait(tick)
 
         thread = threading.Thread(target=scheduler, name="victory-scheduler", daemon=True)
