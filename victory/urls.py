@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
 urlpatterns += i18n_patterns(
     path("", include("victory.core.urls")),
     path("staff/", include("victory.accounts.urls")),
+    path("", include("victory.reports.urls")),
     path("admin/", admin_site.urls),
     prefix_default_language=True,
 )

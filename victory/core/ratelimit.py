@@ -80,3 +80,25 @@ class FailureThrottle:
 
     def succeed(self, subject: str) -> None:
         cache.delete_many([self._key(subject, kind) for kind in ("count", "gate", "lock")])
+
+
+@dataclass(frozen=True)
+class WindowCap:
+    """At most ``limit`` events per subject in a fixed window (for floods, not guesses)."""
+
+    scope: str
+    limit: int
+    window_seconds: int
+
+    def _key(self, subject: str) -> str:
+        digest = hmac.new(settings.SECRET_KEY.encode(), f"{self.scope}:{subject}".encode(), hashlib.sha256)
+        return f"cap:{self.scope}:{digest.hexdigest()[:40]}"
+
+    def hit(self, subject: str) -> bool:
+        """Count one event; False when it goes over the limit."""
+        key = self._key(subject)
+        cache.add(key, 0, timeout=self.window_seconds)
+        return bool(cache.incr(key) <= self.limit)
+
+    def reached(self, subject: str = "platform") -> bool:
+        return bool((cache.get(self._key(subject)) or 0) >= self.limit)

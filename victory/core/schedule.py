@@ -18,6 +18,7 @@ from django.utils import timezone
 from victory.accounts.tasks import api_tokens_prune_expired
 from victory.core.models import ScheduledJobRun
 from victory.core.tasks import sessions_clear_expired
+from victory.reports.tasks import reports_erase_expired_task
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,8 @@ class ScheduledJob:
 SCHEDULE: tuple[ScheduledJob, ...] = (
     ScheduledJob("sessions_clear_expired", sessions_clear_expired, every=timedelta(hours=6)),
     ScheduledJob("api_tokens_prune_expired", api_tokens_prune_expired, every=timedelta(hours=1)),
+    # Hourly, so a reporter's deletion request is honoured within the hour.
+    ScheduledJob("reports_erase_expired", reports_erase_expired_task, every=timedelta(hours=1)),
 )
 
 

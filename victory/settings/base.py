@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "ninja",
     "victory.core",
     "victory.accounts",
+    "victory.reports",
 ]
 
 MIDDLEWARE = [
@@ -183,6 +184,19 @@ if _EMAIL_BACKEND.endswith("smtp.EmailBackend"):
     }
 MAILERS = {"default": {"BACKEND": _EMAIL_BACKEND, "OPTIONS": _EMAIL_OPTIONS}}
 DEFAULT_FROM_EMAIL = env_str("VICTORY_FROM_EMAIL", "VicTory <no-reply@victory.example>")
+
+# --- Reports (victory.reports) ------------------------------------------------
+# Argon2id cost of a receipt hash: ~0.16 s on one core here (docs/performance.md).
+VICTORY_RECEIPT_HASH = {"time_cost": 3, "memory_cost": 64 * 1024, "parallelism": 1}
+VICTORY_REPORT_RETENTION_DAYS = env_int("VICTORY_REPORT_RETENTION_DAYS", 365, minimum=1)
+VICTORY_EVIDENCE_MAX_BYTES = env_int("VICTORY_EVIDENCE_MAX_MB", 20, minimum=1) * 1024 * 1024
+VICTORY_EVIDENCE_MAX_FILES = env_int("VICTORY_EVIDENCE_MAX_FILES", 10, minimum=1)
+VICTORY_NARRATIVE_MAX_CHARS = 20000
+# A reporter's inbox session ends after this many seconds without a request.
+VICTORY_REPORTER_IDLE_TIMEOUT = env_int("VICTORY_REPORTER_IDLE_TIMEOUT", 15 * 60, minimum=60)
+# Uploads are read into memory only up to Django's limit; larger ones go to a temporary file.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # --- Languages --------------------------------------------------------------
 LANGUAGE_CODE = "en"

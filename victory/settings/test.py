@@ -19,3 +19,6 @@ STORAGES["staticfiles"] = {  # noqa: F405
 # Two fixed test keys: "t1" old, "t2" newest (encrypts).
 VICTORY_KEYS = "t1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8,t2:ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8"
 VICTORY_KEYS_GENERATE = False
+
+# A cheap receipt hash keeps the suite fast; the real cost is measured by `make bench`.
+VICTORY_RECEIPT_HASH = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}

@@ -1,0 +1,44 @@
+"""Fixtures for reports: a receiving organisation with a caseworker, and a sent report."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import MembershipFactory, OrganisationFactory
+from victory.accounts import services as account_services
+from victory.accounts.models import Membership, Organisation, Role
+from victory.reports import services
+from victory.reports.services import ReportDraft, SubmittedReport
+
+
+@pytest.fixture
+def receiving_organisation(db: None) -> Organisation:
+    organisation = OrganisationFactory(name="Receiving support (fictional)", countries=["PT"], accepts_public_reports=True)
+    services.country_intake_set(actor=None, country="PT", organisation=organisation)
+    return organisation
+
+
+@pytest.fixture
+def report_caseworker(receiving_organisation: Organisation) -> Membership:
+    membership = MembershipFactory(organisation=receiving_organisation, role=Role.CASEWORKER)
+    account_services.totp_device_create_confirmed(user=membership.user)
+    return membership
+
+
+def make_draft(**overrides: object) -> ReportDraft:
+    values: dict[str, object] = {
+        "narrative": "Two men shouted insults about my headscarf and pushed me at the bus stop.",
+        "country": "PT",
+        "reporter_role": "victim",
+        "bias_motivations": ["anti_muslim", "gender"],
+        "incident_types": ["violent_attack"],
+        "consents": {"contact": True, "statistics": True},
+        "language": "en",
+    }
+    values.update(overrides)
+    return ReportDraft(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def submitted(receiving_organisation: Organisation) -> SubmittedReport:
+    return services.report_submit(draft=make_draft())

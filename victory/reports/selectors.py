@@ -1,0 +1,97 @@
+"""Reads for reports, already limited to what the asking person may see."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from victory.accounts.models import Organisation, Role, User
+
+from .countries import COUNTRIES
+from .models import CountryIntake, Report, ReportEvidence, ReportMessage, ReportStatus, Sender
+
+
+def country_codes() -> set[str]:
+    return set(COUNTRIES)
+
+
+def organisation_list_accepting_reports(*, country: str | None = None) -> QuerySet[Organisation]:
+    """Organisations that accept public reports, for one country if given. Public fields
+    only are ever shown from these."""
+    organisations = Organisation.objects.filter(is_active=True, accepts_public_reports=True).order_by("name")
+    if country:
+        # ``countries`` is a JSON list, which SQLite cannot search; organisations are few.
+        serving = [org.pk for org in organisations if country.upper() in org.countries]
+        return organisations.filter(pk__in=serving)
+    return organisations
+
+
+def intake_organisation_for(*, country: str, chosen_id: int | None = None) -> Organisation | None:
+    """Who receives a report: the reporter's choice if it accepts reports for the country;
+    else the country's configured default; else the only (or first) accepting
+    organisation for the country; else the platform-wide fallback ("*")."""
+    accepting = organisation_list_accepting_reports(country=country)
+    if chosen_id is not None:
+        chosen = accepting.filter(pk=chosen_id).first()
+        if chosen is not None:
+            return chosen
+    configured = CountryIntake.objects.select_related("organisation").filter(country=country.upper()).first()
+    if configured and configured.organisation.is_active:
+        return configured.organisation
+    first = accepting.first()
+    if first is not None:
+        return first
+    fallback = CountryIntake.objects.select_related("organisation").filter(country="*").first()
+    return fallback.organisation if fallback and fallback.organisation.is_active else None
+
+
+def _handled_organisations(user: User) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(
+        is_active=True,
+        memberships__user=user,
+        memberships__role__in=[Role.CASEWORKER, Role.SUPERVISOR],
+    ).distinct()
+
+
+def report_list_for_staff(*, user: User, status: str | None = None) -> QuerySet[Report]:
+    """Reports received by the organisations where ``user`` is a caseworker or supervisor,
+    newest first, with the number of unread reporter messages."""
+    reports = (
+        Report.objects.filter(organisation__in=_handled_organisations(user))
+        .select_related("organisation")
+        .annotate(
+            unread=Count("messages", filter=Q(messages__sender=Sender.REPORTER, messages__read_at__isnull=True))
+        )
+        .order_by("-created_at")
+    )
+    if status in ReportStatus.values:
+        reports = reports.filter(status=status)
+    return reports
+
+
+def report_get_for_staff(*, user: User, reference: str) -> Report:
+    """404 for a report of another organisation: an outsider cannot learn it exists."""
+    report = report_list_for_staff(user=user).filter(reference=reference).first()
+    if report is None:
+        raise Http404
+    return report
+
+
+def report_messages(*, report: Report) -> QuerySet[ReportMessage]:
+    return report.messages.prefetch_related("files").order_by("created_at", "pk")
+
+
+def report_evidence(*, report: Report) -> QuerySet[ReportEvidence]:
+    return report.evidence.order_by("created_at", "pk")
+
+
+def evidence_get_for_staff(*, user: User, reference: str, evidence_id: int) -> ReportEvidence:
+    report = report_get_for_staff(user=user, reference=reference)
+    evidence = report.evidence.filter(pk=evidence_id).first()
+    if evidence is None:
+        raise Http404
+    return evidence
+
+
+def draft_evidence(*, draft_key: str) -> QuerySet[ReportEvidence]:
+    return ReportEvidence.objects.filter(draft_key=draft_key, report__isnull=True).order_by("created_at", "pk")

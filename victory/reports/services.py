@@ -1,0 +1,599 @@
+"""Every write of the reports app: submitting a report, evidence, the receipt login, the
+reporter's messages and consents, the organisation's answers, and retention.
+
+The HTML views, the JSON API, management commands and tests all call these; each
+writes its own audit event. Nothing here ever logs or stores a client address.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from victory.accounts.models import Organisation, User
+from victory.core.audit import audit_record
+from victory.core.permissions import can_handle_reports
+from victory.core.ratelimit import FailureThrottle, WindowCap
+
+from . import selectors
+from .models import (
+    BiasMotivation,
+    ConsentPurpose,
+    IncidentType,
+    PlaceKind,
+    PoliceAware,
+    Report,
+    ReportConsent,
+    ReporterRole,
+    ReporterToken,
+    ReportEvidence,
+    ReportMessage,
+    ReportStatus,
+    ReportStatusChange,
+    Sender,
+    SupportNeed,
+)
+from .receipts import receipt_digest, receipt_generate, receipt_normalise
+
+# Receipt logins: per client (rotating address hash) and a platform-wide cap, so a
+# distributed guesser is slowed too.
+RECEIPT_CLIENT_THROTTLE = FailureThrottle(scope="receipt-client", slowdown_after=5, lock_after=20, lock_seconds=3600)
+RECEIPT_PLATFORM_CAP = WindowCap(scope="receipt-platform", limit=500, window_seconds=600)
+# Submissions per client: generous for a person, a wall for a flood of fake reports.
+SUBMISSION_CLIENT_CAP = WindowCap(scope="report-submit", limit=10, window_seconds=3600)
+
+MESSAGE_MAX_CHARS = 10_000
+SHORT_TEXT_MAX_CHARS = 2_000
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"  # no 0/O, 1/I/L, U: easy to read aloud
+
+# What a file's content says it is -> accepted. Extensions are never trusted.
+IMAGE_TYPES = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP", "image/gif": "GIF"}
+OTHER_TYPES = {
+    "application/pdf",
+    "audio/mpeg",
+    "audio/ogg",
+    "audio/x-wav",
+    "audio/x-flac",
+    "audio/mp4",
+    "audio/aac",
+    "video/mp4",
+    "video/webm",
+    "video/quicktime",
+    "video/x-matroska",
+    "video/3gpp",
+}
+
+
+class AuthenticationFailed(Exception):
+    """Wrong receipt or token. Says nothing more."""
+
+
+class Throttled(Exception):
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"retry after {retry_after} s")
+        self.retry_after = retry_after
+
+
+# --- Submitting a report ------------------------------------------------------
+
+
+@dataclass
+class ReportDraft:
+    """Everything a reporter may give; only ``narrative`` (and where, to route it) is
+    required. The form wizard and the API both build one of these."""
+
+    narrative: str = ""
+    country: str = ""
+    reporter_role: str = ReporterRole.VICTIM
+    occurred_on: date | None = None
+    occurred_when: str = ""
+    location: str = ""
+    place_kind: str = ""
+    online_platform: str = ""
+    bias_motivations: list[str] = field(default_factory=list)
+    incident_types: list[str] = field(default_factory=list)
+    impact: str = ""
+    offender_description: str = ""
+    police_aware: str = ""
+    wants_police_told: bool | None = None
+    support_needs: list[str] = field(default_factory=list)
+    support_language: str = ""
+    contact_email: str = ""
+    contact_phone: str = ""
+    contact_safe_times: str = ""
+    email_updates: bool = False  # "e-mail me when there is a new message"
+    consents: dict[str, bool] = field(default_factory=dict)
+    organisation_id: int | None = None
+    language: str = "en"
+    draft_key: str = ""  # evidence uploaded before sending
+
+
+@dataclass(frozen=True)
+class SubmittedReport:
+    report: Report
+    receipt: str  # shown once, never stored
+
+
+def _check_codes(errors: dict[str, list[str]], name: str, values: list[str], choices: type) -> None:
+    known = set(choices.values)
+    for value in values:
+        if value not in known:
+            errors.setdefault(name, []).append(_("“%(value)s” is not one of the listed answers.") % {"value": value})
+
+
+def _check_length(errors: dict[str, list[str]], name: str, value: str, limit: int) -> None:
+    if len(value) > limit:
+        errors.setdefault(name, []).append(
+            _("This answer is too long: keep it under %(limit)s characters.") % {"limit": limit}
+        )
+
+
+def report_draft_validate(draft: ReportDraft) -> None:
+    """Raise ``ValidationError`` naming each wrong field, with a message that says how to
+    fix it. Text is kept exactly as typed: it is escaped when shown, never altered."""
+    errors: dict[str, list[str]] = {}
+    if not draft.narrative.strip():
+        errors["narrative"] = [_("Tell us what happened, in your own words.")]
+    _check_length(errors, "narrative", draft.narrative, settings.VICTORY_NARRATIVE_MAX_CHARS)
+    for name in (
+        "occurred_when",
+        "location",
+        "online_platform",
+        "impact",
+        "offender_description",
+        "support_language",
+        "contact_safe_times",
+    ):
+        _check_length(errors, name, getattr(draft, name), SHORT_TEXT_MAX_CHARS)
+    country = draft.country.strip().upper()
+    if not country:
+        errors["country"] = [_("Choose the country where it happened.")]
+    elif country not in selectors.country_codes():
+        errors["country"] = [_("Choose a country from the list.")]
+    if draft.reporter_role not in ReporterRole.values:
+        errors["reporter_role"] = [_("Choose who is reporting.")]
+    if draft.occurred_on and draft.occurred_on > timezone.localdate():
+        errors["occurred_on"] = [_("The date cannot be in the future.")]
+    if draft.place_kind and draft.place_kind not in PlaceKind.values:
+        errors["place_kind"] = [_("Choose one of the listed places.")]
+    if draft.police_aware and draft.police_aware not in PoliceAware.values:
+        errors["police_aware"] = [_("Choose one of the listed answers.")]
+    _check_codes(errors, "bias_motivations", draft.bias_motivations, BiasMotivation)
+    _check_codes(errors, "incident_types", draft.incident_types, IncidentType)
+    _check_codes(errors, "support_needs", draft.support_needs, SupportNeed)
+    for purpose in draft.consents:
+        if purpose not in ConsentPurpose.values:
+            errors.setdefault("consents", []).append(
+                _("“%(value)s” is not one of the listed choices.") % {"value": purpose}
+            )
+    if draft.contact_email:
+        try:
+            validate_email(draft.contact_email.strip())
+        except ValidationError:
+            errors["contact_email"] = [_("Enter an e-mail address like name@example.org, or leave it empty.")]
+    if draft.contact_phone and not any(ch.isdigit() for ch in draft.contact_phone):
+        errors["contact_phone"] = [_("Enter a phone number with digits, or leave it empty.")]
+    _check_length(errors, "contact_phone", draft.contact_phone, 40)
+    if draft.organisation_id is not None and country and "country" not in errors:
+        if not selectors.organisation_list_accepting_reports(country=country).filter(pk=draft.organisation_id).exists():
+            errors["organisation"] = [_("Choose one of the organisations listed for this country.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _reference_generate() -> str:
+    body = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+    return f"VT-{body[:4]}-{body[4:]}"
+
+
+def report_submit(*, draft: ReportDraft, client: str = "") -> SubmittedReport:
+    """Validate, route and store a report; returns it with its receipt (shown once).
+
+    The receipt hash (the slow part) is computed before the transaction opens, so the
+    database is never held while Argon2 runs."""
+    if client and not SUBMISSION_CLIENT_CAP.hit(client):
+        raise Throttled(SUBMISSION_CLIENT_CAP.window_seconds)
+    report_draft_validate(draft)
+    country = draft.country.strip().upper()
+    organisation = selectors.intake_organisation_for(country=country, chosen_id=draft.organisation_id)
+    if organisation is None:
+        raise ValidationError({"country": [_("No organisation receives reports for this country yet.")]})
+    for _attempt in range(5):
+        receipt = receipt_generate()
+        digest = receipt_digest(receipt)
+        try:
+            report = _report_create(draft=draft, country=country, organisation=organisation, digest=digest)
+        except IntegrityError:  # a reference or receipt collision: astronomically rare, try again
+            continue
+        return SubmittedReport(report=report, receipt=receipt)
+    raise RuntimeError("could not allocate a unique reference and receipt")
+
+
+@transaction.atomic
+def _report_create(*, draft: ReportDraft, country: str, organisation: Organisation, digest: str) -> Report:
+    contact = {
+        "email": draft.contact_email.strip(),
+        "phone": draft.contact_phone.strip(),
+        "safe_times": draft.contact_safe_times.strip(),
+        "email_updates": bool(draft.email_updates and draft.contact_email.strip()),
+    }
+    now = timezone.now()
+    with transaction.atomic():  # a savepoint, so a collision can be retried cleanly
+        report = Report.objects.create(
+            reference=_reference_generate(),
+            receipt_digest=digest,
+            organisation=organisation,
+            reporter_role=draft.reporter_role,
+            narrative=draft.narrative,
+            occurred_on=draft.occurred_on,
+            occurred_when=draft.occurred_when.strip(),
+            country=country,
+            location=draft.location.strip(),
+            place_kind=draft.place_kind,
+            online_platform=draft.online_platform.strip(),
+            bias_motivations=sorted(set(draft.bias_motivations)),
+            incident_types=sorted(set(draft.incident_types)),
+            impact=draft.impact,
+            offender_description=draft.offender_description,
+            police_aware=draft.police_aware,
+            wants_police_told=draft.wants_police_told,
+            support_needs=sorted(set(draft.support_needs)),
+            support_language=draft.support_language.strip(),
+            contact=contact if any(contact.values()) else None,
+            language=draft.language,
+            erase_after=now + timedelta(days=settings.VICTORY_REPORT_RETENTION_DAYS),
+        )
+    ReportConsent.objects.bulk_create(
+        ReportConsent(report=report, purpose=purpose, granted=bool(draft.consents.get(purpose, False)))
+        for purpose in ConsentPurpose.values
+    )
+    ReportStatusChange.objects.create(report=report, status=ReportStatus.RECEIVED)
+    if draft.draft_key:
+        ReportEvidence.objects.filter(draft_key=draft.draft_key, report__isnull=True).update(report=report, draft_key="")
+    audit_record(action="report.submitted", organisation=organisation, obj=report)
+    from .tasks import new_report_notify_task
+
+    transaction.on_commit(lambda: new_report_notify_task.enqueue(report_id=report.pk))
+    return report
+
+
+# --- Evidence -----------------------------------------------------------------
+
+
+def _strip_image_metadata(data: bytes, image_format: str) -> bytes:
+    """Re-encode the picture without EXIF (GPS, camera, author), XMP, ICC or comments.
+    The orientation is applied first, so the photo still shows the right way up."""
+    with Image.open(io.BytesIO(data)) as image:
+        image.load()
+        clean = ImageOps.exif_transpose(image) if image_format != "GIF" else image.copy()
+        if image_format == "JPEG" and clean.mode not in {"RGB", "L"}:
+            clean = clean.convert("RGB")
+        # Pillow writes only the metadata found in ``info`` or passed to ``save``.
+        clean.info = {}
+        output = io.BytesIO()
+        options = {"quality": 92} if image_format in {"JPEG", "WEBP"} else {}
+        clean.save(output, format=image_format, **options)
+        return output.getvalue()
+
+
+def _evidence_check(upload: UploadedFile, *, already: int) -> tuple[bytes, str]:
+    name = upload.name or _("file")
+    if already >= settings.VICTORY_EVIDENCE_MAX_FILES:
+        raise ValidationError(
+            {"evidence": [_("You can add up to %(count)s files.") % {"count": settings.VICTORY_EVIDENCE_MAX_FILES}]}
+        )
+    if upload.size is None or upload.size > settings.VICTORY_EVIDENCE_MAX_BYTES:
+        raise ValidationError(
+            {
+                "evidence": [
+                    _("“%(name)s” is larger than %(size)s MB. Choose a smaller file.")
+                    % {"name": name, "size": settings.VICTORY_EVIDENCE_MAX_BYTES // (1024 * 1024)}
+                ]
+            }
+        )
+    if upload.size == 0:
+        raise ValidationError({"evidence": [_("“%(name)s” is empty.") % {"name": name}]})
+    data = b"".join(upload.chunks())
+    kind = filetype.guess(data[:8192])
+    mime = kind.mime if kind else ("application/pdf" if data.startswith(b"%PDF-") else "")
+    refused = ValidationError(
+        {
+            "evidence": [
+                _("“%(name)s” is not a photo, PDF, sound or video file we can accept.") % {"name": name}
+            ]
+        }
+    )
+    if mime in IMAGE_TYPES:
+        try:
+            return _strip_image_metadata(data, IMAGE_TYPES[mime]), mime
+        except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+            raise refused from None
+    if mime in OTHER_TYPES:
+        return data, mime
+    raise refused
+
+
+def evidence_add(
+    *,
+    upload: UploadedFile,
+    report: Report | None = None,
+    draft_key: str = "",
+    added_by: str = Sender.REPORTER,
+    message: ReportMessage | None = None,
+) -> ReportEvidence:
+    """Check a file by its content, strip a photo's metadata, store it encrypted."""
+    if report is None and not draft_key:
+        raise ValueError("evidence belongs to a report or to a draft")
+    already = (
+        ReportEvidence.objects.filter(report=report).count()
+        if report is not None
+        else ReportEvidence.objects.filter(draft_key=draft_key, report__isnull=True).count()
+    )
+    data, mime = _evidence_check(upload, already=already)
+    from django.core.files.base import ContentFile
+
+    with transaction.atomic():
+        evidence = ReportEvidence(
+            report=report,
+            draft_key="" if report is not None else draft_key,
+            message=message,
+            original_name=(upload.name or "")[:255],
+            content_type=mime,
+            size=len(data),
+            added_by=added_by,
+        )
+        evidence.file.save("evidence", ContentFile(data), save=False)
+        evidence.save()
+        if report is not None:
+            audit_record(action="report.evidence_added", organisation=report.organisation, obj=report)
+    return evidence
+
+
+@transaction.atomic
+def evidence_discard_draft(*, draft_key: str, evidence_id: int) -> None:
+    """Remove a file from a report not yet sent (only from the same draft)."""
+    evidence = ReportEvidence.objects.filter(pk=evidence_id, draft_key=draft_key, report__isnull=True).first()
+    if evidence is not None:
+        name = evidence.file.name
+        storage = evidence.file.storage
+        evidence.delete()
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+# --- The reporter, with their receipt -------------------------------------------
+
+
+def _token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class InvalidReceipt(ValueError):
+    """What was typed cannot be a receipt (wrong length or characters): not a guess."""
+
+
+def receipt_login(*, receipt: str, client: str) -> Report:
+    """The report whose receipt this is. Raises InvalidReceipt, Throttled or
+    AuthenticationFailed (a wrong receipt, or one whose report was erased)."""
+    digits = receipt_normalise(receipt)
+    if digits is None:
+        raise InvalidReceipt
+    if RECEIPT_PLATFORM_CAP.reached():
+        raise Throttled(60)
+    verdict = RECEIPT_CLIENT_THROTTLE.begin(client)
+    if not verdict.allowed:
+        raise Throttled(verdict.retry_after)
+    report = Report.objects.filter(receipt_digest=receipt_digest(digits)).select_related("organisation").first()
+    if report is None:
+        RECEIPT_PLATFORM_CAP.hit("platform")
+        audit_record(action="report.receipt_login_failed")
+        raise AuthenticationFailed
+    RECEIPT_CLIENT_THROTTLE.succeed(client)
+    audit_record(action="report.reporter_login", organisation=report.organisation, obj=report)
+    return report
+
+
+@transaction.atomic
+def reporter_token_issue(*, report: Report) -> tuple[str, datetime]:
+    token = secrets.token_urlsafe(32)
+    expires = timezone.now() + timedelta(seconds=settings.VICTORY_REPORTER_IDLE_TIMEOUT)
+    ReporterToken.objects.create(report=report, digest=_token_digest(token), expires_at=expires)
+    return token, expires
+
+
+def reporter_token_report(*, token: str) -> Report | None:
+    """The report of a live token; each use extends it by the idle timeout."""
+    found = ReporterToken.objects.select_related("report").filter(digest=_token_digest(token)).first()
+    if found is None or found.expires_at <= timezone.now():
+        return None
+    ReporterToken.objects.filter(pk=found.pk).update(
+        expires_at=timezone.now() + timedelta(seconds=settings.VICTORY_REPORTER_IDLE_TIMEOUT)
+    )
+    return found.report
+
+
+def _message_body_check(body: str) -> str:
+    if not body.strip():
+        raise ValidationError({"body": [_("Write your message.")]})
+    if len(body) > MESSAGE_MAX_CHARS:
+        raise ValidationError(
+            {"body": [_("This message is too long: keep it under %(limit)s characters.") % {"limit": MESSAGE_MAX_CHARS}]}
+        )
+    return body
+
+
+def reporter_message_send(*, report: Report, body: str, files: list[UploadedFile] | None = None) -> ReportMessage:
+    """A message (or more information) from the reporter, with optional files."""
+    _message_body_check(body)
+    files = files or []
+    with transaction.atomic():
+        message = ReportMessage.objects.create(report=report, sender=Sender.REPORTER, body=body)
+        for upload in files:
+            evidence_add(upload=upload, report=report, message=message, added_by=Sender.REPORTER)
+        audit_record(action="report.message_from_reporter", organisation=report.organisation, obj=report)
+        from .tasks import reporter_message_notify_task
+
+        transaction.on_commit(lambda: reporter_message_notify_task.enqueue(report_id=report.pk))
+    return message
+
+
+@transaction.atomic
+def consent_set(*, report: Report, purpose: str, granted: bool) -> ReportConsent:
+    """Give or withdraw one consent; a withdrawal is effective at once for everyone."""
+    if purpose not in ConsentPurpose.values:
+        raise ValidationError({"purpose": [_("This is not one of the listed choices.")]})
+    consent, _created = ReportConsent.objects.select_for_update().get_or_create(
+        report=report, purpose=purpose, defaults={"granted": granted}
+    )
+    if consent.granted != granted:
+        consent.granted = granted
+        consent.save(update_fields=["granted", "changed_at"])
+    audit_record(
+        action="report.consent_given" if granted else "report.consent_withdrawn",
+        organisation=report.organisation,
+        obj=report,
+        reason=purpose,
+    )
+    return consent
+
+
+@transaction.atomic
+def report_deletion_request(*, report: Report) -> None:
+    """The reporter asks for erasure: the report is erased at the next retention run
+    (within the hour) and can no longer be opened with its receipt meanwhile."""
+    now = timezone.now()
+    Report.objects.filter(pk=report.pk).update(deletion_requested_at=now, erase_after=now)
+    ReporterToken.objects.filter(report=report).delete()
+    audit_record(action="report.deletion_requested", organisation=report.organisation, obj=report)
+
+
+# --- The receiving organisation ---------------------------------------------------
+
+
+def _require_handler(actor: User, report: Report) -> None:
+    if not can_handle_reports(actor, report.organisation):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def report_open(*, actor: User, report: Report) -> Report:
+    """A caseworker reads a report: audited, and the reporter's messages count as read."""
+    _require_handler(actor, report)
+    report.messages.filter(sender=Sender.REPORTER, read_at__isnull=True).update(read_at=timezone.now())
+    audit_record(action="report.opened", actor=actor, organisation=report.organisation, obj=report)
+    return report
+
+
+@transaction.atomic
+def organisation_message_send(*, actor: User, report: Report, body: str) -> ReportMessage:
+    _require_handler(actor, report)
+    _message_body_check(body)
+    message = ReportMessage.objects.create(report=report, sender=Sender.ORGANISATION, author=actor, body=body)
+    audit_record(action="report.message_to_reporter", actor=actor, organisation=report.organisation, obj=report)
+    if report.status == ReportStatus.RECEIVED:
+        _status_change(report=report, status=ReportStatus.IN_REVIEW)
+    from .tasks import reporter_reply_notify_task
+
+    transaction.on_commit(lambda: reporter_reply_notify_task.enqueue(report_id=report.pk))
+    return message
+
+
+def _status_change(*, report: Report, status: str, referred_to: str = "") -> None:
+    report.status = status
+    report.referred_to = referred_to if status == ReportStatus.REFERRED else ""
+    report.save(update_fields=["status", "referred_to", "updated_at"])
+    ReportStatusChange.objects.create(report=report, status=status)
+
+
+@transaction.atomic
+def report_status_set(*, actor: User, report: Report, status: str, referred_to: str = "") -> Report:
+    _require_handler(actor, report)
+    if status not in ReportStatus.values:
+        raise ValidationError({"status": [_("Choose one of the listed statuses.")]})
+    if status == ReportStatus.REFERRED and not referred_to.strip():
+        raise ValidationError({"referred_to": [_("Say which organisation the report was referred to.")]})
+    if status != report.status or referred_to.strip() != report.referred_to:
+        _status_change(report=report, status=status, referred_to=referred_to.strip())
+        audit_record(
+            action="report.status_changed", actor=actor, organisation=report.organisation, obj=report, reason=status
+        )
+    return report
+
+
+def evidence_open(*, actor: User, evidence: ReportEvidence) -> bytes:
+    """A caseworker downloads a file: audited, decrypted in memory only."""
+    assert evidence.report is not None
+    _require_handler(actor, evidence.report)
+    audit_record(
+        action="report.evidence_opened",
+        actor=actor,
+        organisation=evidence.report.organisation,
+        obj=evidence.report,
+        reason=str(evidence.pk),
+    )
+    with evidence.file.open("rb") as handle:
+        return handle.read()
+
+
+# --- Configuration (platform administrators) --------------------------------------
+
+
+@transaction.atomic
+def country_intake_set(*, actor: User | None, country: str, organisation: Organisation) -> None:
+    """Which organisation receives a country's reports by default ("*": any other country).
+    ``actor`` None means the platform itself (demo seeding)."""
+    from victory.core.permissions import can_manage_organisations
+
+    from .models import CountryIntake
+
+    if actor is not None and not can_manage_organisations(actor):
+        raise PermissionDenied
+    country = country.strip().upper()
+    if country != "*" and country not in selectors.country_codes():
+        raise ValidationError({"country": [_("Choose a country from the list.")]})
+    CountryIntake.objects.update_or_create(country=country, defaults={"organisation": organisation})
+    audit_record(action="report.intake_configured", actor=actor, organisation=organisation, reason=country)
+
+
+# --- Retention --------------------------------------------------------------------
+
+
+def reports_erase_expired(*, now: datetime | None = None) -> int:
+    """Erase reports past their retention date (or whose reporter asked), that never
+    became a case; drafts' files left for a day; expired reporter tokens."""
+    now = now or timezone.now()
+    erased = 0
+    for report in Report.objects.filter(erase_after__lte=now, became_case=False).select_related("organisation"):
+        with transaction.atomic():
+            files = [(e.file.storage, e.file.name) for e in report.evidence.all()]
+            organisation = report.organisation
+            audit_record(
+                action="report.erased",
+                organisation=organisation,
+                object_type="reports.report",
+                object_id=str(report.pk),
+                reason="deletion requested" if report.deletion_requested_at else "retention period ended",
+            )
+            report.delete()
+            for storage, name in files:
+                transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+        erased += 1
+    stale_drafts = ReportEvidence.objects.filter(report__isnull=True, created_at__lt=now - timedelta(days=1))
+    for evidence in stale_drafts:
+        storage, name = evidence.file.storage, evidence.file.name
+        evidence.delete()
+        storage.delete(name)
+    ReporterToken.objects.filter(expires_at__lte=now).delete()
+    return erased

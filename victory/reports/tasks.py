@@ -1,0 +1,88 @@
+"""E-mails about reports, sent by the task queue. None of them says anything about the
+report itself: a mailbox can be read by someone else."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.tasks import task
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
+
+from victory.accounts.models import Role, User
+
+from .models import ConsentPurpose, Report
+
+
+def _caseworkers(report: Report) -> list[User]:
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__organisation=report.organisation,
+            memberships__role__in=[Role.CASEWORKER, Role.SUPERVISOR],
+        ).distinct()
+    )
+
+
+def _notify_staff(report_id: int, subject: str, line: str) -> int:
+    """``subject`` and ``line`` are marked with gettext_noop and translated per recipient."""
+    report = Report.objects.select_related("organisation").filter(pk=report_id).first()
+    if report is None:
+        return 0
+    sent = 0
+    for user in _caseworkers(report):
+        with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+            link = settings.VICTORY_SITE_URL + reverse("reports:staff_list")
+            body = "\n\n".join([_(line), link, _("This e-mail gives no detail on purpose. Log in to read it.")])
+            send_mail(_(subject), body, None, [user.email])
+        sent += 1
+    return sent
+
+
+@task
+def new_report_notify_task(*, report_id: int) -> int:
+    return _notify_staff(
+        report_id,
+        N_("New report in VicTory"),
+        N_("A new report has arrived in your organisation's VicTory inbox."),
+    )
+
+
+@task
+def reporter_message_notify_task(*, report_id: int) -> int:
+    return _notify_staff(
+        report_id,
+        N_("New message in VicTory"),
+        N_("A person who reported has sent a new message in VicTory."),
+    )
+
+
+@task
+def reporter_reply_notify_task(*, report_id: int) -> bool:
+    """Only when the reporter gave an address, agreed to be contacted and asked to be
+    told of new messages by e-mail."""
+    report = Report.objects.filter(pk=report_id).first()
+    if report is None or not report.contact or not report.contact.get("email_updates"):
+        return False
+    if not report.consents.filter(purpose=ConsentPurpose.CONTACT, granted=True).exists():
+        return False
+    with translation.override(report.language):
+        link = settings.VICTORY_SITE_URL + reverse("reports:inbox_login")
+        body = "\n\n".join(
+            [
+                _("There is a new message for you in VicTory."),
+                _("Open it with your receipt here:"),
+                link,
+            ]
+        )
+        send_mail(_("New message in VicTory"), body, None, [report.contact["email"]])
+    return True
+
+
+@task
+def reports_erase_expired_task() -> int:
+    from .services import reports_erase_expired
+
+    return reports_erase_expired()

@@ -1,0 +1,2 @@
+"""Reports views: intake (the public form), inbox (the reporter with their receipt),
+staff (the receiving organisation)."""
