@@ -32,7 +32,7 @@ from django.views.generic import FormView, TemplateView
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from victory.core.permissions import is_professional
+from victory.core.permissions import can_handle_reports, is_professional
 
 from . import selectors, services
 from .forms import (
@@ -249,6 +249,7 @@ class DashboardView(ProfessionalRequiredMixin, TemplateView):
         return super().get_context_data(
             memberships=selectors.membership_list_for_user(user=user),  # type: ignore[arg-type]
             managed_organisations=selectors.organisation_list_managed_by(user=user),  # type: ignore[arg-type]
+            handles_reports=any(can_handle_reports(user, m.organisation) for m in selectors.membership_list_for_user(user=user)),  # type: ignore[arg-type]
             **kwargs,
         )
 

@@ -30,4 +30,5 @@ def platform(request: HttpRequest) -> dict[str, Any]:
         "victory_emergency_number": "112",
         "victory_helpline_number": "116 006",
         "victory_safety_url": reverse("core:safety"),
+        "victory_inbox_url": reverse("reports:inbox_login"),
     }
