@@ -3,8 +3,8 @@ the reader's language. ISO 3166-1 alpha-2 codes."""
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 COUNTRIES: dict[str, Promise] = {
     "AT": _("Austria"),

@@ -59,9 +59,7 @@ def report_list_for_staff(*, user: User, status: str | None = None) -> QuerySet[
     reports = (
         Report.objects.filter(organisation__in=_handled_organisations(user))
         .select_related("organisation")
-        .annotate(
-            unread=Count("messages", filter=Q(messages__sender=Sender.REPORTER, messages__read_at__isnull=True))
-        )
+        .annotate(unread=Count("messages", filter=Q(messages__sender=Sender.REPORTER, messages__read_at__isnull=True)))
         .order_by("-created_at")
     )
     if status in ReportStatus.values:

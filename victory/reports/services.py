@@ -7,6 +7,7 @@ writes its own audit event. Nothing here ever logs or stores a client address.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import secrets
@@ -19,6 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import TextChoices
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -127,7 +129,7 @@ class SubmittedReport:
     receipt: str  # shown once, never stored
 
 
-def _check_codes(errors: dict[str, list[str]], name: str, values: list[str], choices: type) -> None:
+def _check_codes(errors: dict[str, list[str]], name: str, values: list[str], choices: type[TextChoices]) -> None:
     known = set(choices.values)
     for value in values:
         if value not in known:
@@ -187,9 +189,14 @@ def report_draft_validate(draft: ReportDraft) -> None:
     if draft.contact_phone and not any(ch.isdigit() for ch in draft.contact_phone):
         errors["contact_phone"] = [_("Enter a phone number with digits, or leave it empty.")]
     _check_length(errors, "contact_phone", draft.contact_phone, 40)
-    if draft.organisation_id is not None and country and "country" not in errors:
-        if not selectors.organisation_list_accepting_reports(country=country).filter(pk=draft.organisation_id).exists():
-            errors["organisation"] = [_("Choose one of the organisations listed for this country.")]
+    accepting = selectors.organisation_list_accepting_reports(country=country) if country else None
+    if (
+        draft.organisation_id is not None
+        and accepting is not None
+        and "country" not in errors
+        and not accepting.filter(pk=draft.organisation_id).exists()
+    ):
+        errors["organisation"] = [_("Choose one of the organisations listed for this country.")]
     if errors:
         raise ValidationError(errors)
 
@@ -252,7 +259,7 @@ def _report_create(*, draft: ReportDraft, country: str, organisation: Organisati
             wants_police_told=draft.wants_police_told,
             support_needs=sorted(set(draft.support_needs)),
             support_language=draft.support_language.strip(),
-            contact=contact if any(contact.values()) else None,
+            contact=contact if any(contact.values()) else None,  # type: ignore[misc]
             language=draft.language,
             erase_after=now + timedelta(days=settings.VICTORY_REPORT_RETENTION_DAYS),
         )
@@ -262,7 +269,9 @@ def _report_create(*, draft: ReportDraft, country: str, organisation: Organisati
     )
     ReportStatusChange.objects.create(report=report, status=ReportStatus.RECEIVED)
     if draft.draft_key:
-        ReportEvidence.objects.filter(draft_key=draft.draft_key, report__isnull=True).update(report=report, draft_key="")
+        ReportEvidence.objects.filter(draft_key=draft.draft_key, report__isnull=True).update(
+            report=report, draft_key=""
+        )
     audit_record(action="report.submitted", organisation=organisation, obj=report)
     from .tasks import new_report_notify_task
 
@@ -310,11 +319,7 @@ def _evidence_check(upload: UploadedFile, *, already: int) -> tuple[bytes, str]:
     kind = filetype.guess(data[:8192])
     mime = kind.mime if kind else ("application/pdf" if data.startswith(b"%PDF-") else "")
     refused = ValidationError(
-        {
-            "evidence": [
-                _("“%(name)s” is not a photo, PDF, sound or video file we can accept.") % {"name": name}
-            ]
-        }
+        {"evidence": [_("“%(name)s” is not a photo, PDF, sound or video file we can accept.") % {"name": name}]}
     )
     if mime in IMAGE_TYPES:
         try:
@@ -370,7 +375,8 @@ def evidence_discard_draft(*, draft_key: str, evidence_id: int) -> None:
         name = evidence.file.name
         storage = evidence.file.storage
         evidence.delete()
-        transaction.on_commit(lambda: storage.delete(name))
+        if name:
+            transaction.on_commit(functools.partial(storage.delete, name))
 
 
 # --- The reporter, with their receipt -------------------------------------------
@@ -429,7 +435,11 @@ def _message_body_check(body: str) -> str:
         raise ValidationError({"body": [_("Write your message.")]})
     if len(body) > MESSAGE_MAX_CHARS:
         raise ValidationError(
-            {"body": [_("This message is too long: keep it under %(limit)s characters.") % {"limit": MESSAGE_MAX_CHARS}]}
+            {
+                "body": [
+                    _("This message is too long: keep it under %(limit)s characters.") % {"limit": MESSAGE_MAX_CHARS}
+                ]
+            }
         )
     return body
 
@@ -588,12 +598,14 @@ def reports_erase_expired(*, now: datetime | None = None) -> int:
             )
             report.delete()
             for storage, name in files:
-                transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+                if name:
+                    transaction.on_commit(functools.partial(storage.delete, name))
         erased += 1
     stale_drafts = ReportEvidence.objects.filter(report__isnull=True, created_at__lt=now - timedelta(days=1))
     for evidence in stale_drafts:
         storage, name = evidence.file.storage, evidence.file.name
         evidence.delete()
-        storage.delete(name)
+        if name:
+            storage.delete(name)
     ReporterToken.objects.filter(expires_at__lte=now).delete()
     return erased

@@ -3,6 +3,8 @@ report itself: a mailbox can be read by someone else."""
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.tasks import task
@@ -64,7 +66,8 @@ def reporter_reply_notify_task(*, report_id: int) -> bool:
     """Only when the reporter gave an address, agreed to be contacted and asked to be
     told of new messages by e-mail."""
     report = Report.objects.filter(pk=report_id).first()
-    if report is None or not report.contact or not report.contact.get("email_updates"):
+    contact = cast("dict[str, Any] | None", report.contact if report else None)
+    if report is None or not contact or not contact.get("email_updates"):
         return False
     if not report.consents.filter(purpose=ConsentPurpose.CONTACT, granted=True).exists():
         return False
@@ -77,7 +80,7 @@ def reporter_reply_notify_task(*, report_id: int) -> bool:
                 link,
             ]
         )
-        send_mail(_("New message in VicTory"), body, None, [report.contact["email"]])
+        send_mail(_("New message in VicTory"), body, None, [contact["email"]])
     return True
 
 
