@@ -93,3 +93,11 @@ def evidence_get_for_staff(*, user: User, reference: str, evidence_id: int) -> R
 
 def draft_evidence(*, draft_key: str) -> QuerySet[ReportEvidence]:
     return ReportEvidence.objects.filter(draft_key=draft_key, report__isnull=True).order_by("created_at", "pk")
+
+
+def report_get_for_reporter(*, report_id: int) -> Report | None:
+    """The report a receipt opened (its id is in the reporter's session); None once its
+    deletion was asked for or it was erased."""
+    return (
+        Report.objects.select_related("organisation").filter(pk=report_id, deletion_requested_at__isnull=True).first()
+    )

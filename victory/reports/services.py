@@ -401,7 +401,11 @@ def receipt_login(*, receipt: str, client: str) -> Report:
     verdict = RECEIPT_CLIENT_THROTTLE.begin(client)
     if not verdict.allowed:
         raise Throttled(verdict.retry_after)
-    report = Report.objects.filter(receipt_digest=receipt_digest(digits)).select_related("organisation").first()
+    report = (
+        Report.objects.filter(receipt_digest=receipt_digest(digits), deletion_requested_at__isnull=True)
+        .select_related("organisation")
+        .first()
+    )
     if report is None:
         RECEIPT_PLATFORM_CAP.hit("platform")
         audit_record(action="report.receipt_login_failed")
@@ -430,9 +434,9 @@ def reporter_token_report(*, token: str) -> Report | None:
     return found.report
 
 
-def _message_body_check(body: str) -> str:
-    if not body.strip():
-        raise ValidationError({"body": [_("Write your message.")]})
+def _message_body_check(body: str, *, with_files: bool = False) -> str:
+    if not body.strip() and not with_files:
+        raise ValidationError({"body": [_("Write your message, or add a file.")]})
     if len(body) > MESSAGE_MAX_CHARS:
         raise ValidationError(
             {
@@ -445,9 +449,10 @@ def _message_body_check(body: str) -> str:
 
 
 def reporter_message_send(*, report: Report, body: str, files: list[UploadedFile] | None = None) -> ReportMessage:
-    """A message (or more information) from the reporter, with optional files."""
-    _message_body_check(body)
+    """A message (or more information) from the reporter, with optional files (a file
+    alone is enough)."""
     files = files or []
+    _message_body_check(body, with_files=bool(files))
     with transaction.atomic():
         message = ReportMessage.objects.create(report=report, sender=Sender.REPORTER, body=body)
         for upload in files:
@@ -510,10 +515,10 @@ def report_open(*, actor: User, report: Report) -> Report:
 def organisation_message_send(*, actor: User, report: Report, body: str) -> ReportMessage:
     _require_handler(actor, report)
     _message_body_check(body)
+    if report.status == ReportStatus.RECEIVED:  # first, so the reporter's timeline reads in order
+        _status_change(report=report, status=ReportStatus.IN_REVIEW)
     message = ReportMessage.objects.create(report=report, sender=Sender.ORGANISATION, author=actor, body=body)
     audit_record(action="report.message_to_reporter", actor=actor, organisation=report.organisation, obj=report)
-    if report.status == ReportStatus.RECEIVED:
-        _status_change(report=report, status=ReportStatus.IN_REVIEW)
     from .tasks import reporter_reply_notify_task
 
     transaction.on_commit(lambda: reporter_reply_notify_task.enqueue(report_id=report.pk))

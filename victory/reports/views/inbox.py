@@ -1,3 +1,313 @@
-from django.urls import URLPattern
+"""The reporter's inbox: log in with the receipt, follow the report, talk to the
+organisation, change a consent, ask for deletion, log out.
 
-urlpatterns: list[URLPattern] = []
+No address holds the reference or the receipt: the report is found from the session
+only. Every response says ``Cache-Control: no-store``, so the Back button of a shared
+computer cannot show the inbox after logging out. The session is the only cookie a
+reporter gets beyond the form's CSRF cookie: notices live in the session, not in the
+messages framework (whose cookie storage would add one).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, path, reverse
+from django.utils.cache import add_never_cache_headers
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views import View
+from django.views.decorators.debug import sensitive_post_parameters
+
+from .. import selectors, services
+from ..forms_inbox import ConsentForm, ReceiptLoginForm, ReporterMessageForm
+from ..models import ConsentPurpose, Report, ReportStatus, Sender
+
+# Read by the PDF acknowledgement too (reports:acknowledgement).
+REPORTER_SESSION_KEY = "victory_reporter_report"
+REPORTER_LAST_SEEN_KEY = "victory_reporter_last_seen"
+REPORTER_NOTICE_KEY = "victory_reporter_notice"
+# Saving the session on every request would write each time; 30 s is precise enough
+# for a timeout counted in minutes.
+_TOUCH_EVERY = 30
+
+
+def _reporter_report(report_id: int) -> Report | None:
+    """The logged-in reporter's report, unless it was erased or its deletion asked for."""
+    return selectors.report_get_for_reporter(report_id=report_id)
+
+
+def _throttled_message(retry_after: int) -> str:
+    minutes = max(1, (retry_after + 59) // 60)
+    return ngettext(
+        "Too many attempts to open a report from here. Wait %(minutes)s minute, then try again.",
+        "Too many attempts to open a report from here. Wait %(minutes)s minutes, then try again.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
+def _notice(request: HttpRequest, text: str) -> None:
+    request.session[REPORTER_NOTICE_KEY] = text
+
+
+class InboxView(View):
+    """Base of every inbox page: nothing of it may be kept by the browser or a proxy."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        response = self.inbox_dispatch(request, *args, **kwargs)
+        add_never_cache_headers(response)  # no-cache, no-store, must-revalidate, private
+        return response
+
+    def inbox_dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ReporterView(InboxView):
+    """Pages of a reporter logged in with their receipt; ends an idle session."""
+
+    report: Report
+
+    def inbox_dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        report_id = request.session.get(REPORTER_SESSION_KEY)
+        if report_id is None:
+            return redirect("reports:inbox_login")
+        now = time.time()
+        last_seen = request.session.get(REPORTER_LAST_SEEN_KEY, 0)
+        if now - last_seen > settings.VICTORY_REPORTER_IDLE_TIMEOUT:
+            request.session.flush()
+            return redirect(reverse("reports:inbox_login") + "?ended=idle")
+        report = _reporter_report(report_id)
+        if report is None:
+            request.session.flush()
+            return redirect("reports:inbox_login")
+        if now - last_seen > _TOUCH_EVERY:
+            request.session[REPORTER_LAST_SEEN_KEY] = now
+        self.report = report
+        return super().inbox_dispatch(request, *args, **kwargs)
+
+
+@method_decorator(sensitive_post_parameters("receipt"), name="dispatch")
+class InboxLoginView(InboxView):
+    template_name = "reports/inbox/login.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        if request.session.get(REPORTER_SESSION_KEY) is not None:
+            return redirect("reports:inbox")
+        return self._render(request, ReceiptLoginForm(), timed_out=request.GET.get("ended") == "idle")
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = ReceiptLoginForm(request.POST)
+        if not form.is_valid():
+            return self._render(request, form)
+        try:
+            report = services.receipt_login(
+                receipt=form.cleaned_data["receipt"],
+                client=request.client_fingerprint,  # type: ignore[attr-defined]
+            )
+        except services.InvalidReceipt:
+            form.add_error("receipt", _("A receipt has 24 digits. Check you copied all of them."))
+            return self._render(request, form)
+        except services.AuthenticationFailed:
+            form.add_error(
+                "receipt", _("We could not find a report with this receipt. Check the digits and try again.")
+            )
+            return self._render(request, form)
+        except services.Throttled as error:
+            form.add_error("receipt", _throttled_message(error.retry_after))
+            return self._render(request, form)
+        # A fresh session: on a shared computer nothing of an earlier visitor (a draft,
+        # a just-sent report) may carry over into this reporter's inbox.
+        request.session.flush()
+        request.session[REPORTER_SESSION_KEY] = report.pk
+        request.session[REPORTER_LAST_SEEN_KEY] = time.time()
+        # The cookie ends with the browser; the idle timeout ends it sooner on the server.
+        request.session.set_expiry(0)
+        return redirect("reports:inbox")
+
+    def _render(self, request: HttpRequest, form: ReceiptLoginForm, *, timed_out: bool = False) -> HttpResponse:
+        minutes = settings.VICTORY_REPORTER_IDLE_TIMEOUT // 60
+        return render(request, self.template_name, {"form": form, "timed_out": timed_out, "idle_minutes": minutes})
+
+
+def _status_now(report: Report) -> str:
+    if report.status == ReportStatus.RECEIVED:
+        return _("We have received your report")
+    if report.status == ReportStatus.IN_REVIEW:
+        return _("Someone is looking at your report")
+    if report.status == ReportStatus.REFERRED:
+        if report.referred_to:
+            return _("Your report was referred to %(referred_to)s") % {"referred_to": report.referred_to}
+        return _("Your report was referred to another organisation")
+    return _("Your report is closed")
+
+
+def _status_history_text(status: str) -> str:
+    """A past status: the organisation referred to then is not kept, so it is not named."""
+    texts: dict[str, str] = {
+        ReportStatus.RECEIVED: _("We received your report"),
+        ReportStatus.IN_REVIEW: _("Someone started looking at your report"),
+        ReportStatus.REFERRED: _("Your report was referred to another organisation"),
+        ReportStatus.CLOSED: _("Your report was closed"),
+    }
+    return texts.get(status, status)
+
+
+def _timeline(report: Report) -> list[dict[str, Any]]:
+    """Status changes and messages on one timeline, oldest first (the newest is last)."""
+    entries: list[dict[str, Any]] = [
+        {"kind": "status", "at": change.changed_at, "text": _status_history_text(change.status)}
+        for change in report.status_changes.all()
+    ]
+    for message in selectors.report_messages(report=report):
+        entries.append(
+            {
+                "kind": "message",
+                "at": message.created_at,
+                "from_reporter": message.sender == Sender.REPORTER,
+                "sender": _("You") if message.sender == Sender.REPORTER else report.organisation.name,
+                "body": message.body,
+                "files": [evidence.original_name for evidence in message.files.all()],
+            }
+        )
+    entries.sort(key=lambda entry: entry["at"])
+    return entries
+
+
+def _consents(report: Report) -> list[dict[str, Any]]:
+    states = {consent.purpose: consent for consent in report.consents.all()}
+    rows = []
+    for purpose, label in ConsentPurpose.choices:
+        consent = states.get(purpose)
+        rows.append(
+            {
+                "purpose": purpose,
+                "label": label,
+                "granted": bool(consent and consent.granted),
+                "changed_at": consent.changed_at if consent else None,
+            }
+        )
+    return rows
+
+
+def _acknowledgement_url() -> str | None:
+    try:
+        return reverse("reports:acknowledgement")
+    except NoReverseMatch:  # the PDF acknowledgement is not installed
+        return None
+
+
+class InboxPageView(ReporterView):
+    template_name = "reports/inbox/inbox.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render_inbox(request, self.report, ReporterMessageForm())
+
+
+def render_inbox(request: HttpRequest, report: Report, message_form: ReporterMessageForm) -> HttpResponse:
+    context = {
+        "report": report,
+        "organisation": report.organisation,
+        "status_now": _status_now(report),
+        "timeline": _timeline(report),
+        "consents": _consents(report),
+        "message_form": message_form,
+        "form": message_form,  # for the shared error summary
+        "acknowledgement_url": _acknowledgement_url(),
+        "notice": request.session.pop(REPORTER_NOTICE_KEY, None),
+    }
+    return render(request, InboxPageView.template_name, context)
+
+
+class InboxMessageView(ReporterView):
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = ReporterMessageForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return render_inbox(request, self.report, form)
+        try:
+            services.reporter_message_send(
+                report=self.report, body=form.cleaned_data["body"], files=request.FILES.getlist("files")
+            )
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                target = {"evidence": "files", "body": "body"}.get(field)
+                for message in messages:
+                    form.add_error(target, message)
+            if "evidence" in error.message_dict:
+                form.add_error(
+                    "files",
+                    _("Your message is not sent yet and is kept below. Choose your files again, then send."),
+                )
+            return render_inbox(request, self.report, form)
+        _notice(request, _("Your message was sent. The organisation will answer here."))
+        return redirect(reverse("reports:inbox") + "#messages")
+
+
+class InboxConsentView(ReporterView):
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = ConsentForm(request.POST)
+        if not form.is_valid():
+            return HttpResponseBadRequest()
+        purpose, granted = form.cleaned_data["purpose"], form.cleaned_data["granted"]
+        services.consent_set(report=self.report, purpose=purpose, granted=granted)
+        label = ConsentPurpose(purpose).label
+        if granted:
+            _notice(request, _("You gave your agreement: “%(choice)s”.") % {"choice": label})
+        else:
+            _notice(
+                request,
+                _("You withdrew your agreement: “%(choice)s”. This took effect at once.") % {"choice": label},
+            )
+        return redirect(reverse("reports:inbox") + "#consents")
+
+
+class InboxDeleteView(ReporterView):
+    template_name = "reports/inbox/delete_confirm.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(request, self.template_name, {"report": self.report})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        services.report_deletion_request(report=self.report)
+        request.session.flush()
+        return redirect("reports:inbox_deleted")
+
+
+class InboxDeletedView(InboxView):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(request, "reports/inbox/deleted.html")
+
+
+class InboxLogoutView(InboxView):
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        request.session.flush()
+        return redirect("reports:inbox_logged_out")
+
+
+class InboxLoggedOutView(InboxView):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(request, "reports/inbox/logged_out.html")
+
+
+urlpatterns = [
+    path("inbox/", InboxLoginView.as_view(), name="inbox_login"),
+    path("inbox/report/", InboxPageView.as_view(), name="inbox"),
+    path("inbox/report/message/", InboxMessageView.as_view(), name="inbox_message"),
+    path("inbox/report/consent/", InboxConsentView.as_view(), name="inbox_consent"),
+    path("inbox/report/delete/", InboxDeleteView.as_view(), name="inbox_delete"),
+    path("inbox/deleted/", InboxDeletedView.as_view(), name="inbox_deleted"),
+    path("inbox/logout/", InboxLogoutView.as_view(), name="inbox_logout"),
+    path("inbox/logged-out/", InboxLoggedOutView.as_view(), name="inbox_logged_out"),
+]

@@ -1,3 +1,257 @@
-from django.urls import URLPattern
+"""The receiving organisation's side: the list of its reports, one report (opening it is
+audited), a reply to the reporter, the status, and the evidence files.
 
-urlpatterns: list[URLPattern] = []
+Views parse input, call the selectors and services, and render; the services check
+who may do what and write the audit events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.cache import add_never_cache_headers
+from django.utils.decorators import method_decorator
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.cache import never_cache
+
+from victory.accounts.models import User
+from victory.accounts.views import ProfessionalRequiredMixin
+
+from .. import selectors, services
+from ..countries import country_name
+from ..forms_staff import StaffReplyForm, StaffStatusForm, StatusFilterForm
+from ..models import BiasMotivation, ConsentPurpose, IncidentType, Report, Sender, SupportNeed
+
+REPORTS_PER_PAGE = 50
+
+# The type stored for a file was found from its content (services.evidence_add); the
+# download's name is generic, so nothing the reporter typed reaches the file system.
+EVIDENCE_EXTENSIONS = {
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/webp": "webp",
+    "image/gif": "gif",
+    "application/pdf": "pdf",
+    "audio/mpeg": "mp3",
+    "audio/ogg": "ogg",
+    "audio/x-wav": "wav",
+    "audio/x-flac": "flac",
+    "audio/mp4": "m4a",
+    "audio/aac": "aac",
+    "video/mp4": "mp4",
+    "video/webm": "webm",
+    "video/quicktime": "mov",
+    "video/x-matroska": "mkv",
+    "video/3gpp": "3gp",
+}
+
+
+def _labels(codes: list[str], choices: Any) -> str:
+    """Labels in the order the form lists them (codes are stored sorted)."""
+    given = set(codes)
+    labels = [str(label) for code, label in choices.choices if code in given]
+    labels += [code for code in codes if code not in choices.values]
+    return ", ".join(labels)
+
+
+def _yes_no(value: bool | None) -> str:
+    if value is None:
+        return ""
+    return _("Yes") if value else _("No")
+
+
+def _answers(report: Report) -> list[dict[str, Any]]:
+    """Every answer the reporter gave, labelled, in the order of the form."""
+    when = " — ".join(
+        part for part in (date_format(report.occurred_on) if report.occurred_on else "", report.occurred_when) if part
+    )
+    where = " — ".join(part for part in (country_name(report.country), report.location) if part)
+    return [
+        {"label": _("Who is reporting"), "value": report.get_reporter_role_display()},
+        {"label": _("What happened"), "value": report.narrative},
+        {"label": _("When"), "value": when},
+        {"label": _("Where"), "value": where},
+        {"label": _("Kind of place"), "value": report.get_place_kind_display() if report.place_kind else ""},
+        {"label": _("Online platform"), "value": report.online_platform},
+        {"label": _("Why they think it happened"), "value": _labels(report.bias_motivations, BiasMotivation)},
+        {"label": _("Kind of incident"), "value": _labels(report.incident_types, IncidentType)},
+        {"label": _("What it did to them"), "value": report.impact},
+        {"label": _("About the people responsible"), "value": report.offender_description},
+        {"label": _("Police know"), "value": report.get_police_aware_display() if report.police_aware else ""},
+        {"label": _("Want the police told"), "value": _yes_no(report.wants_police_told)},
+        {"label": _("Support wanted"), "value": _labels(report.support_needs, SupportNeed)},
+        {"label": _("Language for support"), "value": report.support_language},
+    ]
+
+
+def _contact(report: Report, contact_allowed: bool) -> list[dict[str, Any]] | None:
+    """The contact details, only while the person agrees to be contacted (None otherwise;
+    an empty list when they agreed but gave none)."""
+    if not contact_allowed:
+        return None
+    details: dict[str, Any] = report.contact if isinstance(report.contact, dict) else {}
+    if not any(details.get(key) for key in ("email", "phone", "safe_times")):
+        return []
+    return [
+        {"label": _("E-mail address"), "value": details.get("email", "")},
+        {"label": _("Phone"), "value": details.get("phone", "")},
+        {"label": _("Safe times to contact"), "value": details.get("safe_times", "")},
+        {"label": _("E-mail when there is a new message"), "value": _yes_no(bool(details.get("email_updates")))},
+    ]
+
+
+def render_detail(
+    request: HttpRequest,
+    report: Report,
+    *,
+    reply_form: StaffReplyForm | None = None,
+    status_form: StaffStatusForm | None = None,
+) -> HttpResponse:
+    """The report page. Each showing is a read of the report, so each is audited."""
+    user: User = request.user  # type: ignore[assignment]
+    services.report_open(actor=user, report=report)
+    consents = {consent.purpose: consent for consent in report.consents.all()}
+    consent_rows = [
+        {
+            "label": label,
+            "granted": bool(consents.get(purpose) and consents[purpose].granted),
+            "changed_at": consents[purpose].changed_at if purpose in consents else None,
+        }
+        for purpose, label in ConsentPurpose.choices
+    ]
+    contact_allowed = bool(consents.get(ConsentPurpose.CONTACT) and consents[ConsentPurpose.CONTACT].granted)
+    thread = [
+        {
+            "at": message.created_at,
+            "from_reporter": message.sender == Sender.REPORTER,
+            "sender": (
+                _("The person who reported")
+                if message.sender == Sender.REPORTER
+                else (message.author.full_name or message.author.email if message.author else report.organisation.name)
+            ),
+            "body": message.body,
+            "files": list(message.files.all()),
+        }
+        for message in selectors.report_messages(report=report).select_related("author")
+    ]
+    context = {
+        "report": report,
+        "country": country_name(report.country),
+        "answers": _answers(report),
+        "contact": _contact(report, contact_allowed),
+        "consents": consent_rows,
+        "evidence": list(selectors.report_evidence(report=report)),
+        "thread": thread,
+        "reply_form": reply_form or StaffReplyForm(),
+        "status_form": status_form
+        or StaffStatusForm(initial={"status": report.status, "referred_to": report.referred_to}),
+    }
+    response = render(request, "reports/staff/detail.html", context)
+    add_never_cache_headers(response)
+    return response
+
+
+def _add_service_errors(form: StaffReplyForm | StaffStatusForm, error: ValidationError) -> None:
+    for field, field_messages in error.message_dict.items():
+        for message in field_messages:
+            form.add_error(field if field in form.fields else None, message)
+
+
+@method_decorator(never_cache, name="dispatch")
+class StaffReportListView(ProfessionalRequiredMixin, View):
+    template_name = "reports/staff/list.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        form = StatusFilterForm(request.GET or None)
+        status = form.cleaned_data["status"] if form.is_valid() else ""
+        reports = selectors.report_list_for_staff(user=request.user, status=status or None)  # type: ignore[arg-type]
+        page = Paginator(reports, REPORTS_PER_PAGE).get_page(request.GET.get("page"))
+        rows = [{"report": report, "country": country_name(report.country)} for report in page.object_list]
+        return render(
+            request,
+            self.template_name,
+            {"filter_form": form, "status": status, "page": page, "rows": rows},
+        )
+
+
+@method_decorator(never_cache, name="dispatch")
+class StaffReportDetailView(ProfessionalRequiredMixin, View):
+    def get(self, request: HttpRequest, reference: str) -> HttpResponse:
+        report = selectors.report_get_for_staff(user=request.user, reference=reference)  # type: ignore[arg-type]
+        return render_detail(request, report)
+
+
+@method_decorator(never_cache, name="dispatch")
+class StaffReplyView(ProfessionalRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, reference: str) -> HttpResponse:
+        user: User = request.user  # type: ignore[assignment]
+        report = selectors.report_get_for_staff(user=user, reference=reference)
+        form = StaffReplyForm(request.POST)
+        if form.is_valid():
+            try:
+                services.organisation_message_send(actor=user, report=report, body=form.cleaned_data["body"])
+            except ValidationError as error:
+                _add_service_errors(form, error)
+            else:
+                messages.success(request, _("Your reply was sent. The person sees it in their inbox."))
+                return redirect("reports:staff_detail", reference=report.reference)
+        return render_detail(request, report, reply_form=form)
+
+
+@method_decorator(never_cache, name="dispatch")
+class StaffStatusView(ProfessionalRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, reference: str) -> HttpResponse:
+        user: User = request.user  # type: ignore[assignment]
+        report = selectors.report_get_for_staff(user=user, reference=reference)
+        form = StaffStatusForm(request.POST)
+        if form.is_valid():
+            try:
+                services.report_status_set(
+                    actor=user,
+                    report=report,
+                    status=form.cleaned_data["status"],
+                    referred_to=form.cleaned_data["referred_to"],
+                )
+            except ValidationError as error:
+                _add_service_errors(form, error)
+                report.refresh_from_db()
+            else:
+                messages.success(request, _("The status was changed."))
+                return redirect("reports:staff_detail", reference=report.reference)
+        return render_detail(request, report, status_form=form)
+
+
+class StaffEvidenceView(ProfessionalRequiredMixin, View):
+    """A file, decrypted in memory and always downloaded, never shown in the page."""
+
+    def get(self, request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+        user: User = request.user  # type: ignore[assignment]
+        evidence = selectors.evidence_get_for_staff(user=user, reference=reference, evidence_id=pk)
+        data = services.evidence_open(actor=user, evidence=evidence)
+        extension = EVIDENCE_EXTENSIONS.get(evidence.content_type)
+        content_type = evidence.content_type if extension else "application/octet-stream"
+        response = HttpResponse(data, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="evidence-{evidence.pk}.{extension or "bin"}"'
+        response["X-Content-Type-Options"] = "nosniff"
+        add_never_cache_headers(response)
+        return response
+
+
+urlpatterns = [
+    path("staff/reports/", StaffReportListView.as_view(), name="staff_list"),
+    path("staff/reports/<str:reference>/", StaffReportDetailView.as_view(), name="staff_detail"),
+    path("staff/reports/<str:reference>/reply/", StaffReplyView.as_view(), name="staff_reply"),
+    path("staff/reports/<str:reference>/status/", StaffStatusView.as_view(), name="staff_status"),
+    path("staff/reports/<str:reference>/files/<int:pk>/", StaffEvidenceView.as_view(), name="staff_evidence"),
+]
