@@ -36,6 +36,7 @@ setup: $(VENV)/.installed compilemessages
 	$(MANAGE) migrate --no-input -v 0
 	$(MANAGE) createcachetable
 	$(MANAGE) seed_demo --credentials var/demo-credentials.json
+	$(MANAGE) seed_demo_reports --receipts var/demo-receipts.json
 
 run: setup
 	@echo "VicTory is on http://127.0.0.1:$(PORT)/ — demo logins are in var/demo-credentials.json"
@@ -52,8 +53,11 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy victory
 
+# Throwaway SQLite database and keys in a temporary directory, removed afterwards.
 bench: $(VENV)/.installed compilemessages
-	@echo "No benchmarks yet: the first ones arrive with report submission (see docs/performance.md)."
+	@dir=$$(mktemp -d) && \
+	  DJANGO_SETTINGS_MODULE=victory.settings VICTORY_VAR_DIR=$$dir $(PY) benchmarks/bench_reports.py; \
+	  status=$$?; rm -rf "$$dir"; exit $$status
 
 messages: $(VENV)/.installed
 	cd victory && ../$(PY) ../manage.py makemessages --no-obsolete --no-location --ignore 'static/*' \

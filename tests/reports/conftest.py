@@ -13,7 +13,9 @@ from victory.reports.services import ReportDraft, SubmittedReport
 
 @pytest.fixture
 def receiving_organisation(db: None) -> Organisation:
-    organisation = OrganisationFactory(name="Receiving support (fictional)", countries=["PT"], accepts_public_reports=True)
+    organisation = OrganisationFactory(
+        name="Receiving support (fictional)", countries=["PT"], accepts_public_reports=True
+    )
     services.country_intake_set(actor=None, country="PT", organisation=organisation)
     return organisation
 

@@ -245,11 +245,12 @@ class DashboardView(ProfessionalRequiredMixin, TemplateView):
     template_name = "accounts/dashboard.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        user = self.request.user
+        user: User = self.request.user  # type: ignore[assignment]
+        memberships = selectors.membership_list_for_user(user=user)
         return super().get_context_data(
-            memberships=selectors.membership_list_for_user(user=user),  # type: ignore[arg-type]
-            managed_organisations=selectors.organisation_list_managed_by(user=user),  # type: ignore[arg-type]
-            handles_reports=any(can_handle_reports(user, m.organisation) for m in selectors.membership_list_for_user(user=user)),  # type: ignore[arg-type]
+            memberships=memberships,
+            managed_organisations=selectors.organisation_list_managed_by(user=user),
+            handles_reports=any(can_handle_reports(user, m.organisation) for m in memberships),
             **kwargs,
         )
 

@@ -12,6 +12,14 @@ class AccessibleFormMixin(forms.BaseForm):
     """Marks invalid fields with ``aria-invalid`` and points ``aria-describedby`` at the
     hint and the error message, so a screen reader reads both with the field."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Before any validation, point at our hint (Django would point at an
+        # "_helptext" id that our templates do not render).
+        for name, field in self.fields.items():
+            if field.help_text:
+                field.widget.attrs["aria-describedby"] = f"{self[name].auto_id}_hint"
+
     def full_clean(self) -> None:
         super().full_clean()
         for name, field in self.fields.items():
@@ -26,6 +34,8 @@ class AccessibleFormMixin(forms.BaseForm):
                 field.widget.attrs.pop("aria-invalid", None)
             if described_by:
                 field.widget.attrs["aria-describedby"] = " ".join(described_by)
+            else:
+                field.widget.attrs.pop("aria-describedby", None)
 
     def error_summary(self) -> list[dict[str, Any]]:
         """Each error with the id of the field to link to (non-field errors link to the form)."""

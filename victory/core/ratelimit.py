@@ -6,6 +6,7 @@ cache holds nothing that identifies a person.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import time
@@ -79,7 +80,14 @@ class FailureThrottle:
         return Verdict(allowed=True)
 
     def succeed(self, subject: str) -> None:
+        """A complete success (a login): the count starts again."""
         cache.delete_many([self._key(subject, kind) for kind in ("count", "gate", "lock")])
+
+    def forgive(self, subject: str) -> None:
+        """This one attempt succeeded, but earlier failures still count (for secrets
+        one person may hold legitimately while guessing others', like receipts)."""
+        with contextlib.suppress(ValueError):  # the count may have expired meanwhile
+            cache.decr(self._key(subject, "count"))
 
 
 @dataclass(frozen=True)

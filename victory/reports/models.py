@@ -120,7 +120,7 @@ class Report(models.Model):
     )
     status = models.CharField(_("status"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.RECEIVED)
     referred_to = EncryptedTextField(_("referred to"), blank=True)
-    reporter_role = models.CharField(_("who is reporting"), max_length=20, choices=ReporterRole.choices)
+    reporter_role = models.CharField(_("who is reporting"), max_length=20, choices=ReporterRole.choices, blank=True)
     narrative = EncryptedTextField(_("what happened"))
     occurred_on = models.DateField(_("date"), null=True, blank=True)
     occurred_when = EncryptedTextField(_("when, in the reporter's words"), blank=True)
@@ -193,9 +193,7 @@ class ReportStatusChange(models.Model):
 class ReportMessage(models.Model):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="messages")
     sender = models.CharField(max_length=20, choices=Sender.choices)
-    author = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    author = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     body = EncryptedTextField(_("message"))
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)

@@ -21,6 +21,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import TextChoices
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -99,7 +100,7 @@ class ReportDraft:
 
     narrative: str = ""
     country: str = ""
-    reporter_role: str = ReporterRole.VICTIM
+    reporter_role: str = ""  # not said
     occurred_on: date | None = None
     occurred_when: str = ""
     location: str = ""
@@ -165,7 +166,7 @@ def report_draft_validate(draft: ReportDraft) -> None:
         errors["country"] = [_("Choose the country where it happened.")]
     elif country not in selectors.country_codes():
         errors["country"] = [_("Choose a country from the list.")]
-    if draft.reporter_role not in ReporterRole.values:
+    if draft.reporter_role and draft.reporter_role not in ReporterRole.values:
         errors["reporter_role"] = [_("Choose who is reporting.")]
     if draft.occurred_on and draft.occurred_on > timezone.localdate():
         errors["occurred_on"] = [_("The date cannot be in the future.")]
@@ -211,9 +212,10 @@ def report_submit(*, draft: ReportDraft, client: str = "") -> SubmittedReport:
 
     The receipt hash (the slow part) is computed before the transaction opens, so the
     database is never held while Argon2 runs."""
+    report_draft_validate(draft)
+    # Counted after validation: a person correcting mistakes is not a flood.
     if client and not SUBMISSION_CLIENT_CAP.hit(client):
         raise Throttled(SUBMISSION_CLIENT_CAP.window_seconds)
-    report_draft_validate(draft)
     country = draft.country.strip().upper()
     organisation = selectors.intake_organisation_for(country=country, chosen_id=draft.organisation_id)
     if organisation is None:
@@ -308,8 +310,8 @@ def _evidence_check(upload: UploadedFile, *, already: int) -> tuple[bytes, str]:
         raise ValidationError(
             {
                 "evidence": [
-                    _("“%(name)s” is larger than %(size)s MB. Choose a smaller file.")
-                    % {"name": name, "size": settings.VICTORY_EVIDENCE_MAX_BYTES // (1024 * 1024)}
+                    _("“%(name)s” is larger than %(size)s. Choose a smaller file.")
+                    % {"name": name, "size": filesizeformat(settings.VICTORY_EVIDENCE_MAX_BYTES)}
                 ]
             }
         )
@@ -410,7 +412,8 @@ def receipt_login(*, receipt: str, client: str) -> Report:
         RECEIPT_PLATFORM_CAP.hit("platform")
         audit_record(action="report.receipt_login_failed")
         raise AuthenticationFailed
-    RECEIPT_CLIENT_THROTTLE.succeed(client)
+    # Not succeed(): holding one valid receipt must not wipe the count of wrong ones.
+    RECEIPT_CLIENT_THROTTLE.forgive(client)
     audit_record(action="report.reporter_login", organisation=report.organisation, obj=report)
     return report
 

@@ -1,0 +1,162 @@
+"""Files added to a report through the form: checked by content, photos stripped of
+their metadata, stored encrypted under a random name, refused files explained."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from PIL import Image
+
+from tests.reports.test_intake_views import NARRATIVE, answer, send, start
+from victory.accounts.models import Organisation
+from victory.reports.models import Report, ReportEvidence
+
+GPS_IFD = 0x8825
+ARTIST = 0x013B
+
+
+def jpeg_with_gps(size: tuple[int, int] = (64, 48)) -> bytes:
+    image = Image.new("RGB", size, (200, 30, 30))
+    exif = Image.Exif()
+    exif[ARTIST] = "Jane Doe"
+    gps = exif.get_ifd(GPS_IFD)
+    gps.update({1: "N", 2: (52.0, 21.0, 0.0), 3: "E", 4: (21.0, 0.0, 0.0)})
+    output = io.BytesIO()
+    image.save(output, format="JPEG", exif=exif)
+    data = output.getvalue()
+    assert Image.open(io.BytesIO(data)).getexif().get_ifd(GPS_IFD)  # the test photo does carry GPS
+    return data
+
+
+def png(colour: tuple[int, int, int] = (0, 90, 200)) -> bytes:
+    output = io.BytesIO()
+    Image.new("RGB", (8, 8), colour).save(output, format="PNG")
+    return output.getvalue()
+
+
+def upload(client: Client, *files: SimpleUploadedFile, action: str = "add") -> Any:
+    return client.post("/en/report/files/", {"evidence": list(files), "action": action})
+
+
+@pytest.fixture
+def storage_dir(settings: Any, tmp_path: Path) -> Path:
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}},
+    }
+    return tmp_path
+
+
+@pytest.fixture
+def drafting(client: Client, receiving_organisation: Organisation, storage_dir: Path) -> Client:
+    start(client)
+    answer(client, "what-happened", {"narrative": NARRATIVE})
+    answer(client, "where", {"country": "PT"})
+    return client
+
+
+def test_a_photo_is_stored_without_gps_or_other_metadata(drafting: Client) -> None:
+    response = upload(drafting, SimpleUploadedFile("photo.jpg", jpeg_with_gps(), "image/jpeg"))
+    assert response.status_code == 302
+
+    evidence = ReportEvidence.objects.get()
+    with evidence.file.open("rb") as handle:
+        stored = handle.read()
+    with Image.open(io.BytesIO(stored)) as image:
+        assert image.size == (64, 48)
+        exif = image.getexif()
+        assert GPS_IFD not in exif
+        assert not exif.get_ifd(GPS_IFD)
+        assert ARTIST not in exif
+        assert "exif" not in image.info
+    assert b"Jane Doe" not in stored
+
+    send(drafting)
+    assert list(Report.objects.get().evidence.all()) == [evidence]
+
+
+def test_added_files_are_listed_with_a_remove_button(drafting: Client) -> None:
+    upload(drafting, SimpleUploadedFile("first.png", png(), "image/png"))
+    upload(drafting, SimpleUploadedFile("second.png", png((1, 2, 3)), "image/png"))
+    page = drafting.get("/en/report/files/").content.decode()
+    first, second = ReportEvidence.objects.order_by("pk")
+    assert "first.png" in page and "second.png" in page
+    assert f'action="/en/report/files/{first.pk}/remove/"' in page
+    assert 'accept="image/*,application/pdf,audio/*,video/*"' in page
+    assert "multiple" in page
+
+    response = drafting.post(f"/en/report/files/{first.pk}/remove/")
+    assert response["Location"] == "/en/report/files/"
+    assert list(ReportEvidence.objects.all()) == [second]
+    assert "“first.png” was removed." in drafting.get("/en/report/files/").content.decode()
+
+
+def test_another_drafts_file_cannot_be_removed(drafting: Client, client: Client) -> None:
+    upload(drafting, SimpleUploadedFile("mine.png", png(), "image/png"))
+    evidence = ReportEvidence.objects.get()
+    stranger = Client()
+    start(stranger)
+    stranger.post(f"/en/report/files/{evidence.pk}/remove/")
+    assert ReportEvidence.objects.filter(pk=evidence.pk).exists()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 200,
+        b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 200,
+        b"just some text\n" * 20,
+    ],
+    ids=["elf", "exe", "text"],
+)
+def test_a_disguised_file_is_refused_and_nothing_else_is_lost(drafting: Client, content: bytes) -> None:
+    upload(drafting, SimpleUploadedFile("kept.png", png(), "image/png"))
+    response = upload(drafting, SimpleUploadedFile("photo.jpg", content, "image/jpeg"))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "There is a problem" in page
+    assert '<a href="#id_evidence">“photo.jpg” is not a photo, PDF, sound or video file we can accept.</a>' in page
+    assert 'aria-invalid="true"' in page
+    assert "kept.png" in page  # the file already added is still there
+    assert ReportEvidence.objects.count() == 1
+    assert NARRATIVE in drafting.get("/en/report/check/").content.decode()
+
+
+def test_a_file_over_the_size_limit_is_refused(drafting: Client, settings: Any) -> None:
+    settings.VICTORY_EVIDENCE_MAX_BYTES = 1024 * 1024
+    big = SimpleUploadedFile("video.mp4", b"\x00" * (1024 * 1024 + 1), "video/mp4")
+    page = upload(drafting, big).content.decode()
+    assert "“video.mp4” is larger than 1.0\u00a0MB. Choose a smaller file." in page
+    assert ReportEvidence.objects.count() == 0
+
+
+def test_the_eleventh_file_is_refused(drafting: Client) -> None:
+    files = [SimpleUploadedFile(f"photo{i}.png", png((i, i, i)), "image/png") for i in range(10)]
+    assert upload(drafting, *files).status_code == 302
+    assert ReportEvidence.objects.count() == 10
+
+    page = upload(drafting, SimpleUploadedFile("photo11.png", png(), "image/png")).content.decode()
+    assert "You can add up to 10 files." in page
+    assert ReportEvidence.objects.count() == 10
+
+
+def test_nothing_readable_reaches_the_disk(drafting: Client, storage_dir: Path) -> None:
+    original = jpeg_with_gps()
+    upload(drafting, SimpleUploadedFile("holiday-with-amira.jpg", original, "image/jpeg"))
+
+    stored_files = [path for path in storage_dir.rglob("*") if path.is_file()]
+    assert len(stored_files) == 1
+    stored = stored_files[0]
+    assert "amira" not in str(stored)
+    data = stored.read_bytes()
+    assert not data.startswith(b"\xff\xd8\xff")
+    assert b"\xff\xd8\xff\xe0" not in data and b"\xff\xd8\xff\xe1" not in data
+    assert b"JFIF" not in data and b"Exif" not in data
+    assert b"holiday-with-amira" not in data
+    assert original[:64] not in data

@@ -1,0 +1,439 @@
+"""The reporter API: send a report, come back with the receipt, read the answers and
+write to the receiving organisation; and the public list of organisations that accept
+reports. Every endpoint calls the same services as the HTML pages.
+
+Reporter endpoints never set a cookie and need no CSRF token: the report is sent
+anonymously, and afterwards the ``Authorization: Bearer`` token from
+``POST /reports/session`` is the only credential.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, Literal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpRequest
+from django.utils import translation
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+from ninja.errors import ValidationError
+from ninja.responses import Status
+from ninja.security import HttpBearer
+from pydantic import ConfigDict
+
+from victory.accounts.models import Organisation
+
+from . import selectors, services
+from .countries import COUNTRIES
+from .models import (
+    BiasMotivation,
+    ConsentPurpose,
+    IncidentType,
+    PlaceKind,
+    PoliceAware,
+    Report,
+    ReporterRole,
+    ReportStatus,
+    Sender,
+    SupportNeed,
+)
+
+router = Router()
+
+if TYPE_CHECKING:
+    LanguageCode = str
+else:
+    # The languages the platform speaks (settings.LANGUAGES), documented as an enum.
+    LanguageCode = Literal[tuple(code for code, _name in settings.LANGUAGES)]
+
+
+# --- Schemas ----------------------------------------------------------------------
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class FieldErrorOut(Schema):
+    model_config = ConfigDict(extra="allow")
+
+    loc: list[str | int] = Field(..., description='Where the error is, e.g. `["body", "narrative"]`.')
+    msg: str = Field(..., description="What is wrong and how to fix it.")
+    type: str
+
+
+class ValidationErrorOut(Schema):
+    detail: list[FieldErrorOut]
+
+
+class ConsentsIn(Schema):
+    """What the reporter agrees to; anything not given is not agreed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    contact: bool = Field(False, description="Contact me by the ways I chose.")
+    share_support: bool = Field(False, description="Share my report with a support organisation.")
+    share_police: bool = Field(False, description="Share my report with the police.")
+    statistics: bool = Field(False, description="Count my report, without my identity, in statistics.")
+    restorative: bool = Field(False, description="Tell me about a restorative dialogue.")
+
+
+class ReportIn(Schema):
+    """A report. Only ``narrative``, ``country`` and ``reporter_role`` are required;
+    everything else may be left out."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    narrative: str = Field(..., description="What happened, in the reporter's own words (at most 20,000 characters).")
+    country: str = Field(..., description="Where it happened: ISO 3166-1 alpha-2 code, e.g. `PT`.", examples=["PT"])
+    reporter_role: ReporterRole = Field(..., description="Who is reporting.")
+    bias_motivations: list[BiasMotivation] = Field(
+        default_factory=list, description="Why they think it happened (OSCE/ODIHR); `unknown` means not sure."
+    )
+    incident_types: list[IncidentType] = Field(default_factory=list, description="What kind of incident (ODIHR).")
+    occurred_on: date | None = Field(None, description="The date, if known; not in the future.")
+    occurred_when: str = Field("", description="When, in the reporter's words (e.g. `last spring, at night`).")
+    location: str = Field("", description="Region or town.")
+    place_kind: PlaceKind | None = Field(None, description="Kind of place.")
+    online_platform: str = Field("", description="For online incidents: the platform's name.")
+    impact: str = Field("", description="What it did to them.")
+    offender_description: str = Field("", description="Anything about the person or people responsible.")
+    police_aware: PoliceAware | None = Field(None, description="Whether the police know.")
+    wants_police_told: bool | None = Field(None, description="Whether they want the police told.")
+    support_needs: list[SupportNeed] = Field(default_factory=list, description="Support they would like.")
+    support_language: str = Field("", description="Language they would like support in.")
+    contact_email: str = Field("", description="Only if they want to be contacted by e-mail.")
+    contact_phone: str = Field("", description="Only if they want to be contacted by phone.")
+    contact_safe_times: str = Field("", description="When it is safe to contact them.")
+    email_updates: bool = Field(False, description="E-mail me when there is a new message (needs `contact_email`).")
+    organisation: int | None = Field(
+        None, description="Receiving organisation (from `GET /api/v1/organisations`); default: the country's."
+    )
+    consents: ConsentsIn | None = Field(None, description="Choices left out (or all of them) are not agreed.")
+    language: LanguageCode | None = Field(
+        None,
+        description="The reporter's language, for messages and the acknowledgement; "
+        "default: the request's `Accept-Language`, else `en`.",
+    )
+
+
+class ReportCreatedOut(Schema):
+    reference: str = Field(..., description="The report's reference, e.g. `VT-7K2M-Q9RD`; safe to quote.")
+    receipt: str = Field(
+        ...,
+        description="24 digits, shown this once: the only way back to the report. Only a hash is stored.",
+    )
+
+
+class SessionIn(Schema):
+    receipt: str = Field(..., description="The receipt; spaces, dashes and dots between digits are ignored.")
+
+
+class SessionOut(Schema):
+    token: str = Field(..., description="Send as `Authorization: Bearer <token>`.")
+    expires: datetime = Field(..., description="When it expires unless used; each use extends it.")
+
+
+class StatusOut(Schema):
+    code: ReportStatus
+    label: str = Field(..., description="The status in plain words, in the reporter's language.")
+    referred_to: str = Field("", description="When referred: to whom.")
+
+
+class StatusChangeOut(Schema):
+    code: ReportStatus
+    label: str
+    changed_at: datetime
+
+
+class AnswersOut(Schema):
+    """What the reporter gave, exactly as typed."""
+
+    reporter_role: ReporterRole
+    narrative: str
+    country: str
+    bias_motivations: list[BiasMotivation]
+    incident_types: list[IncidentType]
+    occurred_on: date | None
+    occurred_when: str
+    location: str
+    place_kind: PlaceKind | None
+    online_platform: str
+    impact: str
+    offender_description: str
+    police_aware: PoliceAware | None
+    wants_police_told: bool | None
+    support_needs: list[SupportNeed]
+    support_language: str
+    contact_email: str
+    contact_phone: str
+    contact_safe_times: str
+    email_updates: bool
+
+
+class ConsentsOut(Schema):
+    contact: bool
+    share_support: bool
+    share_police: bool
+    statistics: bool
+    restorative: bool
+
+
+class MessageOut(Schema):
+    sender: Sender = Field(..., description="`reporter` (you) or `organisation`.")
+    body: str
+    created_at: datetime
+
+
+class MyReportOut(Schema):
+    reference: str
+    organisation: str = Field(..., description="Name of the receiving organisation.")
+    received_at: datetime
+    language: LanguageCode
+    status: StatusOut
+    status_history: list[StatusChangeOut]
+    answers: AnswersOut
+    consents: ConsentsOut
+    messages: list[MessageOut]
+
+
+class MessageIn(Schema):
+    body: str = Field(..., description="The message (at most 10,000 characters).")
+
+
+class OrganisationOut(Schema):
+    id: int
+    name: str
+    kind: str
+    countries: list[str] = Field(..., description="ISO 3166-1 alpha-2 codes of the countries served.")
+
+
+class OrganisationFilter(Schema):
+    accepts_reports: bool = Field(True, description="Only `true` is supported: organisations that accept reports.")
+    country: str | None = Field(None, description="ISO 3166-1 alpha-2 code; an unknown code gives 422.")
+
+
+# --- Helpers ----------------------------------------------------------------------
+
+
+def _field_errors(error: DjangoValidationError) -> ValidationError:
+    """A service's ValidationError as ninja's 422 body, one entry per message, named by
+    field. The messages were translated when the service raised them."""
+    return ValidationError(
+        [
+            {"loc": ["body", name], "msg": message, "type": "value_error"}
+            for name, messages in error.message_dict.items()
+            for message in messages
+        ]
+    )
+
+
+def _reporter_language(request: HttpRequest, report: Report) -> str:
+    """The request's ``Accept-Language`` when sent, else the language of the report."""
+    if request.headers.get("Accept-Language"):
+        return translation.get_language() or report.language
+    return report.language
+
+
+def _draft(payload: ReportIn, language: str) -> services.ReportDraft:
+    consents = payload.consents.model_dump() if payload.consents else {}
+    return services.ReportDraft(
+        narrative=payload.narrative,
+        country=payload.country,
+        reporter_role=payload.reporter_role.value,
+        occurred_on=payload.occurred_on,
+        occurred_when=payload.occurred_when,
+        location=payload.location,
+        place_kind=payload.place_kind.value if payload.place_kind else "",
+        online_platform=payload.online_platform,
+        bias_motivations=[code.value for code in payload.bias_motivations],
+        incident_types=[code.value for code in payload.incident_types],
+        impact=payload.impact,
+        offender_description=payload.offender_description,
+        police_aware=payload.police_aware.value if payload.police_aware else "",
+        wants_police_told=payload.wants_police_told,
+        support_needs=[code.value for code in payload.support_needs],
+        support_language=payload.support_language,
+        contact_email=payload.contact_email,
+        contact_phone=payload.contact_phone,
+        contact_safe_times=payload.contact_safe_times,
+        email_updates=payload.email_updates,
+        consents={purpose: bool(consents.get(purpose)) for purpose in ConsentPurpose.values},
+        organisation_id=payload.organisation,
+        language=language,
+    )
+
+
+class ReporterBearer(HttpBearer):
+    """``Authorization: Bearer <token>`` from ``POST /reports/session``; the report is
+    ``request.auth``. Unknown or expired tokens give 401."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Report | None:
+        return services.reporter_token_report(token=token)
+
+
+def _message_out(message: object) -> MessageOut:
+    return MessageOut.model_validate(message, from_attributes=True)
+
+
+# --- Endpoints --------------------------------------------------------------------
+
+
+@router.post(
+    "/reports",
+    response={201: ReportCreatedOut, 400: ErrorOut, 413: ErrorOut, 422: ValidationErrorOut, 429: ErrorOut},
+    summary="Send a report",
+    tags=["reports"],
+    auth=None,
+)
+def report_create(request: HttpRequest, payload: ReportIn) -> Status[ReportCreatedOut]:
+    """Send a report, anonymously. The answer holds the report's reference and its
+    **receipt**: shown once, never stored, the only way back to the report (with
+    `POST /api/v1/reports/session`).
+
+    Every wrong answer is named in the 422 body (`loc` ends with the field's name), with
+    a message in the reporter's language. Too many reports from one client give 429
+    with a `Retry-After` header. A body that is not JSON gives 400, one over 2.5 MB 413."""
+    language = payload.language or translation.get_language() or settings.LANGUAGE_CODE
+    with translation.override(language):
+        try:
+            sent = services.report_submit(
+                draft=_draft(payload, language),
+                client=request.client_fingerprint,  # type: ignore[attr-defined]
+            )
+        except DjangoValidationError as error:
+            raise _field_errors(error) from None
+    return Status(201, ReportCreatedOut(reference=sent.report.reference, receipt=sent.receipt))
+
+
+@router.post(
+    "/reports/session",
+    response={200: SessionOut, 401: ErrorOut, 429: ErrorOut},
+    summary="Come back with the receipt",
+    tags=["reports"],
+    auth=None,
+)
+def report_session_create(request: HttpRequest, payload: SessionIn) -> Status[SessionOut] | Status[ErrorOut]:
+    """Exchange the receipt for a bearer token to the reporter's own report. A wrong
+    receipt, a malformed one or the receipt of an erased report give the same 401;
+    repeated failures give 429 with a `Retry-After` header."""
+    try:
+        report = services.receipt_login(
+            receipt=payload.receipt,
+            client=request.client_fingerprint,  # type: ignore[attr-defined]
+        )
+    except (services.AuthenticationFailed, services.InvalidReceipt):
+        return Status(401, ErrorOut(detail="Invalid receipt."))
+    token, expires = services.reporter_token_issue(report=report)
+    return Status(200, SessionOut(token=token, expires=expires))
+
+
+@router.get(
+    "/reports/mine",
+    response={200: MyReportOut, 401: ErrorOut},
+    summary="Read my report, its status and messages",
+    tags=["reports"],
+    auth=ReporterBearer(),
+)
+def report_mine(request: HttpRequest) -> MyReportOut:
+    """The report of the bearer token: its status in plain words and its history, what
+    was reported (as typed), the consents and the conversation with the organisation.
+    Labels are in the request's `Accept-Language`, else in the report's language."""
+    report: Report = request.auth  # type: ignore[attr-defined]
+    contact: dict[str, Any] = report.contact if isinstance(report.contact, dict) else {}
+    consents = {c.purpose: c.granted for c in report.consents.all()}
+    with translation.override(_reporter_language(request, report)):
+        status = StatusOut(
+            code=ReportStatus(report.status),
+            label=str(ReportStatus(report.status).label),
+            referred_to=report.referred_to,
+        )
+        history = [
+            StatusChangeOut(
+                code=ReportStatus(change.status),
+                label=str(ReportStatus(change.status).label),
+                changed_at=change.changed_at,
+            )
+            for change in report.status_changes.all()
+        ]
+    return MyReportOut(
+        reference=report.reference,
+        organisation=report.organisation.name,
+        received_at=report.created_at,
+        language=report.language,
+        status=status,
+        status_history=history,
+        answers=AnswersOut(
+            reporter_role=ReporterRole(report.reporter_role),
+            narrative=report.narrative,
+            country=report.country,
+            bias_motivations=report.bias_motivations,
+            incident_types=report.incident_types,
+            occurred_on=report.occurred_on,
+            occurred_when=report.occurred_when,
+            location=report.location,
+            place_kind=PlaceKind(report.place_kind) if report.place_kind else None,
+            online_platform=report.online_platform,
+            impact=report.impact,
+            offender_description=report.offender_description,
+            police_aware=PoliceAware(report.police_aware) if report.police_aware else None,
+            wants_police_told=report.wants_police_told,
+            support_needs=report.support_needs,
+            support_language=report.support_language,
+            contact_email=contact.get("email", ""),
+            contact_phone=contact.get("phone", ""),
+            contact_safe_times=contact.get("safe_times", ""),
+            email_updates=bool(contact.get("email_updates")),
+        ),
+        consents=ConsentsOut(**{purpose: consents.get(purpose, False) for purpose in ConsentPurpose.values}),
+        messages=[_message_out(message) for message in selectors.report_messages(report=report)],
+    )
+
+
+@router.post(
+    "/reports/mine/messages",
+    response={201: MessageOut, 400: ErrorOut, 401: ErrorOut, 413: ErrorOut, 422: ValidationErrorOut},
+    summary="Write to the organisation",
+    tags=["reports"],
+    auth=ReporterBearer(),
+)
+def report_mine_message_create(request: HttpRequest, payload: MessageIn) -> Status[MessageOut]:
+    """Send a message (or more information) to the organisation that received the report.
+    An empty or too long message gives 422 naming `body`, in the reporter's language."""
+    report: Report = request.auth  # type: ignore[attr-defined]
+    with translation.override(_reporter_language(request, report)):
+        try:
+            message = services.reporter_message_send(report=report, body=payload.body)
+        except DjangoValidationError as error:
+            raise _field_errors(error) from None
+    return Status(201, _message_out(message))
+
+
+@router.get(
+    "/organisations",
+    response={200: list[OrganisationOut], 422: ValidationErrorOut},
+    summary="Organisations that accept reports",
+    tags=["organisations"],
+    auth=None,
+)
+def organisation_list(request: HttpRequest, filters: Query[OrganisationFilter]) -> list[Organisation]:
+    """The active organisations that accept reports, for one country if `country` is
+    given; public fields only. An unknown country code gives 422 naming `country`, so a
+    typo is not mistaken for "nobody serves this country" (an empty list)."""
+    errors = []
+    if not filters.accepts_reports:
+        errors.append(
+            {
+                "loc": ["query", "accepts_reports"],
+                "msg": _("Only organisations that accept reports are listed."),
+                "type": "value_error",
+            }
+        )
+    country = (filters.country or "").strip().upper()
+    if country and country not in COUNTRIES:
+        errors.append({"loc": ["query", "country"], "msg": _("Choose a country from the list."), "type": "value_error"})
+    if errors:
+        raise ValidationError(errors)
+    return list(selectors.organisation_list_accepting_reports(country=country or None))

@@ -1,0 +1,434 @@
+"""The public report form ("intake"): one form per page, in the person's own words.
+
+Each form's fields are named after ``services.ReportDraft`` where they can be, so an
+error from ``report_submit`` leads straight back to the page and field to fix. Only
+"what happened" is required here; where it happened is checked as the report is sent,
+with a message that says why we ask. Text is kept exactly as typed.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING, Any, cast
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from victory.core.forms import AccessibleFormMixin
+
+from . import selectors
+from .countries import country_choices
+from .models import ConsentPurpose, IncidentType, PlaceKind, PoliceAware, ReporterRole, SupportNeed
+from .services import SHORT_TEXT_MAX_CHARS
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+# The bias motivations as a person would say them; the codes are ODIHR's.
+BIAS_CHOICES = [
+    ("racism_xenophobia", _("My skin colour, ethnicity, nationality or where I come from")),
+    ("anti_roma", _("Being Roma or Traveller")),
+    ("antisemitism", _("Being Jewish")),
+    ("anti_muslim", _("Being Muslim, or seen as Muslim")),
+    ("anti_christian", _("Being Christian")),
+    ("other_religion", _("Another religion or belief, or having none")),
+    ("anti_lgbti", _("Being lesbian, gay, bisexual, trans or intersex")),
+    ("gender", _("Being a woman, a man, or my gender")),
+    ("disability", _("A disability or illness")),
+    ("other", _("Something else")),
+    ("unknown", _("I am not sure")),
+]
+
+INCIDENT_CHOICES = [
+    (IncidentType.VIOLENT_ATTACK.value, _("Physical violence: someone was hit, pushed, spat at or attacked")),
+    (IncidentType.THREAT_HARASSMENT.value, _("Threats, insults or harassment, in person or online")),
+    (
+        IncidentType.PROPERTY_ATTACK.value,
+        _("Damage to property, for example graffiti, a broken window, fire, or damage to a place of worship"),
+    ),
+    (IncidentType.OTHER.value, _("Something else")),
+]
+
+CONSENT_CHOICES = [
+    (ConsentPurpose.CONTACT.value, _("You may contact me in the ways I gave above")),
+    (
+        ConsentPurpose.SHARE_SUPPORT.value,
+        _("You may share my report with another support organisation, if it can help me"),
+    ),
+    (ConsentPurpose.SHARE_POLICE.value, _("You may share my report with the police")),
+    (ConsentPurpose.STATISTICS.value, _("You may count my report in statistics, without anything that shows who I am")),
+    (ConsentPurpose.RESTORATIVE.value, _("Tell me about a restorative dialogue (a safe, guided meeting or exchange)")),
+]
+
+YES_NO_CHOICES = [("yes", _("Yes")), ("no", _("No"))]
+
+ORGANISATION_AUTO = "auto"
+
+
+def _length_check(limit: int) -> Any:
+    """A server-side length check with a message that says how to fix it. No
+    ``maxlength`` attribute: a browser would cut pasted text without a word."""
+
+    def check(value: str) -> None:
+        if len(value) > limit:
+            raise ValidationError(
+                _("This answer has %(count)s characters. Make it shorter than %(limit)s characters.")
+                % {"count": len(value), "limit": limit}
+            )
+
+    return check
+
+
+def _text(
+    label: StrOrPromise, *, help_text: StrOrPromise = "", textarea: bool = False, rows: int = 5, **attrs: str
+) -> forms.CharField:
+    widget: forms.Widget = (
+        forms.Textarea(attrs={"rows": str(rows), "spellcheck": "true", **attrs})
+        if textarea
+        else forms.TextInput(attrs=attrs)
+    )
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        required=False,
+        strip=False,  # kept exactly as typed; the service strips where it should
+        widget=widget,
+        validators=[_length_check(SHORT_TEXT_MAX_CHARS)],
+    )
+
+
+class IntakeForm(AccessibleFormMixin, forms.Form):
+    """One page of the report form. ``answers()`` is what goes into the session."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Point at the hint from the first view too (the mixin does it only once the form
+        # is cleaned; Django's own default points at an id our templates do not use).
+        for name, field in self.fields.items():
+            if field.help_text:
+                field.widget.attrs["aria-describedby"] = f"{self[name].auto_id}_hint"
+        self._bound_fields_cache.clear()  # type: ignore[attr-defined]  # a subclass may still change its fields
+
+    def error_summary(self) -> list[dict[str, Any]]:
+        # Radios and checkboxes: link to the first option, which can take the focus.
+        items = super().error_summary()
+        for item in items:
+            name = item["target"].removeprefix("id_")
+            field = self.fields.get(name)
+            if field is not None and isinstance(field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+                item["target"] = f"{item['target']}_0"
+        return items
+
+    def answers(self) -> dict[str, Any]:
+        return dict(self.cleaned_data)
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        # Errors can come after cleaning (from a service): mark the field for screen readers too.
+        super().add_error(field, error)
+        if field in self.fields:
+            widget = self.fields[field].widget
+            widget.attrs["aria-invalid"] = "true"
+            described_by = widget.attrs.get("aria-describedby", "").split()
+            error_id = f"{self[field].auto_id}_error"
+            if error_id not in described_by:
+                widget.attrs["aria-describedby"] = " ".join([*described_by, error_id])
+
+
+class WhoForm(IntakeForm):
+    reporter_role = forms.ChoiceField(
+        label=_("Who is reporting?"),
+        choices=ReporterRole.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+
+class WhatHappenedForm(IntakeForm):
+    narrative = forms.CharField(
+        label=_("What happened?"),
+        help_text=_(
+            "Use your own words. Write as much or as little as you like. You can say what was said or done, "
+            "and anything that made you think it happened because of who you are."
+        ),
+        strip=False,
+        error_messages={"required": _("Tell us what happened, in your own words. A few words are enough.")},
+        widget=forms.Textarea(attrs={"rows": "12", "spellcheck": "true"}),
+    )
+
+    def clean_narrative(self) -> str:
+        narrative: str = self.cleaned_data["narrative"]
+        if not narrative.strip():
+            raise ValidationError(_("Tell us what happened, in your own words. A few words are enough."))
+        _length_check(settings.VICTORY_NARRATIVE_MAX_CHARS)(narrative)
+        return narrative
+
+
+class WhenForm(IntakeForm):
+    occurred_day = forms.CharField(
+        label=_("Day"), required=False, max_length=2, widget=forms.TextInput(attrs={"inputmode": "numeric"})
+    )
+    occurred_month = forms.CharField(
+        label=_("Month"), required=False, max_length=2, widget=forms.TextInput(attrs={"inputmode": "numeric"})
+    )
+    occurred_year = forms.CharField(
+        label=_("Year"), required=False, max_length=4, widget=forms.TextInput(attrs={"inputmode": "numeric"})
+    )
+    occurred_when = _text(
+        _("Or say when, in your own words"),
+        help_text=_("For example: last spring, a Friday night in March, or it keeps happening."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        parts = {name: (data.get(name) or "").strip() for name in ("occurred_day", "occurred_month", "occurred_year")}
+        for name, value in parts.items():
+            data[name] = value
+        if not any(parts.values()):
+            return data
+        missing = [name for name, value in parts.items() if not value]
+        if missing:
+            self.add_error(
+                missing[0],
+                _("Enter the day, month and year, for example 27 3 2024. Or leave all three empty."),
+            )
+            return data
+        try:
+            day, month, year = (int(parts[n]) for n in ("occurred_day", "occurred_month", "occurred_year"))
+            when = datetime.date(year, month, day)
+        except ValueError:
+            self.add_error("occurred_day", _("Enter a real date, for example 27 3 2024."))
+            return data
+        if year < 1900:
+            self.add_error("occurred_year", _("Enter the year with 4 digits, for example 2024."))
+        elif when > timezone.localdate():
+            self.add_error("occurred_day", _("The date cannot be in the future. Enter today's date or an earlier one."))
+        return data
+
+
+def occurred_on(answers: dict[str, Any]) -> datetime.date | None:
+    """The exact date from the three boxes, when all three hold a real date."""
+    try:
+        return datetime.date(
+            int(answers.get("occurred_year") or ""),
+            int(answers.get("occurred_month") or ""),
+            int(answers.get("occurred_day") or ""),
+        )
+    except ValueError:
+        return None
+
+
+class WhereForm(IntakeForm):
+    country = forms.ChoiceField(
+        label=_("In which country did it happen?"),
+        help_text=_(
+            "We ask so that your report goes to an organisation that works in that country. "
+            "If it happened online, choose the country you were in."
+        ),
+        choices=(),
+        error_messages={
+            "required": _(
+                "Choose the country where it happened. We need it only to send your report to an organisation "
+                "that works there. If it happened online, choose the country you were in."
+            ),
+            "invalid_choice": _("Choose a country from the list."),
+        },
+    )
+    location = _text(
+        _("Region, town or area (optional)"),
+        help_text=_("Only as much as you want to say, for example the town or part of the city."),
+    )
+    place_kind = forms.ChoiceField(
+        label=_("What kind of place was it? (optional)"),
+        choices=PlaceKind.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    online_platform = _text(
+        _("If it happened online: which website, app or game? (optional)"),
+        help_text=_("For example the name of the social network or messaging app."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["country"]).choices = [("", _("Choose a country")), *country_choices()]
+
+
+class WhyForm(IntakeForm):
+    bias_motivations = forms.MultipleChoiceField(
+        label=_("Why do you think it happened?"),
+        help_text=_("Choose all that apply. It is fine not to be sure."),
+        choices=BIAS_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class WhatKindForm(IntakeForm):
+    incident_types = forms.MultipleChoiceField(
+        label=_("What happened, in a few words?"),
+        help_text=_("Choose all that apply."),
+        choices=INCIDENT_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    impact = _text(
+        _("What did it do to you? (optional)"),
+        help_text=_(
+            "For example how you feel now, if you or someone else was hurt, or if you lost money or things. "
+            "Only if you want to say."
+        ),
+        textarea=True,
+    )
+
+
+class PoliceForm(IntakeForm):
+    offender_description = _text(
+        _("Anything about the person or people responsible (optional)"),
+        help_text=_(
+            "For example how many there were, what they looked like or said, or if you know them. "
+            "Only what you feel safe to share."
+        ),
+        textarea=True,
+    )
+    police_aware = forms.ChoiceField(
+        label=_("Do the police know about it?"),
+        choices=PoliceAware.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    wants_police_told = forms.ChoiceField(
+        label=_("Would you like the police to be told?"),
+        help_text=_("This is your choice. Nobody will tell the police without your agreement."),
+        choices=YES_NO_CHOICES,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+
+class SupportForm(IntakeForm):
+    support_needs = forms.MultipleChoiceField(
+        label=_("What support would you like?"),
+        help_text=_("Choose all that you would like. You can also choose none."),
+        choices=SupportNeed.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    support_language = _text(
+        _("In which language would you like support? (optional)"),
+        help_text=_("For example Portuguese, Arabic or Romani."),
+    )
+
+
+class ContactForm(IntakeForm):
+    contact_email = _text(
+        _("E-mail address (optional)"),
+        autocomplete="off",
+        spellcheck="false",
+        inputmode="email",
+    )
+    contact_phone = _text(
+        _("Phone number (optional)"),
+        autocomplete="off",
+        inputmode="tel",
+    )
+    contact_safe_times = _text(
+        _("When is it safe to call you? (optional)"),
+        help_text=_("For example: weekdays after 6 pm. We will not leave a message unless you say we may."),
+    )
+    email_updates = forms.BooleanField(
+        label=_("E-mail me when there is a new message in my inbox"),
+        help_text=_("The e-mail only says there is a new message. It never says what it is about."),
+        required=False,
+    )
+    consents = forms.MultipleChoiceField(
+        label=_("What do you agree to?"),
+        help_text=_("Tick only what you agree to. You can change your mind later in your inbox."),
+        choices=CONSENT_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        email = (data.get("contact_email") or "").strip()
+        if email:
+            try:
+                forms.EmailField().clean(email)
+            except ValidationError:
+                self.add_error("contact_email", _("Enter an e-mail address like name@example.org, or leave it empty."))
+        phone = data.get("contact_phone") or ""
+        if phone.strip() and not any(ch.isdigit() for ch in phone):
+            self.add_error("contact_phone", _("Enter a phone number with digits, or leave it empty."))
+        elif len(phone) > 40:
+            self.add_error("contact_phone", _("This phone number is too long. Enter it with 40 characters or fewer."))
+        if data.get("email_updates") and not email:
+            self.add_error(
+                "email_updates",
+                _("To get an e-mail when there is a new message, enter your e-mail address, or untick this box."),
+            )
+        return data
+
+
+class OrganisationForm(IntakeForm):
+    organisation = forms.ChoiceField(
+        label=_("Which organisation should receive your report?"),
+        choices=(),
+        initial=ORGANISATION_AUTO,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args: Any, country: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisations = list(selectors.organisation_list_accepting_reports(country=country)) if country else []
+        cast(forms.ChoiceField, self.fields["organisation"]).choices = [
+            (ORGANISATION_AUTO, _("Let VicTory choose for me")),
+            *((str(org.pk), org.name) for org in self.organisations),
+        ]
+
+    def clean_organisation(self) -> str:
+        return self.cleaned_data.get("organisation") or ORGANISATION_AUTO
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one input; each is checked by ``services.evidence_add``."""
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = data if isinstance(data, list | tuple) else [data]
+        return [upload for upload in files if upload]
+
+
+class EvidenceForm(IntakeForm):
+    evidence = MultipleFileField(
+        label=_("Add photos, screenshots, documents, sound or video (optional)"),
+        help_text=_(
+            "Up to %(count)s files, each smaller than %(size)s MB. "
+            "We remove hidden details, such as where a photo was taken, before we store it."
+        ),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": "image/*,application/pdf,audio/*,video/*"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["evidence"]
+        field.help_text = field.help_text % {
+            "count": settings.VICTORY_EVIDENCE_MAX_FILES,
+            "size": settings.VICTORY_EVIDENCE_MAX_BYTES // (1024 * 1024),
+        }
+
+
+class SubmitForm(IntakeForm):
+    # A trap for bots: hidden from people by CSS, skipped by the keyboard.
+    website = forms.CharField(
+        label=_("Leave this empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
