@@ -15,6 +15,8 @@ from django.test import override_settings
 
 LOCALE_DIR = Path(settings.BASE_DIR) / "victory" / "locale"
 TRANSLATED = [code for code, _name in settings.LANGUAGES if code != "en"]
+# Names spelled the same in some languages as in English: not a copied string.
+SAME_IN_OTHER_LANGUAGES = {"Liechtenstein", "VicTory administration"}
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]")
 TAG = re.compile(r"</?[a-z]+[^>]*>")
 
@@ -44,7 +46,11 @@ def test_translations_keep_placeholders_and_markup(lang: str) -> None:
                 problems.append(("placeholder", entry.msgid))
             if sorted(TAG.findall(entry.msgid)) != sorted(TAG.findall(msgstr)):
                 problems.append(("markup", entry.msgid))
-            if msgstr.strip() == entry.msgid.strip() and len(entry.msgid) > 12:
+            if (
+                msgstr.strip() == entry.msgid.strip()
+                and len(entry.msgid) > 12
+                and entry.msgid not in SAME_IN_OTHER_LANGUAGES
+            ):
                 problems.append(("copied English", entry.msgid))
     assert not problems, f"{lang}: {problems[:5]}"
 
