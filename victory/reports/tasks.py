@@ -11,7 +11,7 @@ from django.tasks import task
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from victory.accounts.models import Role, User
 
@@ -47,8 +47,8 @@ def _notify_staff(report_id: int, subject: str, line: str) -> int:
 def new_report_notify_task(*, report_id: int) -> int:
     return _notify_staff(
         report_id,
-        N_("New report in VicTory"),
-        N_("A new report has arrived in your organisation's VicTory inbox."),
+        gettext_noop("New report in VicTory"),
+        gettext_noop("A new report has arrived in your organisation's VicTory inbox."),
     )
 
 
@@ -56,8 +56,8 @@ def new_report_notify_task(*, report_id: int) -> int:
 def reporter_message_notify_task(*, report_id: int) -> int:
     return _notify_staff(
         report_id,
-        N_("New message in VicTory"),
-        N_("A person who reported has sent a new message in VicTory."),
+        gettext_noop("New message in VicTory"),
+        gettext_noop("A person who reported has sent a new message in VicTory."),
     )
 
 
