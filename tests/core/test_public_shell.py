@@ -135,3 +135,22 @@ def test_form_posts_under_no_referrer_are_checked_by_fetch_metadata(fetch_site: 
         **headers,
     )
     assert response.status_code == expected
+
+
+def test_ipv6_clients_are_counted_by_their_network() -> None:
+    from victory.core.middleware import client_fingerprint
+
+    one = client_fingerprint("2001:db8:1:2::10", day="2026-11-25")
+    assert one == client_fingerprint("2001:db8:1:2:ffff::99", day="2026-11-25")
+    assert one != client_fingerprint("2001:db8:1:3::10", day="2026-11-25")
+    assert client_fingerprint("::ffff:203.0.113.7", day="2026-11-25") == client_fingerprint(
+        "203.0.113.7", day="2026-11-25"
+    )
+
+
+def test_no_cookie_outlives_the_browser_on_public_forms(client: Client) -> None:
+    """On a shared device, no lasting cookie may show that someone visited."""
+    response = client.get("/en/staff/login/")
+    for cookie in response.cookies.values():
+        assert not cookie["max-age"]
+        assert not cookie["expires"]

@@ -148,3 +148,40 @@ def test_erased_report_receipt_no_longer_opens_anything(receiving_organisation: 
     services.reports_erase_expired()
     with pytest.raises(services.AuthenticationFailed):
         services.receipt_login(receipt=sent.receipt, client="c2")
+
+
+def test_a_flood_of_wrong_receipts_does_not_lock_out_a_reporter(submitted: services.SubmittedReport) -> None:
+    from django.core.cache import cache
+
+    for _ in range(services.RECEIPT_PLATFORM_CAP.limit):
+        services.RECEIPT_PLATFORM_CAP.hit("platform")
+    assert services.RECEIPT_PLATFORM_CAP.reached()
+    # A client that already failed is refused while the flood lasts …
+    with pytest.raises(services.AuthenticationFailed):
+        services.receipt_login(receipt="0" * RECEIPT_DIGITS, client="flooder")
+    with pytest.raises(services.Throttled):
+        services.receipt_login(receipt=submitted.receipt, client="flooder")
+    # … but a reporter typing their receipt right still gets in.
+    assert services.receipt_login(receipt=submitted.receipt, client="reporter") == submitted.report
+    cache.clear()
+
+
+def test_reporter_tokens_end_after_twelve_hours_however_used(submitted: services.SubmittedReport) -> None:
+    from victory.reports.models import ReporterToken
+
+    token, _expires = services.reporter_token_issue(report=submitted.report)
+    assert services.reporter_token_report(token=token) == submitted.report
+    ReporterToken.objects.update(issued_at=timezone.now() - timedelta(hours=12, minutes=1))
+    assert services.reporter_token_report(token=token) is None
+
+
+def test_a_report_without_a_country_goes_to_the_general_intake(receiving_organisation: Organisation) -> None:
+    general = OrganisationFactory(name="General intake (fictional)", countries=["ES"], accepts_public_reports=True)
+    services.country_intake_set(actor=None, country="*", organisation=general)
+    report = services.report_submit(draft=ReportDraftOnlyNarrative()).report
+    assert report.organisation == general
+    assert report.country == ""
+
+
+def ReportDraftOnlyNarrative() -> services.ReportDraft:  # noqa: N802  (reads like the class)
+    return services.ReportDraft(narrative="Someone wrote threats on my door.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 from collections.abc import Callable
 
 from django.conf import settings
@@ -15,14 +16,29 @@ from django.utils import timezone
 _ADDRESS_KEYS = ("REMOTE_ADDR", "HTTP_X_FORWARDED_FOR", "HTTP_X_REAL_IP", "HTTP_FORWARDED")
 
 
+def _client_network(address: str) -> str:
+    """IPv6 clients are counted by their /64 network: one home or phone gets a whole
+    /64 and could otherwise change address between attempts."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
 def client_fingerprint(address: str, *, day: str) -> str:
-    """A keyed hash of the client address that changes every day.
+    """A keyed hash of the client address (its /64 for IPv6) that changes every day.
 
     Good enough to rate-limit one client, useless to identify them: the salt is the
     secret key plus the date, so yesterday's fingerprints cannot be linked to today's.
+    (Counts therefore restart at midnight: the price of not keeping a stable trace.)
     """
     salt = f"{settings.SECRET_KEY}:client:{day}".encode()
-    return hmac.new(salt, address.encode(), hashlib.sha256).hexdigest()[:32]
+    return hmac.new(salt, _client_network(address).encode(), hashlib.sha256).hexdigest()[:32]
 
 
 class ClientAddressMiddleware:

@@ -83,6 +83,10 @@ class FailureThrottle:
         """A complete success (a login): the count starts again."""
         cache.delete_many([self._key(subject, kind) for kind in ("count", "gate", "lock")])
 
+    def attempts(self, subject: str) -> int:
+        """Attempts counted now (failures, plus any in flight)."""
+        return int(cache.get(self._key(subject, "count")) or 0)
+
     def forgive(self, subject: str) -> None:
         """This one attempt succeeded, but earlier failures still count (for secrets
         one person may hold legitimately while guessing others', like receipts)."""

@@ -61,8 +61,10 @@ class ReporterMessageForm(AccessibleFormMixin, forms.Form):
     body = forms.CharField(
         label=_("Your message"),
         strip=False,
+        # Not required here: a file alone is a valid way to add information later
+        # (the service asks for a message or a file).
+        required=False,
         help_text=_("Ask a question, or add anything you remember about what happened."),
-        error_messages={"required": _("Write your message.")},
         widget=forms.Textarea(attrs={"rows": 6}),
     )
 

@@ -124,7 +124,7 @@ class Report(models.Model):
     narrative = EncryptedTextField(_("what happened"))
     occurred_on = models.DateField(_("date"), null=True, blank=True)
     occurred_when = EncryptedTextField(_("when, in the reporter's words"), blank=True)
-    country = models.CharField(_("country"), max_length=2, db_index=True)
+    country = models.CharField(_("country"), max_length=2, blank=True, db_index=True)
     location = EncryptedTextField(_("region or town"), blank=True)
     place_kind = models.CharField(_("kind of place"), max_length=20, choices=PlaceKind.choices, blank=True)
     online_platform = EncryptedTextField(_("online platform"), blank=True)
@@ -232,6 +232,7 @@ class ReporterToken(models.Model):
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="tokens")
     digest = models.CharField(max_length=64, unique=True)
+    issued_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(db_index=True)
 
     def __str__(self) -> str:

@@ -28,21 +28,25 @@ def organisation_list_accepting_reports(*, country: str | None = None) -> QueryS
 
 def intake_organisation_for(*, country: str, chosen_id: int | None = None) -> Organisation | None:
     """Who receives a report: the reporter's choice if it accepts reports for the country;
-    else the country's configured default; else the only (or first) accepting
-    organisation for the country; else the platform-wide fallback ("*")."""
-    accepting = organisation_list_accepting_reports(country=country)
-    if chosen_id is not None:
-        chosen = accepting.filter(pk=chosen_id).first()
-        if chosen is not None:
-            return chosen
-    configured = CountryIntake.objects.select_related("organisation").filter(country=country.upper()).first()
-    if configured and configured.organisation.is_active:
-        return configured.organisation
-    first = accepting.first()
-    if first is not None:
-        return first
+    else the country's configured default, if it still accepts reports; else the first
+    accepting organisation for the country; else the platform-wide fallback ("*"), which
+    also receives reports whose country the person did not give."""
+    if country:
+        accepting = organisation_list_accepting_reports(country=country)
+        if chosen_id is not None:
+            chosen = accepting.filter(pk=chosen_id).first()
+            if chosen is not None:
+                return chosen
+        configured = CountryIntake.objects.select_related("organisation").filter(country=country.upper()).first()
+        if configured and accepting.filter(pk=configured.organisation_id).exists():
+            return configured.organisation
+        first = accepting.first()
+        if first is not None:
+            return first
     fallback = CountryIntake.objects.select_related("organisation").filter(country="*").first()
-    return fallback.organisation if fallback and fallback.organisation.is_active else None
+    if fallback and fallback.organisation.is_active and fallback.organisation.accepts_public_reports:
+        return fallback.organisation
+    return None
 
 
 def _handled_organisations(user: User) -> QuerySet[Organisation]:

@@ -59,6 +59,8 @@ RECEIPT_PLATFORM_CAP = WindowCap(scope="receipt-platform", limit=500, window_sec
 SUBMISSION_CLIENT_CAP = WindowCap(scope="report-submit", limit=10, window_seconds=3600)
 
 MESSAGE_MAX_CHARS = 10_000
+# However often it is used, a reporter's API token ends this long after it was issued.
+REPORTER_TOKEN_MAX_AGE = timedelta(hours=12)
 SHORT_TEXT_MAX_CHARS = 2_000
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"  # no 0/O, 1/I/L, U: easy to read aloud
 
@@ -162,9 +164,8 @@ def report_draft_validate(draft: ReportDraft) -> None:
     ):
         _check_length(errors, name, getattr(draft, name), SHORT_TEXT_MAX_CHARS)
     country = draft.country.strip().upper()
-    if not country:
-        errors["country"] = [_("Choose the country where it happened.")]
-    elif country not in selectors.country_codes():
+    if country and country not in selectors.country_codes():
+        # Optional: without a country the platform-wide intake organisation receives it.
         errors["country"] = [_("Choose a country from the list.")]
     if draft.reporter_role and draft.reporter_role not in ReporterRole.values:
         errors["reporter_role"] = [_("Choose who is reporting.")]
@@ -398,7 +399,9 @@ def receipt_login(*, receipt: str, client: str) -> Report:
     digits = receipt_normalise(receipt)
     if digits is None:
         raise InvalidReceipt
-    if RECEIPT_PLATFORM_CAP.reached():
+    # Under a platform-wide flood of wrong receipts, only clients that have already
+    # failed are refused: a reporter typing their receipt right still gets in.
+    if RECEIPT_PLATFORM_CAP.reached() and RECEIPT_CLIENT_THROTTLE.attempts(client) > 0:
         raise Throttled(60)
     verdict = RECEIPT_CLIENT_THROTTLE.begin(client)
     if not verdict.allowed:
@@ -429,7 +432,10 @@ def reporter_token_issue(*, report: Report) -> tuple[str, datetime]:
 def reporter_token_report(*, token: str) -> Report | None:
     """The report of a live token; each use extends it by the idle timeout."""
     found = ReporterToken.objects.select_related("report").filter(digest=_token_digest(token)).first()
-    if found is None or found.expires_at <= timezone.now():
+    now = timezone.now()
+    if found is None or found.expires_at <= now or found.issued_at <= now - REPORTER_TOKEN_MAX_AGE:
+        return None
+    if found.report.deletion_requested_at is not None:
         return None
     ReporterToken.objects.filter(pk=found.pk).update(
         expires_at=timezone.now() + timedelta(seconds=settings.VICTORY_REPORTER_IDLE_TIMEOUT)
@@ -456,6 +462,11 @@ def reporter_message_send(*, report: Report, body: str, files: list[UploadedFile
     alone is enough)."""
     files = files or []
     _message_body_check(body, with_files=bool(files))
+    # Every file is checked before any is stored, so a refused file leaves nothing behind.
+    already = ReportEvidence.objects.filter(report=report).count()
+    for index, upload in enumerate(files):
+        _evidence_check(upload, already=already + index)
+        upload.seek(0)
     with transaction.atomic():
         message = ReportMessage.objects.create(report=report, sender=Sender.REPORTER, body=body)
         for upload in files:
@@ -495,6 +506,12 @@ def report_deletion_request(*, report: Report) -> None:
     Report.objects.filter(pk=report.pk).update(deletion_requested_at=now, erase_after=now)
     ReporterToken.objects.filter(report=report).delete()
     audit_record(action="report.deletion_requested", organisation=report.organisation, obj=report)
+
+
+def report_read_by_reporter(*, report: Report, what: str) -> None:
+    """The reporter looked at their report (inbox page, API, acknowledgement): audited
+    like every other read of a report."""
+    audit_record(action="report.read_by_reporter", organisation=report.organisation, obj=report, reason=what)
 
 
 # --- The receiving organisation ---------------------------------------------------
@@ -548,6 +565,12 @@ def report_status_set(*, actor: User, report: Report, status: str, referred_to: 
             action="report.status_changed", actor=actor, organisation=report.organisation, obj=report, reason=status
         )
     return report
+
+
+def report_list_viewed(*, actor: User, organisation_ids: list[int]) -> None:
+    """A caseworker saw the list of their organisations' reports (references, countries,
+    statuses): audited once per view."""
+    audit_record(action="report.list_viewed", actor=actor, reason=",".join(map(str, organisation_ids)))
 
 
 def evidence_open(*, actor: User, evidence: ReportEvidence) -> bytes:

@@ -151,6 +151,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_ENGINE = "victory.core.sessions"  # encrypted at rest
 CSRF_COOKIE_HTTPONLY = True
+# Gone when the browser closes: a year-long cookie would be a lasting trace, on a
+# shared device, that someone visited this site.
+CSRF_COOKIE_AGE = None
 CSRF_COOKIE_SAMESITE = "Lax"
 OTP_TOTP_ISSUER = "VicTory"
 # django-otp's own throttle would silently refuse a right code typed soon after a wrong
@@ -194,9 +197,11 @@ VICTORY_EVIDENCE_MAX_FILES = env_int("VICTORY_EVIDENCE_MAX_FILES", 10, minimum=1
 VICTORY_NARRATIVE_MAX_CHARS = 20000
 # A reporter's inbox session ends after this many seconds without a request.
 VICTORY_REPORTER_IDLE_TIMEOUT = env_int("VICTORY_REPORTER_IDLE_TIMEOUT", 15 * 60, minimum=60)
-# Uploads are read into memory only up to Django's limit; larger ones go to a temporary file.
+# Evidence stays in memory while it is checked and encrypted: a larger limit would
+# write it, unencrypted, to a temporary file. The proxy caps whole requests
+# (docs/deployment.md: client_max_body_size).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = VICTORY_EVIDENCE_MAX_BYTES + 1
 
 # --- Languages --------------------------------------------------------------
 LANGUAGE_CODE = "en"

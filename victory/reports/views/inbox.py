@@ -207,6 +207,7 @@ class InboxPageView(ReporterView):
     template_name = "reports/inbox/inbox.html"
 
     def get(self, request: HttpRequest) -> HttpResponse:
+        services.report_read_by_reporter(report=self.report, what="inbox")
         return render_inbox(request, self.report, ReporterMessageForm())
 
 

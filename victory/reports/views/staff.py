@@ -173,6 +173,10 @@ class StaffReportListView(ProfessionalRequiredMixin, View):
         status = form.cleaned_data["status"] if form.is_valid() else ""
         reports = selectors.report_list_for_staff(user=request.user, status=status or None)  # type: ignore[arg-type]
         page = Paginator(reports, REPORTS_PER_PAGE).get_page(request.GET.get("page"))
+        services.report_list_viewed(
+            actor=request.user,  # type: ignore[arg-type]
+            organisation_ids=sorted({report.organisation_id for report in page.object_list}),
+        )
         rows = [{"report": report, "country": country_name(report.country)} for report in page.object_list]
         return render(
             request,

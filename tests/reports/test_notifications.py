@@ -1,0 +1,80 @@
+"""Who is e-mailed about a report, and what the e-mail may say: never a detail, and a
+reporter only when they gave an address, agreed to be contacted and asked for it."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.reports.conftest import make_draft
+from victory.accounts.models import Membership, Organisation
+from victory.reports import services
+
+pytestmark = pytest.mark.django_db
+
+
+def _reply(report_caseworker: Membership, report: object, capture: object) -> None:
+    with capture(execute=True):  # type: ignore[operator]
+        services.organisation_message_send(actor=report_caseworker.user, report=report, body="We read your report.")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("email", "email_updates", "contact_consent", "expected"),
+    [
+        ("me@example.org", True, True, 1),  # asked for it
+        ("", True, True, 0),  # no address: anonymous
+        ("me@example.org", False, True, 0),  # did not ask for e-mail updates
+        ("me@example.org", True, False, 0),  # did not agree to be contacted
+    ],
+)
+def test_a_reporter_is_emailed_only_when_they_asked(
+    receiving_organisation: Organisation,
+    report_caseworker: Membership,
+    mailoutbox: list,
+    django_capture_on_commit_callbacks: object,
+    email: str,
+    email_updates: bool,
+    contact_consent: bool,
+    expected: int,
+) -> None:
+    report = services.report_submit(
+        draft=make_draft(contact_email=email, email_updates=email_updates, consents={"contact": contact_consent})
+    ).report
+    mailoutbox.clear()
+    _reply(report_caseworker, report, django_capture_on_commit_callbacks)
+    to_reporter = [mail for mail in mailoutbox if mail.to == ["me@example.org"]]
+    assert len(to_reporter) == expected
+    for mail in to_reporter:
+        assert "We read your report" not in mail.body
+        assert report.reference not in mail.body
+        assert "/inbox/" in mail.body
+
+
+def test_withdrawing_contact_consent_stops_the_emails_at_once(
+    receiving_organisation: Organisation,
+    report_caseworker: Membership,
+    mailoutbox: list,
+    django_capture_on_commit_callbacks: object,
+) -> None:
+    report = services.report_submit(
+        draft=make_draft(contact_email="me@example.org", email_updates=True, consents={"contact": True})
+    ).report
+    services.consent_set(report=report, purpose="contact", granted=False)
+    mailoutbox.clear()
+    _reply(report_caseworker, report, django_capture_on_commit_callbacks)
+    assert not [mail for mail in mailoutbox if mail.to == ["me@example.org"]]
+
+
+def test_caseworkers_are_told_without_any_detail(
+    receiving_organisation: Organisation,
+    report_caseworker: Membership,
+    mailoutbox: list,
+    django_capture_on_commit_callbacks: object,
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        report = services.report_submit(draft=make_draft(narrative="They burnt my car outside the mosque")).report
+    mails = [mail for mail in mailoutbox if mail.to == [report_caseworker.user.email]]
+    assert len(mails) == 1
+    for text in (mails[0].subject, mails[0].body):
+        assert "car" not in text
+        assert report.reference not in text
+        assert "Portugal" not in text
