@@ -61,7 +61,7 @@ bench: $(VENV)/.installed compilemessages
 
 messages: $(VENV)/.installed
 	cd victory && ../$(PY) ../manage.py makemessages --no-obsolete --no-location --ignore 'static/*' \
-	  -l es -l pt -l it -l fi -l hu -l eu
+	  -l es -l pt -l it -l fi -l hu -l eu -l ar
 
 openapi: $(VENV)/.installed
 	$(MANAGE) export_openapi_schema --api victory.api.api --indent 2 --sorted --output docs/openapi.json

@@ -11,8 +11,17 @@ from django.urls import reverse
 from django.utils import translation
 from playwright.sync_api import Page
 
-PUBLIC_PAGES = ["core:home", "core:safety", "accounts:login", "accounts:password_reset"]
-LANGUAGES = ["en", "es", "eu"]
+PUBLIC_PAGES = [
+    "core:home",
+    "core:safety",
+    "accounts:login",
+    "accounts:password_reset",
+    "reports:start",
+    "reports:inbox_login",
+]
+# Arabic is laid out right to left: every check below must hold mirrored too.
+LANGUAGES = ["en", "es", "eu", "ar"]
+RIGHT_TO_LEFT = {"ar"}
 NARROW_VIEWPORT = {"width": 320, "height": 640}
 
 
@@ -44,13 +53,13 @@ def test_public_page_has_no_accessibility_violation(
 
     html = page.locator("html")
     assert html.get_attribute("lang") == language
-    assert html.get_attribute("dir") == "ltr"
+    assert html.get_attribute("dir") == ("rtl" if language in RIGHT_TO_LEFT else "ltr")
     assert_no_axe_violations(page)
     assert third_party_requests == []
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-@pytest.mark.parametrize("url_name", ["core:home", "core:safety"])
+@pytest.mark.parametrize("url_name", ["core:home", "core:safety", "reports:start"])
 def test_page_works_on_a_320px_wide_screen(
     new_context: Callable[..., Any],
     live_server: Any,
@@ -69,7 +78,10 @@ def test_page_works_on_a_320px_wide_screen(
         """() => {
             const width = document.documentElement.clientWidth;
             return [...document.querySelectorAll('body *')]
-              .filter((el) => el.getBoundingClientRect().right > width + 1)
+              .filter((el) => {
+                const box = el.getBoundingClientRect();
+                return box.right > width + 1 || box.left < -1;
+              })
               .map((el) => el.tagName.toLowerCase() + (el.className ? '.' + el.className : ''));
         }"""
     )
@@ -77,3 +89,11 @@ def test_page_works_on_a_320px_wide_screen(
     assert scroll_width <= NARROW_VIEWPORT["width"], (
         f"page is {scroll_width}px wide at a 320px viewport; too wide: {overflowing[:10]}"
     )
+
+
+def test_numbers_keep_their_order_in_a_right_to_left_page(page: Page, live_server: Any) -> None:
+    """In Arabic the page runs right to left, but "116 006" must not become "006 116"."""
+    open_page(page, page_url(live_server, "core:home", "ar"))
+    directions = page.eval_on_selector_all(".phone", "(links) => links.map((a) => getComputedStyle(a).direction)")
+    assert directions and set(directions) == {"ltr"}
+    assert page.locator("html").get_attribute("dir") == "rtl"

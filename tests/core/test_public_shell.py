@@ -21,7 +21,8 @@ def test_every_public_page_in_every_language(client: Client, page: str, lang: st
     response = client.get(page.format(lang=lang))
     assert response.status_code == 200
     html = response.content.decode()
-    assert f'<html lang="{lang}" dir="ltr">' in html
+    direction = "rtl" if lang in settings.LANGUAGES_BIDI else "ltr"
+    assert f'<html lang="{lang}" dir="{direction}">' in html
     assert "data-exit-this-page" in html
     assert f'href="{settings.VICTORY_EXIT_URL}"' in html
     assert 'href="tel:112"' in html

@@ -4,8 +4,11 @@ language with the reference and the facts they gave, never the receipt."""
 from __future__ import annotations
 
 import re
+import socket
 import subprocess
 import time
+import urllib.request
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -14,8 +17,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from tests.conftest import require_server
+from tests.factories import OrganisationFactory
+from tests.reports.conftest import make_draft
 from tests.reports.test_intake_views import NARRATIVE, RECEIPT_SHOWN, go_through, send
 from victory.accounts.models import Organisation
+from victory.core.models import AuditEvent
+from victory.reports import pdf, services
 from victory.reports.models import Report
 from victory.reports.pdf import _NoFetching, acknowledgement_pdf
 
@@ -104,12 +111,33 @@ def test_an_idle_inbox_session_gets_no_pdf(client: Client, receiving_organisatio
 
 def test_without_a_report_there_is_no_pdf(client: Client, db: None) -> None:
     assert client.get("/en/report/acknowledgement.pdf").status_code == 404
+    assert not AuditEvent.objects.filter(action="report.read_by_reporter").exists()
+
+
+def test_each_download_is_audited(client: Client, receiving_organisation: Organisation) -> None:
+    report, _receipt = sent_report(client)
+    for _download in range(2):
+        assert client.get("/en/report/acknowledgement.pdf").status_code == 200
+    reads = AuditEvent.objects.filter(action="report.read_by_reporter", object_id=str(report.pk))
+    assert [event.reason for event in reads] == ["acknowledgement", "acknowledgement"]
+
+
+def test_a_report_with_only_the_narrative_has_a_pdf(receiving_organisation: Organisation) -> None:
+    general: Organisation = OrganisationFactory(  # type: ignore[assignment]
+        name="General intake (fictional)", accepts_public_reports=True
+    )
+    services.country_intake_set(actor=None, country="*", organisation=general)
+    draft = services.ReportDraft(narrative="Someone spat at me.")  # nothing else given
+    report = services.report_submit(draft=draft).report
+    assert (report.country, report.reporter_role, report.bias_motivations) == ("", "", [])
+
+    text = " ".join(pdf_text(acknowledgement_pdf(report=report)).split())
+    assert "Where it happened Not given" in text
+    assert "Received by General intake (fictional)" in text
+    assert "Someone spat at me." in text
 
 
 def test_typed_html_is_text_in_the_pdf(receiving_organisation: Organisation) -> None:
-    from tests.reports.conftest import make_draft
-    from victory.reports import services
-
     narrative = '<img src="http://127.0.0.1:9/x.png"> <b>not bold</b>'
     report = services.report_submit(draft=make_draft(narrative=narrative)).report
     text = " ".join(pdf_text(acknowledgement_pdf(report=report)).split())
@@ -117,6 +145,43 @@ def test_typed_html_is_text_in_the_pdf(receiving_organisation: Organisation) -> 
 
 
 @pytest.mark.parametrize("url", ["https://example.org/font.woff", "file:///etc/passwd", "data:image/png;base64,AA"])
-def test_the_pdf_fetches_nothing(url: str) -> None:
+def test_the_fetcher_refuses_every_url(url: str) -> None:
     with pytest.raises(ValueError):
         _NoFetching().fetch(url)
+
+
+def test_the_pdf_fetches_nothing(submitted: services.SubmittedReport, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The acknowledgement's own renderer, given a page full of links, asks the refusing
+    fetcher for each and opens no connection and no file."""
+    asked: list[str] = []
+    opened: list[Any] = []
+    refuse = _NoFetching.fetch
+
+    def spy(self: _NoFetching, url: str, headers: Any = None) -> Any:
+        asked.append(url)
+        return refuse(self, url, headers)
+
+    def record(*args: Any, **kwargs: Any) -> Any:
+        opened.append(args)
+        raise AssertionError("the acknowledgement fetched something")
+
+    html = (
+        '<html><head><link rel="stylesheet" href="http://example.invalid/style.css">'
+        "<style>@font-face { font-family: X; src: url(http://example.invalid/x.woff); }"
+        "body { font-family: X; background: url(file:///etc/passwd); }</style></head>"
+        '<body><p>Text</p><img src="http://example.invalid/x.png"></body></html>'
+    )
+    monkeypatch.setattr(_NoFetching, "fetch", spy)
+    monkeypatch.setattr(pdf, "render_to_string", lambda *args, **kwargs: html)
+    monkeypatch.setattr(urllib.request.OpenerDirector, "open", record)
+    monkeypatch.setattr(urllib.request, "urlopen", record)
+    monkeypatch.setattr(socket, "create_connection", record)
+    monkeypatch.setattr(socket.socket, "connect", record)
+
+    document = acknowledgement_pdf(report=submitted.report)
+
+    assert document.startswith(b"%PDF")
+    assert "http://example.invalid/x.png" in asked
+    assert "http://example.invalid/style.css" in asked
+    assert "http://example.invalid/x.woff" in asked
+    assert opened == []

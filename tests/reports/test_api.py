@@ -16,8 +16,10 @@ from django.utils.translation import gettext
 
 from tests.factories import OrganisationFactory
 from tests.openapi_check import assert_matches_openapi, openapi_document
+from tests.reports.conftest import make_draft
 from victory.accounts import services as account_services
 from victory.accounts.models import Membership, Organisation
+from victory.core.models import AuditEvent
 from victory.reports import services
 from victory.reports.models import (
     BiasMotivation,
@@ -361,6 +363,129 @@ def test_a_language_the_platform_does_not_speak_is_named(client: Client, receivi
     assert set(_named(response)) == {"language"}
 
 
+def test_an_empty_country_is_named_with_the_other_answers(client: Client, receiving_organisation: Organisation) -> None:
+    """The service would route a report without a country to the platform-wide intake;
+    the API requires one."""
+    response = _send(client, country=" ", narrative="")
+    assert response.status_code == 422
+    assert _named(response) == {
+        "country": ["Choose a country from the list."],
+        "narrative": ["Tell us what happened, in your own words."],
+    }
+    assert not Report.objects.exists()
+
+
+# --- One error shape, in the reporter's language ---------------------------------------------
+
+
+def _in(language: str, message: str, **values: str) -> str:
+    with translation.override(language):
+        translated = gettext(message)
+    return translated % values if values else translated
+
+
+def test_schema_errors_have_the_service_errors_shape(client: Client, receiving_organisation: Organisation) -> None:
+    response = _post(
+        client,
+        "/reports",
+        {
+            "country": "PT",
+            "reporter_role": "victim",
+            "bias_motivations": ["anti_roma", "anti_martian"],
+            "incident_types": "meteor",
+            "occurred_on": "last spring",
+            "wants_police_told": "maybe",
+            "organisation": "the nearest",
+            "support_language": 7,
+            "consents": {"sell_my_data": True},
+            "nickname": "x",
+        },
+    )
+    assert response.status_code == 422
+    detail = assert_matches_openapi(response)["detail"]
+    assert all(set(error) == {"loc", "msg", "type"} for error in detail)
+    assert {(tuple(error["loc"]), error["type"], error["msg"]) for error in detail} == {
+        (("body", "narrative"), "missing", "This answer is required."),
+        (
+            ("body", "bias_motivations", 1),
+            "enum",
+            "\u201canti_martian\u201d is not one of the listed answers.",
+        ),
+        (("body", "incident_types"), "list_type", "Give a list of answers, e.g. [\u201canswer\u201d]."),
+        (("body", "occurred_on"), "date_from_datetime_parsing", "Give a date as YYYY-MM-DD."),
+        (("body", "wants_police_told"), "bool_parsing", "Give true or false."),
+        (("body", "organisation"), "int_parsing", "Give a whole number."),
+        (("body", "support_language"), "string_type", "Give this answer as text."),
+        (("body", "consents", "sell_my_data"), "extra_forbidden", "This field is not known."),
+        (("body", "nickname"), "extra_forbidden", "This field is not known."),
+    }
+    assert not Report.objects.exists()
+
+
+def test_a_body_that_is_not_an_object_is_named(client: Client) -> None:
+    response = _post(client, "/reports", ["narrative"])
+    assert response.status_code == 422
+    assert assert_matches_openapi(response)["detail"] == [
+        {"loc": ["body"], "msg": "Give the answers as a JSON object.", "type": "model_attributes_type"}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "headers"),
+    [
+        ({"language": "es"}, {"HTTP_ACCEPT_LANGUAGE": "pt"}),  # the body's language first
+        ({}, {"HTTP_ACCEPT_LANGUAGE": "es"}),  # else Accept-Language (LocaleMiddleware)
+        ({"language": "xx"}, {"HTTP_ACCEPT_LANGUAGE": "es"}),  # a language not spoken is ignored
+    ],
+)
+def test_schema_errors_come_in_the_reporter_language(
+    client: Client, receiving_organisation: Organisation, body: dict[str, str], headers: dict[str, str]
+) -> None:
+    response = _post(
+        client, "/reports", {"country": "PT", "reporter_role": "victim", "bias_motivations": ["bad"], **body}, **headers
+    )
+    assert response.status_code == 422
+    named = _named(response)
+    assert named["narrative"] == [_in("es", "This answer is required.")]
+    # The services' msgid, already translated: the message is really Spanish.
+    listed = _in("es", "\u201c%(value)s\u201d is not one of the listed answers.", value="bad")
+    assert listed != "\u201cbad\u201d is not one of the listed answers."
+    assert named["bias_motivations"] == [listed]
+    narrative = next(error for error in response.json()["detail"] if error["type"] == "missing")
+    assert narrative["loc"] == ["body", "narrative"]
+
+
+def test_a_message_schema_error_comes_in_the_report_language(
+    client: Client, receiving_organisation: Organisation
+) -> None:
+    token = _token(client, _send(client, language="es").json()["receipt"])
+    response = _post(client, "/reports/mine/messages", {"body": ["hi"]}, **_bearer(token))
+    assert response.status_code == 422
+    assert _named(response) == {"body": [_in("es", "Give this answer as text.")]}
+
+
+def test_fixed_error_messages_come_in_the_request_language(
+    client: Client, submitted: SubmittedReport, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    translated: list[tuple[str | None, str]] = []
+
+    def spy(message: str) -> str:
+        translated.append((translation.get_language(), message))
+        return f"[{translation.get_language()}] {message}"
+
+    monkeypatch.setattr("victory.reports.api._", spy)
+    monkeypatch.setattr("victory.api._", spy)
+    spanish = {"HTTP_ACCEPT_LANGUAGE": "es"}
+    receipt = _post(client, "/reports/session", {"receipt": "1" * RECEIPT_DIGITS}, **spanish)
+    assert assert_matches_openapi(receipt) == {"detail": "[es] Invalid receipt."}
+    login = _post(client, "/auth/token", {"email": "nobody@example.org", "password": "x", "otp": "000000"}, **spanish)
+    assert assert_matches_openapi(login) == {"detail": "[es] Invalid credentials."}
+    monkeypatch.setattr(type(services.SUBMISSION_CLIENT_CAP), "hit", lambda self, client: False)
+    throttled = _send(client, language="pt")
+    assert throttled.status_code == 429
+    assert assert_matches_openapi(throttled) == {"detail": "[pt] Too many attempts. Try again later."}
+
+
 def test_a_flood_of_reports_gets_429_with_retry_after(client: Client, receiving_organisation: Organisation) -> None:
     limit = services.SUBMISSION_CLIENT_CAP.limit
     assert [_send(client).status_code for _ in range(limit)] == [201] * limit
@@ -434,6 +559,21 @@ def test_my_report_needs_a_live_token(client: Client, submitted: SubmittedReport
     response = _get(client, "/reports/mine", None, **headers)
     assert response.status_code == 401
     assert_matches_openapi(response)
+
+
+def test_a_report_without_a_role_can_be_read(client: Client, receiving_organisation: Organisation) -> None:
+    """The web form lets "who is reporting" be left unsaid."""
+    sent = services.report_submit(draft=make_draft(reporter_role=""))
+    assert _mine(client, _token(client, sent.receipt))["answers"]["reporter_role"] is None
+
+
+def test_reading_my_report_is_audited(client: Client, submitted: SubmittedReport) -> None:
+    token = _token(client, submitted.receipt)
+    _mine(client, token)
+    _mine(client, token)
+    reads = AuditEvent.objects.filter(action="report.read_by_reporter", object_id=str(submitted.report.pk))
+    assert [event.reason for event in reads] == ["api", "api"]
+    assert token not in json.dumps(list(AuditEvent.objects.values()), default=str)
 
 
 def test_an_expired_token_gets_401(client: Client, submitted: SubmittedReport) -> None:

@@ -4,6 +4,8 @@ their metadata, stored encrypted under a random name, refused files explained.""
 from __future__ import annotations
 
 import io
+import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,7 @@ from PIL import Image
 from tests.reports.test_intake_views import NARRATIVE, answer, send, start
 from victory.accounts.models import Organisation
 from victory.reports.models import Report, ReportEvidence
+from victory.reports.views.intake import DRAFT, DRAFT_SECONDS
 
 GPS_IFD = 0x8825
 ARTIST = 0x013B
@@ -94,6 +97,48 @@ def test_added_files_are_listed_with_a_remove_button(drafting: Client) -> None:
     assert response["Location"] == "/en/report/files/"
     assert list(ReportEvidence.objects.all()) == [second]
     assert "“first.png” was removed." in drafting.get("/en/report/files/").content.decode()
+
+
+def test_the_hint_says_which_files_keep_their_hidden_details(drafting: Client) -> None:
+    page = drafting.get("/en/report/files/").content.decode()
+    assert "Up to 10 files, each smaller than 20 MB." in page
+    assert (
+        "We remove hidden details from photos, such as where they were taken and with which camera, "
+        "before we store them. Videos, sound and PDF files are kept as they are, and may contain such details."
+    ) in page
+    assert re.search(r'<input type="file"[^>]*aria-describedby="id_evidence_hint"', page)
+    assert 'id="id_evidence_hint"' in page
+
+
+def _let_the_draft_expire(client: Client) -> None:
+    session = client.session
+    session[DRAFT]["touched"] = time.time() - DRAFT_SECONDS - 1
+    session.save()
+
+
+def test_files_chosen_as_the_answers_expired_are_kept(drafting: Client) -> None:
+    _let_the_draft_expire(drafting)
+    response = upload(drafting, SimpleUploadedFile("kept.png", png(), "image/png"), action="continue")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/en/report/who/"
+    notice = drafting.get(response["Location"]).content.decode()
+    assert "your earlier answers were cleared after 2 hours without activity" in notice
+    assert "We kept the files you chose." in notice
+    check = drafting.get("/en/report/check/").content.decode()
+    assert "kept.png" in check
+    assert NARRATIVE not in check  # the earlier answers are gone, as the notice says
+    answer(drafting, "what-happened", {"narrative": NARRATIVE})
+    answer(drafting, "where", {"country": "PT"})
+    send(drafting)
+    assert [e.original_name for e in Report.objects.get().evidence.all()] == ["kept.png"]
+
+
+def test_with_no_file_chosen_an_expired_draft_gets_the_kind_message(drafting: Client) -> None:
+    _let_the_draft_expire(drafting)
+    page = upload(drafting, action="continue").content.decode()
+    assert "Your answers were cleared" in page
+    assert ReportEvidence.objects.count() == 0
 
 
 def test_another_drafts_file_cannot_be_removed(drafting: Client, client: Client) -> None:

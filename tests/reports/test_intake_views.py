@@ -4,18 +4,20 @@ and forward, errors, check your answers, send, and the receipt shown once."""
 from __future__ import annotations
 
 import re
+import time
 from datetime import date, timedelta
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 
+from tests.conftest import login
 from tests.factories import OrganisationFactory
-from victory.accounts.models import Organisation
+from victory.accounts.models import Membership, Organisation
 from victory.core.models import EncryptedSession
 from victory.reports import services
 from victory.reports.models import ConsentPurpose, Report
-from victory.reports.views.intake import DRAFT, STEPS
+from victory.reports.views.intake import DRAFT, DRAFT_SECONDS, SENT, STEPS
 
 NARRATIVE = "Two men shouted insults about my headscarf and pushed me at the bus stop."
 RECEIPT_SHOWN = re.compile(r"\d{4}( \d{4}){5}")
@@ -136,13 +138,13 @@ def test_an_error_is_summarised_with_a_link_and_the_typed_text_is_kept(
     client: Client, receiving_organisation: Organisation
 ) -> None:
     start(client)
-    response = client.post("/en/report/where/", {"country": "", "location": "Near the old market"})
+    response = client.post("/en/report/where/", {"country": "XX", "location": "Near the old market"})
 
     assert response.status_code == 200
     page = response.content.decode()
     assert "There is a problem" in page
-    assert '<a href="#id_country">Choose the country where it happened.' in page
-    assert "organisation that works there" in page  # it says why we ask
+    assert '<a href="#id_country">Choose a country from the list.</a>' in page
+    assert "organisation that works in that country" in page  # it says why we ask
     assert 'value="Near the old market"' in page
     assert re.search(r'<select name="country"[^>]*aria-invalid="true"', page)
     assert "<title>Error:" in page
@@ -166,6 +168,67 @@ def test_a_narrative_too_long_is_refused_without_losing_it(
     assert "maxlength" not in page.split('name="narrative"')[1].split(">")[0]
 
 
+def test_the_country_is_optional(client: Client, receiving_organisation: Organisation) -> None:
+    start(client)
+    page = client.get("/en/report/where/").content.decode()
+    assert "In which country did it happen? (optional)" in page
+    select = re.search(r"<select[^>]*>\s*<option[^>]*>[^<]*</option>", page)
+    assert select
+    assert "required" not in select.group(0).split(">")[0]
+    assert re.search(r'<option value="" selected>I would rather not say, or it is not listed</option>', select.group(0))
+    assert answer(client, "where", {"country": "", "location": "Near the old market"}) == "/en/report/why/"
+
+
+@pytest.fixture
+def general_intake(receiving_organisation: Organisation) -> Organisation:
+    """The platform-wide intake organisation ("*"): it receives reports without a country."""
+    organisation: Organisation = OrganisationFactory(  # type: ignore[assignment]
+        name="General intake (fictional)", countries=["ES"], accepts_public_reports=True
+    )
+    services.country_intake_set(actor=None, country="*", organisation=organisation)
+    return organisation
+
+
+def test_without_a_country_the_organisation_page_offers_no_choice(client: Client, general_intake: Organisation) -> None:
+    start(client)
+    answer(client, "what-happened", {"narrative": NARRATIVE})
+    page = client.get("/en/report/organisation/").content.decode()
+    assert "You did not say in which country it happened, so your report will go to General intake (fictional)" in page
+    assert 'type="radio"' not in page
+    assert "Receiving support (fictional)" not in page  # it works for Portugal only
+    assert 'href="/en/report/where/">in which country it happened</a>' in page
+    assert answer(client, "organisation", {}) == "/en/report/files/"
+
+
+def test_only_the_narrative_is_enough_to_send_a_report(client: Client, general_intake: Organisation) -> None:
+    start(client)
+    answer(client, "what-happened", {"narrative": NARRATIVE})  # nothing else is answered
+    check = client.get("/en/report/check/").content.decode()
+    assert "Let VicTory choose for me (now: General intake (fictional))" in check
+    send(client)
+
+    report = Report.objects.get()
+    assert report.narrative == NARRATIVE
+    assert report.organisation == general_intake
+    assert (report.country, report.reporter_role, report.location, report.occurred_on) == ("", "", "", None)
+    assert report.bias_motivations == [] and report.incident_types == [] and report.support_needs == []
+    assert "General intake (fictional)" in client.get("/en/report/sent/").content.decode()
+
+
+def test_removing_the_country_resets_a_chosen_organisation(
+    client: Client, receiving_organisation: Organisation, general_intake: Organisation
+) -> None:
+    go_through(client)
+    answer(client, "organisation", {"organisation": str(receiving_organisation.pk), "return": "check"})
+    location = answer(client, "where", {"country": "", "return": "check"})
+    assert location == "/en/report/organisation/?return=check"
+    page = client.get(location).content.decode()
+    assert "You removed the country." in page
+    assert "your report will go to General intake (fictional)" in page
+    send(client)
+    assert Report.objects.get().organisation == general_intake
+
+
 def test_a_wrong_date_says_how_to_fix_it(client: Client, receiving_organisation: Organisation) -> None:
     start(client)
     page = client.post(
@@ -179,6 +242,45 @@ def test_a_wrong_date_says_how_to_fix_it(client: Client, receiving_organisation:
         {"occurred_day": tomorrow.day, "occurred_month": tomorrow.month, "occurred_year": tomorrow.year},
     ).content.decode()
     assert "The date cannot be in the future" in page
+
+
+def _date_inputs(page: str) -> list[str]:
+    return [
+        re.search(rf'<input[^>]*name="{name}"[^>]*>', page).group(0)  # type: ignore[union-attr]
+        for name in ("occurred_day", "occurred_month", "occurred_year")
+    ]
+
+
+def _described_by_ids(tag: str) -> list[str]:
+    found = re.search(r'aria-describedby="([^"]*)"', tag)
+    assert found, tag
+    return found.group(1).split()
+
+
+@pytest.mark.parametrize(
+    "date_parts",
+    [("31", "2", "2024"), ("3", "", "2024"), ("3", "2", "1850")],
+    ids=["not-a-date", "missing-month", "old-year"],
+)
+def test_a_wrong_date_marks_all_three_boxes_and_points_at_the_message(
+    client: Client, receiving_organisation: Organisation, date_parts: tuple[str, str, str]
+) -> None:
+    start(client)
+    for tag in _date_inputs(client.get("/en/report/when/").content.decode()):
+        assert "aria-invalid" not in tag
+        assert _described_by_ids(tag) == ["occurred-on-hint"]
+
+    day, month, year = date_parts
+    page = client.post(
+        "/en/report/when/", {"occurred_day": day, "occurred_month": month, "occurred_year": year}
+    ).content.decode()
+    for tag in _date_inputs(page):
+        assert 'aria-invalid="true"' in tag
+        ids = _described_by_ids(tag)
+        assert ids == ["occurred-on-hint", "occurred-on-error"]
+        for element_id in ids:
+            assert len(re.findall(rf'id="{element_id}"', page)) == 1, element_id
+    assert 'id="occurred-on-error"><span class="visually-hidden">Error:</span>' in page
 
 
 def test_email_updates_need_an_email_address(client: Client, receiving_organisation: Organisation) -> None:
@@ -213,6 +315,9 @@ def test_check_page_lists_every_answer_with_a_change_link(client: Client, receiv
         assert text in page, text
     for step in STEPS:
         assert f'href="/en/report/{step.slug}/?return=check#' in page, step.slug
+    # Screen readers hear which answer each link changes, with the heading as written.
+    assert re.search(r'Change<span class="visually-hidden">\s+the answer “Who is reporting”</span>', page)
+    assert "who is reporting" not in page
 
 
 def test_a_change_link_returns_to_the_check_page(client: Client, receiving_organisation: Organisation) -> None:
@@ -253,15 +358,18 @@ def test_a_changed_country_asks_for_the_organisation_again(
     assert "Choose again who should receive your report" in client.get(location).content.decode()
 
 
-def test_a_missing_answer_found_on_sending_links_back_to_its_page(
+def test_a_problem_found_on_sending_links_back_to_its_page(
     client: Client, receiving_organisation: Organisation
 ) -> None:
     start(client)
-    answer(client, "what-happened", {"narrative": NARRATIVE})  # "where" skipped
+    # No country given, and no platform-wide intake organisation ("*") configured.
+    answer(client, "what-happened", {"narrative": NARRATIVE})
+    organisation_page = client.get("/en/report/organisation/").content.decode()
+    assert "no organisation receives reports without a country yet" in organisation_page
     response = client.post("/en/report/check/", {"website": ""})
     assert response.status_code == 400
     page = response.content.decode()
-    assert '<a href="/en/report/where/?return=check#id_country">Choose the country where it happened.</a>' in page
+    assert re.search(r'<a href="/en/report/where/\?return=check#id_country">[^<]+</a>', page)
     assert Report.objects.count() == 0
     assert NARRATIVE in page  # nothing lost
 
@@ -307,16 +415,21 @@ def test_the_honeypot_is_hidden_and_skipped(client: Client, receiving_organisati
     assert "style=" not in page
 
 
+@pytest.mark.parametrize(("retry_after", "wait"), [(3600, "wait 60 minutes and"), (30, "wait 1 minute and")])
 def test_too_many_reports_get_a_plain_message(
-    client: Client, receiving_organisation: Organisation, monkeypatch: pytest.MonkeyPatch
+    client: Client,
+    receiving_organisation: Organisation,
+    monkeypatch: pytest.MonkeyPatch,
+    retry_after: int,
+    wait: str,
 ) -> None:
     def throttled(**kwargs: object) -> None:
-        raise services.Throttled(3600)
+        raise services.Throttled(retry_after)
 
     go_through(client)
     monkeypatch.setattr(services, "report_submit", throttled)
     page = client.post("/en/report/check/", {"website": ""}).content.decode()
-    assert "wait 60 minutes" in page
+    assert wait in page
     assert "Your answers are kept" in page
 
 
@@ -337,12 +450,75 @@ def test_an_expired_draft_gets_a_kind_message(client: Client, receiving_organisa
     assert "Your answers were cleared" in client.get("/en/report/check/").content.decode()
 
 
+def _assert_ends_with_the_browser(response: object) -> None:
+    cookie = response.cookies["sessionid"]  # type: ignore[attr-defined]
+    assert cookie.value
+    assert not cookie["max-age"]
+    assert not cookie["expires"]
+
+
+def test_the_form_cookie_ends_with_the_browser(client: Client, receiving_organisation: Organisation) -> None:
+    """On a shared device, neither the answers nor the "just sent" page outlive the browser."""
+    _assert_ends_with_the_browser(client.post("/en/report/", {"action": "start"}))
+    _assert_ends_with_the_browser(client.post("/en/report/what-happened/", {"narrative": NARRATIVE}))
+    for slug, data in JOURNEY[2:]:
+        answer(client, slug, data)
+    _assert_ends_with_the_browser(client.post("/en/report/check/", {"website": ""}))
+    assert client.session.get_expire_at_browser_close()
+
+
 def test_an_unsent_draft_expires_after_two_hours_of_inactivity(
     client: Client, receiving_organisation: Organisation
 ) -> None:
     start(client)
-    session = EncryptedSession.objects.get()
-    assert timedelta(hours=1, minutes=59) < session.expire_date - timezone.now() <= timedelta(hours=2)
+    answer(client, "what-happened", {"narrative": NARRATIVE})
+    session = client.session
+    session[DRAFT]["touched"] = time.time() - DRAFT_SECONDS + 60
+    session.save()
+    assert NARRATIVE in client.get("/en/report/what-happened/").content.decode()  # activity keeps it
+
+    session = client.session
+    session[DRAFT]["touched"] = time.time() - DRAFT_SECONDS - 1
+    session.save()
+    page = client.get("/en/report/what-happened/").content.decode()
+    assert "Your answers were cleared" in page
+    assert "after 2 hours without activity, or when the browser was closed" in page
+    assert NARRATIVE not in page
+    assert DRAFT not in client.session
+
+
+def test_the_sent_page_ends_after_an_hour(client: Client, receiving_organisation: Organisation) -> None:
+    go_through(client)
+    send(client)
+    reference = Report.objects.get().reference
+    session = client.session
+    session[SENT]["until"] = time.time() - 1
+    session.save()
+    page = client.get("/en/report/sent/").content.decode()
+    assert "This page is no longer available" in page
+    assert reference not in page
+    assert client.get("/en/report/acknowledgement.pdf").status_code == 404
+
+
+def test_going_back_after_sending_says_it_was_sent(client: Client, receiving_organisation: Organisation) -> None:
+    go_through(client)
+    send(client)
+    client.get("/en/report/sent/")
+    for response in (client.get("/en/report/check/"), client.post("/en/report/check/", {"website": ""})):
+        assert response["Location"] == "/en/report/sent/"
+    assert Report.objects.count() == 1
+
+
+def test_a_professionals_session_expiry_is_left_alone(
+    client: Client, receiving_organisation: Organisation, caseworker: Membership
+) -> None:
+    login(client, caseworker)
+    before = client.session.get_expiry_date()
+    assert not client.session.get_expire_at_browser_close()
+    go_through(client)
+    send(client)
+    assert client.session.get_expiry_date() == before
+    assert not client.session.get_expire_at_browser_close()
 
 
 def test_text_typed_after_the_draft_expired_is_kept(client: Client, receiving_organisation: Organisation) -> None:

@@ -37,8 +37,10 @@ def test_only_the_narrative_is_required(receiving_organisation: Organisation) ->
     with pytest.raises(ValidationError) as error:
         services.report_submit(draft=make_draft(narrative="   "))
     assert set(error.value.message_dict) == {"narrative"}
-    minimal = services.report_submit(draft=make_draft(bias_motivations=[], incident_types=[], consents={}))
-    assert minimal.report.pk
+    services.country_intake_set(actor=None, country="*", organisation=receiving_organisation)
+    minimal = services.report_submit(draft=services.ReportDraft(narrative="They followed me home."))
+    assert minimal.report.organisation == receiving_organisation
+    assert minimal.report.reporter_role == ""
 
 
 def test_every_wrong_answer_is_named(receiving_organisation: Organisation) -> None:

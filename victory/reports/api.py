@@ -57,15 +57,19 @@ class ErrorOut(Schema):
 
 
 class FieldErrorOut(Schema):
-    model_config = ConfigDict(extra="allow")
-
-    loc: list[str | int] = Field(..., description='Where the error is, e.g. `["body", "narrative"]`.')
-    msg: str = Field(..., description="What is wrong and how to fix it.")
-    type: str
+    loc: list[str | int] = Field(
+        ...,
+        description='Where the error is: `["body", <field>]`, then a list index or a nested name if any, '
+        'e.g. `["body", "bias_motivations", 1]`; `["query", <parameter>]` for query parameters.',
+    )
+    msg: str = Field(..., description="What is wrong and how to fix it, in the caller's language.")
+    type: str = Field(
+        ..., description="A code for programs: pydantic's error type (e.g. `missing`, `enum`) or `value_error`."
+    )
 
 
 class ValidationErrorOut(Schema):
-    detail: list[FieldErrorOut]
+    detail: list[FieldErrorOut] = Field(..., description="Every wrong answer, all at once.")
 
 
 class ConsentsIn(Schema):
@@ -151,7 +155,7 @@ class StatusChangeOut(Schema):
 class AnswersOut(Schema):
     """What the reporter gave, exactly as typed."""
 
-    reporter_role: ReporterRole
+    reporter_role: ReporterRole | None = Field(..., description="Who is reporting; `null` if left unsaid.")
     narrative: str
     country: str
     bias_motivations: list[BiasMotivation]
@@ -230,6 +234,17 @@ def _field_errors(error: DjangoValidationError) -> ValidationError:
     )
 
 
+def _country_missing(draft: services.ReportDraft) -> None:
+    """Raise the service's errors for the other answers, with ``country`` named too."""
+    errors: dict[str, list[str]] = {}
+    try:
+        services.report_draft_validate(draft)
+    except DjangoValidationError as error:
+        errors = dict(error.message_dict)
+    errors["country"] = [_("Choose a country from the list.")]
+    raise DjangoValidationError(errors)
+
+
 def _reporter_language(request: HttpRequest, report: Report) -> str:
     """The request's ``Accept-Language`` when sent, else the language of the report."""
     if request.headers.get("Accept-Language"):
@@ -293,14 +308,20 @@ def report_create(request: HttpRequest, payload: ReportIn) -> Status[ReportCreat
     **receipt**: shown once, never stored, the only way back to the report (with
     `POST /api/v1/reports/session`).
 
-    Every wrong answer is named in the 422 body (`loc` ends with the field's name), with
-    a message in the reporter's language. Too many reports from one client give 429
-    with a `Retry-After` header. A body that is not JSON gives 400, one over 2.5 MB 413."""
+    Every wrong answer is named at once in the 422 body (`loc` is `["body", <field>]`,
+    then a list index or nested name if any), with a message in the reporter's language
+    (`language`, else `Accept-Language`). Too many reports from one client give 429 with
+    a `Retry-After` header. A body that is not JSON gives 400, one over 2.5 MB 413."""
     language = payload.language or translation.get_language() or settings.LANGUAGE_CODE
+    draft = _draft(payload, language)
     with translation.override(language):
         try:
+            if not draft.country.strip():
+                # The service would route a report without a country to the platform-wide
+                # intake organisation; the API asks for one.
+                _country_missing(draft)
             sent = services.report_submit(
-                draft=_draft(payload, language),
+                draft=draft,
                 client=request.client_fingerprint,  # type: ignore[attr-defined]
             )
         except DjangoValidationError as error:
@@ -325,7 +346,7 @@ def report_session_create(request: HttpRequest, payload: SessionIn) -> Status[Se
             client=request.client_fingerprint,  # type: ignore[attr-defined]
         )
     except (services.AuthenticationFailed, services.InvalidReceipt):
-        return Status(401, ErrorOut(detail="Invalid receipt."))
+        return Status(401, ErrorOut(detail=_("Invalid receipt.")))
     token, expires = services.reporter_token_issue(report=report)
     return Status(200, SessionOut(token=token, expires=expires))
 
@@ -340,8 +361,10 @@ def report_session_create(request: HttpRequest, payload: SessionIn) -> Status[Se
 def report_mine(request: HttpRequest) -> MyReportOut:
     """The report of the bearer token: its status in plain words and its history, what
     was reported (as typed), the consents and the conversation with the organisation.
-    Labels are in the request's `Accept-Language`, else in the report's language."""
+    Labels are in the request's `Accept-Language`, else in the report's language. Each
+    read is written to the audit log (without the token)."""
     report: Report = request.auth  # type: ignore[attr-defined]
+    services.report_read_by_reporter(report=report, what="api")
     contact: dict[str, Any] = report.contact if isinstance(report.contact, dict) else {}
     consents = {c.purpose: c.granted for c in report.consents.all()}
     with translation.override(_reporter_language(request, report)):
@@ -366,7 +389,7 @@ def report_mine(request: HttpRequest) -> MyReportOut:
         status=status,
         status_history=history,
         answers=AnswersOut(
-            reporter_role=ReporterRole(report.reporter_role),
+            reporter_role=ReporterRole(report.reporter_role) if report.reporter_role else None,
             narrative=report.narrative,
             country=report.country,
             bias_motivations=report.bias_motivations,

@@ -2,8 +2,8 @@
 
 Each form's fields are named after ``services.ReportDraft`` where they can be, so an
 error from ``report_submit`` leads straight back to the page and field to fix. Only
-"what happened" is required here; where it happened is checked as the report is sent,
-with a message that says why we ask. Text is kept exactly as typed.
+"what happened" is required; without a country the report goes to the platform-wide
+intake organisation. Text is kept exactly as typed.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from victory.core.forms import AccessibleFormMixin
 
@@ -74,10 +75,14 @@ def _length_check(limit: int) -> Any:
 
     def check(value: str) -> None:
         if len(value) > limit:
-            raise ValidationError(
-                _("This answer has %(count)s characters. Make it shorter than %(limit)s characters.")
-                % {"count": len(value), "limit": limit}
-            )
+            count = len(value)
+            has = ngettext("This answer has %(count)s character.", "This answer has %(count)s characters.", count) % {
+                "count": count
+            }
+            shorter = ngettext(
+                "Make it shorter than %(limit)s character.", "Make it shorter than %(limit)s characters.", limit
+            ) % {"limit": limit}
+            raise ValidationError(f"{has} {shorter}")
 
     return check
 
@@ -166,6 +171,12 @@ class WhatHappenedForm(IntakeForm):
         return narrative
 
 
+DATE_PARTS = ("occurred_day", "occurred_month", "occurred_year")
+# The ids of the date's shared hint and error message in reports/intake/when.html.
+DATE_HINT_ID = "occurred-on-hint"
+DATE_ERROR_ID = "occurred-on-error"
+
+
 class WhenForm(IntakeForm):
     occurred_day = forms.CharField(
         label=_("Day"), required=False, max_length=2, widget=forms.TextInput(attrs={"inputmode": "numeric"})
@@ -181,9 +192,33 @@ class WhenForm(IntakeForm):
         help_text=_("For example: last spring, a Friday night in March, or it keeps happening."),
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._describe_date(invalid=False)
+
+    def _describe_date(self, *, invalid: bool) -> None:
+        """The three boxes share one hint and one error message (not one per box), and
+        all three are marked invalid when the date is wrong."""
+        for name in DATE_PARTS:
+            attrs = self.fields[name].widget.attrs
+            attrs["aria-describedby"] = f"{DATE_HINT_ID} {DATE_ERROR_ID}" if invalid else DATE_HINT_ID
+            if invalid:
+                attrs["aria-invalid"] = "true"
+            else:
+                attrs.pop("aria-invalid", None)
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        self._describe_date(invalid=any(name in self.errors for name in DATE_PARTS))
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        super().add_error(field, error)
+        if field in DATE_PARTS:
+            self._describe_date(invalid=True)
+
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}
-        parts = {name: (data.get(name) or "").strip() for name in ("occurred_day", "occurred_month", "occurred_year")}
+        parts = {name: (data.get(name) or "").strip() for name in DATE_PARTS}
         for name, value in parts.items():
             data[name] = value
         if not any(parts.values()):
@@ -222,19 +257,14 @@ def occurred_on(answers: dict[str, Any]) -> datetime.date | None:
 
 class WhereForm(IntakeForm):
     country = forms.ChoiceField(
-        label=_("In which country did it happen?"),
+        label=_("In which country did it happen? (optional)"),
         help_text=_(
             "We ask so that your report goes to an organisation that works in that country. "
             "If it happened online, choose the country you were in."
         ),
         choices=(),
-        error_messages={
-            "required": _(
-                "Choose the country where it happened. We need it only to send your report to an organisation "
-                "that works there. If it happened online, choose the country you were in."
-            ),
-            "invalid_choice": _("Choose a country from the list."),
-        },
+        required=False,
+        error_messages={"invalid_choice": _("Choose a country from the list.")},
     )
     location = _text(
         _("Region, town or area (optional)"),
@@ -253,7 +283,10 @@ class WhereForm(IntakeForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["country"]).choices = [("", _("Choose a country")), *country_choices()]
+        cast(forms.ChoiceField, self.fields["country"]).choices = [
+            ("", _("I would rather not say, or it is not listed")),
+            *country_choices(),
+        ]
 
 
 class WhyForm(IntakeForm):
@@ -408,21 +441,25 @@ class MultipleFileField(forms.FileField):
 class EvidenceForm(IntakeForm):
     evidence = MultipleFileField(
         label=_("Add photos, screenshots, documents, sound or video (optional)"),
-        help_text=_(
-            "Up to %(count)s files, each smaller than %(size)s MB. "
-            "We remove hidden details, such as where a photo was taken, before we store it."
-        ),
         required=False,
         widget=MultipleFileInput(attrs={"accept": "image/*,application/pdf,audio/*,video/*"}),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        count = settings.VICTORY_EVIDENCE_MAX_FILES
+        size = settings.VICTORY_EVIDENCE_MAX_BYTES // (1024 * 1024)
+        limits = ngettext(
+            "Up to %(count)s file, smaller than %(size)s MB.",
+            "Up to %(count)s files, each smaller than %(size)s MB.",
+            count,
+        ) % {"count": count, "size": size}
+        details = _(
+            "We remove hidden details from photos, such as where they were taken and with which camera, "
+            "before we store them. Videos, sound and PDF files are kept as they are, and may contain such details."
+        )
         super().__init__(*args, **kwargs)
-        field = self.fields["evidence"]
-        field.help_text = field.help_text % {
-            "count": settings.VICTORY_EVIDENCE_MAX_FILES,
-            "size": settings.VICTORY_EVIDENCE_MAX_BYTES // (1024 * 1024),
-        }
+        self.fields["evidence"].help_text = f"{limits} {details}"
+        self.fields["evidence"].widget.attrs["aria-describedby"] = f"{self['evidence'].auto_id}_hint"
 
 
 class SubmitForm(IntakeForm):

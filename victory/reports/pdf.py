@@ -49,19 +49,29 @@ def _labels(values: list[str], choices: list[tuple[str, Any]]) -> list[str]:
 def acknowledgement_pdf(*, report: Report) -> bytes:
     """The acknowledgement of ``report`` as PDF bytes, in ``report.language``."""
     with translation.override(report.language):
+        country = country_name(report.country) if report.country else ""
+        place_kind = PlaceKind(report.place_kind).label if report.place_kind else ""
+        place = ", ".join(part for part in (country, report.location) if part)
         context = {
             "report": report,
             "language": report.language,
             "received_at": timezone.localtime(report.created_at),
             "organisation": report.organisation.name,
             "reporter_role": ReporterRole(report.reporter_role).label if report.reporter_role else "",
-            "country": country_name(report.country),
-            "place_kind": PlaceKind(report.place_kind).label if report.place_kind else "",
+            "country": country,
+            "place_kind": place_kind,
+            # Country and town, then the kind of place: only what was given (the country is optional).
+            "where": [str(part) for part in (place, place_kind) if part],
             "incident_types": _labels(report.incident_types, INCIDENT_CHOICES),
             "bias_motivations": _labels(report.bias_motivations, BIAS_CHOICES),
             "support_needs": _labels(report.support_needs, SupportNeed.choices),
         }
         html = render_to_string("reports/acknowledgement_pdf.html", context)
+    return _render(html)
+
+
+def _render(html: str) -> bytes:
+    """HTML to PDF with every URL refused: the document and its stylesheet load nothing."""
     fetcher = _NoFetching()
     return HTML(string=html, base_url=None, url_fetcher=fetcher).write_pdf(
         stylesheets=[CSS(string=STYLESHEET, url_fetcher=fetcher)]

@@ -24,6 +24,7 @@ from django.db.models import TextChoices
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from victory.accounts.models import Organisation, User
@@ -220,7 +221,12 @@ def report_submit(*, draft: ReportDraft, client: str = "") -> SubmittedReport:
     country = draft.country.strip().upper()
     organisation = selectors.intake_organisation_for(country=country, chosen_id=draft.organisation_id)
     if organisation is None:
-        raise ValidationError({"country": [_("No organisation receives reports for this country yet.")]})
+        message = (
+            _("No organisation receives reports for this country yet.")
+            if country
+            else _("No organisation receives reports without a country yet. Say in which country it happened.")
+        )
+        raise ValidationError({"country": [message]})
     for _attempt in range(5):
         receipt = receipt_generate()
         digest = receipt_digest(receipt)
@@ -304,8 +310,14 @@ def _strip_image_metadata(data: bytes, image_format: str) -> bytes:
 def _evidence_check(upload: UploadedFile, *, already: int) -> tuple[bytes, str]:
     name = upload.name or _("file")
     if already >= settings.VICTORY_EVIDENCE_MAX_FILES:
+        count = settings.VICTORY_EVIDENCE_MAX_FILES
         raise ValidationError(
-            {"evidence": [_("You can add up to %(count)s files.") % {"count": settings.VICTORY_EVIDENCE_MAX_FILES}]}
+            {
+                "evidence": [
+                    ngettext("You can add up to %(count)s file.", "You can add up to %(count)s files.", count)
+                    % {"count": count}
+                ]
+            }
         )
     if upload.size is None or upload.size > settings.VICTORY_EVIDENCE_MAX_BYTES:
         raise ValidationError(

@@ -213,6 +213,8 @@ LANGUAGES = [
     ("fi", _("Finnish")),
     ("hu", _("Hungarian")),
     ("eu", _("Basque")),
+    # Many people targeted by hate in Europe read Arabic first; laid out right to left.
+    ("ar", _("Arabic")),
 ]
 LANGUAGES_BIDI = ["ar", "fa", "he", "ur"]
 LOCALE_PATHS = [BASE_DIR / "victory" / "locale"]

@@ -2,7 +2,9 @@
 answers, send, and the confirmation with the receipt (shown once) and the PDF.
 
 The answers live only in the (encrypted) session under ``DRAFT``, never in a URL, and
-are cleared after ``DRAFT_SECONDS`` without activity. Nothing is stored as a report
+are cleared after ``DRAFT_SECONDS`` without activity (a timestamp checked here) or when
+the browser closes (the cookie of an anonymous person is a browser-session cookie, so
+nothing outlives the browser on a shared device). Nothing is stored as a report
 until the person presses "Send" on the check page, which calls
 ``services.report_submit``. Works without JavaScript.
 """
@@ -23,7 +25,7 @@ from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
 from django.utils.functional import Promise
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
@@ -152,13 +154,19 @@ def _draft_start(request: HttpRequest) -> dict[str, Any]:
     return draft
 
 
+def _browser_session_only(request: HttpRequest) -> None:
+    """The cookie ends with the browser: on a shared device neither a draft nor a sent
+    report outlives it. The time limits are the timestamps kept in the session
+    (``touched``, ``until``). A professional's session keeps its own limits, untouched."""
+    if not request.user.is_authenticated:
+        request.session.set_expiry(0)
+
+
 def _draft_touch(request: HttpRequest, draft: dict[str, Any]) -> None:
     """Any activity keeps the answers for another two hours."""
     draft["touched"] = time.time()
     request.session[DRAFT] = draft
-    # A professional's session has its own, stricter limits: never lengthen it.
-    if not request.user.is_authenticated:
-        request.session.set_expiry(DRAFT_SECONDS)
+    _browser_session_only(request)
 
 
 def _draft_discard(request: HttpRequest) -> None:
@@ -228,7 +236,21 @@ def _back_url(slug: str, *, returning: bool) -> str:
 
 
 def _expired(request: HttpRequest) -> HttpResponse:
+    if _sent_report(request) is not None:
+        # Back to a page of a report already sent: it was sent, not cleared.
+        return redirect("reports:sent")
     return render(request, "reports/intake/expired.html", {"draft_hours": DRAFT_SECONDS // 3600})
+
+
+def _restarted_notice(request: HttpRequest, kept: str) -> None:
+    """Said on the next page when the answers had expired but what was just given was kept."""
+    hours = DRAFT_SECONDS // 3600
+    cleared = ngettext(
+        "To protect you, your earlier answers were cleared after %(hours)s hour without activity.",
+        "To protect you, your earlier answers were cleared after %(hours)s hours without activity.",
+        hours,
+    ) % {"hours": hours}
+    _notice(request, f"{cleared} {kept}")
 
 
 def _page_context(request: HttpRequest, draft: dict[str, Any], step: Step) -> dict[str, Any]:
@@ -293,7 +315,8 @@ class StepView(View):
         if isinstance(form, OrganisationForm):
             country = draft["answers"].get("country", "")
             context["country_name"] = country_name(country) if country else ""
-            context["default_organisation"] = selectors.intake_organisation_for(country=country) if country else None
+            # Without a country, the platform-wide intake organisation ("*"), if configured.
+            context["default_organisation"] = selectors.intake_organisation_for(country=country)
             context["where_url"] = _step_url("where", returning=context["returning"])
         return render(request, self.step.template, context)
 
@@ -309,15 +332,12 @@ class StepView(View):
         draft = _draft(request)
         restarted = draft is None
         if draft is None:
+            if _sent_report(request) is not None:
+                return redirect("reports:sent")
             # The answers expired while this page was open: keep what was just typed.
             draft = _draft_start(request)
-            _notice(
-                request,
-                _(
-                    "To protect you, your earlier answers were cleared after %(hours)s hours without activity. "
-                    "We kept what you typed on the last page. Please go through the other questions again."
-                )
-                % {"hours": DRAFT_SECONDS // 3600},
+            _restarted_notice(
+                request, _("We kept what you typed on the last page. Please go through the other questions again.")
             )
         form = self.step.form_class(request.POST, **self.form_kwargs(draft))
         if not form.is_valid():
@@ -332,7 +352,10 @@ class StepView(View):
         returning = _returning(request)
         country_changed = self.step.slug == "where" and answers.get("country") != previous_country
         if country_changed and self._organisation_no_longer_fits(answers) and returning:
-            _notice(request, _("You changed the country. Choose again who should receive your report."))
+            if answers.get("country"):
+                _notice(request, _("You changed the country. Choose again who should receive your report."))
+            else:
+                _notice(request, _("You removed the country. This page says who will receive your report now."))
             return redirect(_step_url("organisation", returning=True))
         return redirect(_next_url(self.step.slug, returning=returning))
 
@@ -341,8 +364,9 @@ class StepView(View):
         chosen = answers.get("organisation") or ORGANISATION_AUTO
         if chosen == ORGANISATION_AUTO:
             return False
-        accepting = selectors.organisation_list_accepting_reports(country=answers.get("country", ""))
-        if accepting.filter(pk=int(chosen)).exists():
+        country = answers.get("country", "")
+        # Without a country there is nothing to choose: the platform-wide intake receives it.
+        if country and selectors.organisation_list_accepting_reports(country=country).filter(pk=int(chosen)).exists():
             return False
         answers["organisation"] = ORGANISATION_AUTO
         return True
@@ -367,12 +391,17 @@ class EvidenceView(View):
         return self.render_page(request, draft, EvidenceForm())
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        draft = _draft(request)
-        if draft is None:
-            return _expired(request)
-        _draft_touch(request, draft)
         form = EvidenceForm(request.POST, request.FILES)
         uploads = form.cleaned_data.get("evidence", []) if form.is_valid() else []
+        draft = _draft(request)
+        restarted = draft is None
+        if draft is None:
+            if not uploads or _sent_report(request) is not None:
+                return _expired(request)
+            # The answers expired while the files were being chosen: keep the files.
+            draft = _draft_start(request)
+            _restarted_notice(request, _("We kept the files you chose. Please go through the other questions again."))
+        _draft_touch(request, draft)
         added = []
         for upload in uploads:
             try:
@@ -384,6 +413,8 @@ class EvidenceView(View):
                 added.append(evidence.original_name)
         if form.errors:
             return self.render_page(request, draft, form)
+        if restarted:
+            return redirect(_step_url(STEPS[0].slug))
         if added:
             _notice(request, _("Added: %(names)s") % {"names": ", ".join(added)})
         returning = _returning(request)
@@ -432,8 +463,7 @@ def _summary(draft: dict[str, Any]) -> list[dict[str, Any]]:
     organisation = answers.get("organisation") or ORGANISATION_AUTO
     if organisation == ORGANISATION_AUTO:
         organisation_text = _("Let VicTory choose for me")
-        country = answers.get("country", "")
-        default = selectors.intake_organisation_for(country=country) if country else None
+        default = selectors.intake_organisation_for(country=answers.get("country", ""))
         if default is not None:
             organisation_text = _("Let VicTory choose for me (now: %(name)s)") % {"name": default.name}
     else:
@@ -526,9 +556,12 @@ def _summary(draft: dict[str, Any]) -> list[dict[str, Any]]:
 
 def _throttled_message(retry_after: int) -> str:
     minutes = max(1, (retry_after + 59) // 60)
-    return _(
+    return ngettext(
         "Several reports were sent from this connection in a short time. To protect this service, "
-        "wait %(minutes)s minutes and press “Send report” again. Your answers are kept."
+        "wait %(minutes)s minute and press “Send report” again. Your answers are kept.",
+        "Several reports were sent from this connection in a short time. To protect this service, "
+        "wait %(minutes)s minutes and press “Send report” again. Your answers are kept.",
+        minutes,
     ) % {"minutes": minutes}
 
 
@@ -585,8 +618,7 @@ class CheckView(View):
         request.session.cycle_key()
         request.session[SENT] = {"pk": submitted.report.pk, "until": time.time() + SENT_SECONDS}
         request.session[SENT_RECEIPT] = submitted.receipt
-        if not request.user.is_authenticated:
-            request.session.set_expiry(SENT_SECONDS)
+        _browser_session_only(request)
         return redirect("reports:sent")
 
     @staticmethod
@@ -638,7 +670,9 @@ class AcknowledgementView(View):
         report = _sent_report(request) or _reporter_report(request)
         if report is None:
             raise Http404
-        response = HttpResponse(acknowledgement_pdf(report=report), content_type="application/pdf")
+        pdf = acknowledgement_pdf(report=report)
+        services.report_read_by_reporter(report=report, what="acknowledgement")
+        response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="victory-acknowledgement-{report.reference}.pdf"'
         response["Cache-Control"] = "no-store"
         return response
