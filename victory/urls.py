@@ -15,6 +15,8 @@ urlpatterns += i18n_patterns(
     path("", include("victory.core.urls")),
     path("staff/", include("victory.accounts.urls")),
     path("", include("victory.reports.urls")),
+    path("", include("victory.support.content_views")),
+    path("support/", include("victory.support.urls")),
     path("admin/", admin_site.urls),
     prefix_default_language=True,
 )

@@ -155,3 +155,11 @@ def test_no_cookie_outlives_the_browser_on_public_forms(client: Client) -> None:
     for cookie in response.cookies.values():
         assert not cookie["max-age"]
         assert not cookie["expires"]
+
+
+@pytest.mark.parametrize("page", ["/en/", "/en/safety/", "/en/rights/", "/en/support/"])
+def test_public_pages_can_be_cached_whole_per_language(client: Client, page: str) -> None:
+    """No session is read for an anonymous visitor, so the page does not vary by cookie."""
+    response = client.get(page)
+    assert response.status_code == 200
+    assert "Cookie" not in response.get("Vary", "")

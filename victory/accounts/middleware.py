@@ -23,7 +23,9 @@ class ProfessionalSessionMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.user.is_authenticated:
+        # Without a session cookie nobody is logged in: do not even load the session, so
+        # public pages stay free of "Vary: Cookie" and can be cached whole.
+        if settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated:
             now = time.time()
             last_seen = request.session.get(SESSION_LAST_SEEN)
             if last_seen is not None and now - last_seen > settings.VICTORY_IDLE_TIMEOUT:

@@ -25,6 +25,8 @@ def platform(request: HttpRequest) -> dict[str, Any]:
             }
         )
     return {
+        # Messages live in the session: look only when there is one (keeps public pages cacheable).
+        "victory_has_session": settings.SESSION_COOKIE_NAME in request.COOKIES,
         "victory_languages": languages,
         "victory_exit_url": settings.VICTORY_EXIT_URL,
         "victory_emergency_number": "112",

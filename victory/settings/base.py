@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "victory.core",
     "victory.accounts",
     "victory.reports",
+    "victory.support",
 ]
 
 MIDDLEWARE = [

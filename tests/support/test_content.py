@@ -1,0 +1,157 @@
+"""Rights pages, explainers, the needs navigator and search, as a reader meets them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from victory.support.content_services import content_seed
+from victory.support.models import (
+    ContentPage,
+    ContentTranslation,
+    CountryNote,
+    PublicationStatus,
+    SupportService,
+    SupportServiceTranslation,
+)
+from victory.support.text import render_plain
+
+pytestmark = pytest.mark.django_db
+
+CONTENT: dict[str, list[dict[str, Any]]] = {
+    "en": [
+        {
+            "slug": "protection",
+            "kind": "right",
+            "right_letter": "c",
+            "need": "emotional",
+            "title": "Being protected",
+            "summary": "You can ask for protection.",
+            "body": "You have the right to be safe.\n\n## Who can help\n\n- The police\n- A support service",
+            "what_you_can_do": "- Call 112 if you are in danger.",
+        },
+        {
+            "slug": "support-without-reporting",
+            "kind": "explainer",
+            "right_letter": "",
+            "need": "emotional",
+            "title": "Support is yours even if you do not report",
+            "summary": "Support does not depend on the police.",
+            "body": "You can get support without reporting.",
+            "what_you_can_do": "- Call 116 006.",
+        },
+    ],
+    "es": [
+        {
+            "slug": "protection",
+            "title": "Estar protegida o protegido",
+            "summary": "Puedes pedir protección.",
+            "body": "Tienes derecho a estar a salvo.",
+            "what_you_can_do": "- Llama al 112 si estás en peligro.",
+        }
+    ],
+}
+
+
+@pytest.fixture
+def content() -> None:
+    content_seed(content=CONTENT)
+
+
+def test_seeding_is_idempotent_and_keeps_edits(content: None) -> None:
+    text = ContentTranslation.objects.get(page__slug="protection", language="en")
+    text.title = "Being protected (edited)"
+    text.save()
+    assert content_seed(content=CONTENT) == 0
+    assert ContentTranslation.objects.get(pk=text.pk).title == "Being protected (edited)"
+    assert ContentPage.objects.count() == 2
+
+
+def test_rights_page_in_the_readers_language(client: Client, content: None) -> None:
+    html = client.get("/es/rights/protection/").content.decode()
+    assert "Tienes derecho a estar a salvo." in html
+    assert "not yet available" not in html
+
+
+def test_untranslated_page_says_so_and_shows_english(client: Client, content: None) -> None:
+    response = client.get("/fi/rights/support-without-reporting/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<article lang="en">' in html
+    assert "You can get support without reporting." in html
+
+
+def test_draft_pages_are_not_shown(client: Client, content: None) -> None:
+    ContentTranslation.objects.filter(page__slug="protection").update(status=PublicationStatus.DRAFT)
+    assert client.get("/en/rights/protection/").status_code == 404
+    assert "Being protected" not in client.get("/en/rights/").content.decode()
+
+
+def test_country_notes_show_source_and_review_date(client: Client, content: None) -> None:
+    page = ContentPage.objects.get(slug="protection")
+    CountryNote.objects.create(
+        page=page,
+        country="PT",
+        language="en",
+        text="A note for Portugal.",
+        source="Fictional test source",
+        last_reviewed_on="2026-10-01",
+        status=PublicationStatus.PUBLISHED,
+    )
+    html = client.get("/en/rights/protection/?country=PT").content.decode()
+    assert "A note for Portugal." in html
+    assert "Fictional test source" in html
+    unknown = client.get("/en/rights/protection/?country=ZZ")
+    assert unknown.status_code == 200
+    assert "did not recognise that country" in unknown.content.decode()
+
+
+def test_plain_text_renders_structure_and_never_markup() -> None:
+    html = render_plain("Hello <script>x</script>\n\n## Title\n\n- one\n- two")
+    assert "&lt;script&gt;" in html
+    assert "<h2>Title</h2>" in html
+    assert "<li>one</li><li>two</li>" in html
+
+
+def test_navigator_leads_to_the_right_pages_and_services(client: Client, content: None) -> None:
+    service = SupportService.objects.create(
+        slug="talk-pt",
+        name="Listening line (fictional)",
+        organisation_name="Test (fictional)",
+        country="PT",
+        offers=["emotional"],
+        status=PublicationStatus.PUBLISHED,
+    )
+    SupportServiceTranslation.objects.create(service=service, language="en", description="We listen.")
+    SupportService.objects.create(
+        slug="legal-es",
+        name="Lawyers (fictional)",
+        organisation_name="Test (fictional)",
+        country="ES",
+        offers=["legal"],
+        status=PublicationStatus.PUBLISHED,
+    )
+    response = client.post("/en/navigator/", {"country": "PT", "help": ["safety", "talk"]})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Being protected" in html
+    assert "Listening line (fictional)" in html
+    assert "Lawyers (fictional)" not in html
+    assert response["Cache-Control"].startswith("max-age=0")
+    assert not response.cookies  # nothing about the answers is kept
+
+
+def test_navigator_ignores_unknown_answers(client: Client, content: None) -> None:
+    response = client.post("/en/navigator/", {"country": "ZZ", "help": ["teleport"]})
+    assert response.status_code == 200
+
+
+def test_search_finds_published_pages_in_the_readers_language(client: Client, content: None) -> None:
+    html = client.get("/es/search/?q=derecho").content.decode()
+    assert "Estar protegida o protegido" in html
+    english_only = client.get("/es/search/?q=reporting").content.decode()
+    assert "Support is yours even if you do not report" in english_only
+    nothing = client.get("/en/search/?q=zebra").content.decode()
+    assert "Nothing found" in nothing

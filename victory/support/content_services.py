@@ -1,0 +1,67 @@
+"""Writes of rights pages and explainers (shipped content and its loading)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from victory.core.audit import audit_record
+
+from .models import ContentKind, ContentPage, ContentTranslation, PublicationStatus
+
+CONTENT_DIR = Path(__file__).resolve().parent / "content"
+# When the shipped texts were last checked against Directive 2012/29/EU.
+SHIPPED_REVIEWED_ON = date(2026, 11, 25)
+
+
+def shipped_content() -> dict[str, list[dict[str, Any]]]:
+    """The texts shipped with the platform: one JSON file per language."""
+    languages = {code for code, _name in settings.LANGUAGES}
+    return {
+        path.stem: json.loads(path.read_text(encoding="utf-8"))
+        for path in sorted(CONTENT_DIR.glob("*.json"))
+        if path.stem in languages
+    }
+
+
+@transaction.atomic
+def content_seed(*, content: dict[str, list[dict[str, Any]]] | None = None) -> int:
+    """Create the shipped pages and every shipped translation that does not exist yet.
+    Texts already in the database (perhaps edited by an administrator) are left alone."""
+    content = shipped_content() if content is None else content
+    created = 0
+    for order, item in enumerate(content.get(settings.LANGUAGE_CODE, [])):
+        ContentPage.objects.update_or_create(
+            slug=item["slug"],
+            defaults={
+                "kind": ContentKind(item["kind"]),
+                "right_letter": item.get("right_letter", ""),
+                "need": item.get("need", ""),
+                "order": order,
+            },
+        )
+    pages = {page.slug: page for page in ContentPage.objects.all()}
+    for language, items in content.items():
+        for item in items:
+            page = pages.get(item["slug"])
+            if page is None or ContentTranslation.objects.filter(page=page, language=language).exists():
+                continue
+            ContentTranslation.objects.create(
+                page=page,
+                language=language,
+                title=item["title"],
+                summary=item.get("summary", ""),
+                body=item["body"],
+                what_you_can_do=item.get("what_you_can_do", ""),
+                status=PublicationStatus.PUBLISHED,
+                last_reviewed_on=SHIPPED_REVIEWED_ON,
+            )
+            created += 1
+    if created:
+        audit_record(action="content.seeded", reason=f"{created} texts")
+    return created

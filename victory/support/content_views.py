@@ -1,0 +1,201 @@
+"""Public pages for rights, explainers, the needs navigator and site search.
+
+Nothing a person answers in the navigator or types into the search is stored or logged
+by these views; the navigator posts its answers (so they stay out of addresses and the
+browser history) and its result is never cached."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.utils.decorators import method_decorator
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.decorators.cache import cache_page, never_cache
+from django.views.decorators.csrf import csrf_exempt
+
+from victory.reports.countries import country_choices, country_name
+
+from . import content_selectors, selectors
+from .models import ContentKind, ServiceOffer
+from .text import render_plain
+
+app_name = "rights"
+
+
+def _language() -> str:
+    return get_language() or "en"
+
+
+class RightsIndexView(View):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        language = _language()
+        return render(
+            request,
+            "support/rights_index.html",
+            {
+                "rights": content_selectors.content_list(language=language, kind=ContentKind.RIGHT),
+                "explainers": content_selectors.content_list(language=language, kind=ContentKind.EXPLAINER),
+            },
+        )
+
+
+class ContentPageView(View):
+    def get(self, request: HttpRequest, slug: str) -> HttpResponse:
+        language = _language()
+        item = content_selectors.content_get(slug=slug, language=language)
+        country = request.GET.get("country", "").upper()
+        known_country = country in dict(country_choices())
+        notes = (
+            content_selectors.country_notes(page=item.page, country=country, language=language) if known_country else []
+        )
+        return render(
+            request,
+            "support/content_page.html",
+            {
+                "item": item,
+                "body": render_plain(item.text.body),
+                "what_you_can_do": render_plain(item.text.what_you_can_do),
+                "countries": country_choices(),
+                "country": country if known_country else "",
+                "country_label": country_name(country) if known_country else "",
+                "unknown_country": bool(country) and not known_country,
+                "notes": [(note, render_plain(note.text)) for note in notes],
+            },
+        )
+
+
+# What would help now → the rights pages and the directory needs that answer it.
+HELP_CHOICES = [
+    ("safety", _("Feeling safe")),
+    ("talk", _("Someone to talk to")),
+    ("legal", _("Legal advice")),
+    ("health", _("Medical or psychological help")),
+    ("accommodation", _("A place to stay")),
+    ("interpreter", _("An interpreter")),
+    ("reporting", _("Reporting what happened")),
+]
+HELP_PAGES = {
+    "safety": ["protection", "staying-safe-online"],
+    "talk": ["support", "support-without-reporting"],
+    "legal": ["legal-advice", "compensation"],
+    "health": ["support"],
+    "accommodation": ["support"],
+    "interpreter": ["interpretation"],
+    "reporting": ["reporting", "reporting-to-the-police"],
+}
+HELP_OFFERS = {
+    "safety": [ServiceOffer.EMOTIONAL, ServiceOffer.ACCOMMODATION],
+    "talk": [ServiceOffer.EMOTIONAL],
+    "legal": [ServiceOffer.LEGAL],
+    "health": [ServiceOffer.MEDICAL, ServiceOffer.PSYCHOLOGICAL],
+    "accommodation": [ServiceOffer.ACCOMMODATION],
+    "interpreter": [ServiceOffer.INTERPRETATION],
+    "reporting": [ServiceOffer.REPORTING],
+}
+WHAT_CHOICES = [
+    ("violence", _("I was attacked or hurt")),
+    ("threats", _("I was threatened, insulted or harassed")),
+    ("property", _("My home, car or other things were damaged")),
+    ("online", _("It happened online")),
+    ("other", _("Something else, or I would rather not say")),
+]
+WHAT_PAGES = {
+    "violence": ["what-is-a-hate-crime"],
+    "threats": ["what-is-a-hate-crime"],
+    "property": ["what-is-a-hate-crime"],
+    "online": ["staying-safe-online"],
+    "other": [],
+}
+
+
+class NavigatorForm(forms.Form):
+    country = forms.ChoiceField(label=_("Where are you?"), required=False)
+    what = forms.ChoiceField(
+        label=_("What happened, in broad terms?"), choices=WHAT_CHOICES, required=False, widget=forms.RadioSelect
+    )
+    help = forms.MultipleChoiceField(
+        label=_("What would help you now?"), choices=HELP_CHOICES, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", _("I would rather not say")), *country_choices()]  # type: ignore[attr-defined]
+
+
+@method_decorator([csrf_exempt, never_cache], name="dispatch")
+class NavigatorView(View):
+    """A read-only form: it changes nothing, so it needs no CSRF token (and no cookie)."""
+
+    template_name = "support/navigator.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(request, self.template_name, {"form": NavigatorForm(), "results": None})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = NavigatorForm(request.POST)
+        if not form.is_valid():  # unknown values are simply ignored
+            form = NavigatorForm()
+            answers: dict[str, Any] = {"country": "", "what": "", "help": []}
+        else:
+            answers = form.cleaned_data
+        language = _language()
+        wanted = [slug for choice in answers["help"] for slug in HELP_PAGES[choice]]
+        wanted += WHAT_PAGES.get(answers["what"] or "", [])
+        wanted += ["support-without-reporting"]
+        pages = []
+        for slug in dict.fromkeys(wanted):
+            try:
+                pages.append(content_selectors.content_get(slug=slug, language=language))
+            except Exception:  # noqa: BLE001,S112  (a page not published yet is simply left out)
+                continue
+        offers = list(dict.fromkeys(offer for choice in answers["help"] for offer in HELP_OFFERS[choice]))
+        services: dict[int, Any] = {}
+        for offer in offers or [""]:
+            for service in selectors.service_list_published(country=answers["country"], offer=offer)[:10]:
+                services.setdefault(service.pk, service)
+        return render(
+            request,
+            self.template_name,
+            {
+                "form": form,
+                "results": {
+                    "pages": pages,
+                    "services": list(services.values())[:10],
+                    "country": answers["country"],
+                    "country_label": country_name(answers["country"]) if answers["country"] else "",
+                    "offers": offers,
+                },
+            },
+        )
+
+
+class SearchView(View):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        query = request.GET.get("q", "").strip()[:200]
+        language = _language()
+        results = content_selectors.content_search(query=query, language=language) if query else []
+        services = selectors.service_search(query=query, language=language) if query else []
+        return render(
+            request,
+            "support/search.html",
+            {"query": query, "results": results, "services": services, "rights_url": reverse("rights:index")},
+        )
+
+
+# Public pages are the same for every reader of a language (the language is in the
+# address): cached whole for a few minutes, so a surge of visitors costs little. An
+# administrator's edit shows within PUBLIC_PAGE_CACHE_SECONDS.
+PUBLIC_PAGE_CACHE_SECONDS = 300
+
+urlpatterns = [
+    path("rights/", cache_page(PUBLIC_PAGE_CACHE_SECONDS)(RightsIndexView.as_view()), name="index"),
+    path("rights/<slug:slug>/", cache_page(PUBLIC_PAGE_CACHE_SECONDS)(ContentPageView.as_view()), name="page"),
+    path("navigator/", NavigatorView.as_view(), name="navigator"),
+    path("search/", SearchView.as_view(), name="search"),
+]
