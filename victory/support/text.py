@@ -4,40 +4,31 @@ markup or scripts; no library is needed for so little structure."""
 
 from __future__ import annotations
 
+from itertools import groupby
+
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 
+def _line_kind(line: str) -> str:
+    if line.startswith("## "):
+        return "heading"
+    if line.startswith("- "):
+        return "item"
+    return "text"
+
+
 def render_plain(text: str, *, heading_level: int = 2) -> SafeString:
-    blocks = [block.strip("\n") for block in text.replace("\r\n", "\n").split("\n\n")]
     html: list[str] = []
-    for block in blocks:
-        if not block.strip():
-            continue
-        lines = [line.rstrip() for line in block.split("\n") if line.strip()]
-        paragraph: list[str] = []
-        items: list[str] = []
-
-        def flush() -> None:
-            if paragraph:
-                html.append("<p>" + "<br>".join(escape(line) for line in paragraph) + "</p>")
-                paragraph.clear()
-            if items:
-                html.append('<ul class="list">' + "".join(f"<li>{escape(item)}</li>" for item in items) + "</ul>")
-                items.clear()
-
-        for line in lines:
-            stripped = line.strip()
-            if stripped.startswith("## "):
-                flush()
-                html.append(f"<h{heading_level}>{escape(stripped[3:].strip())}</h{heading_level}>")
-            elif stripped.startswith("- "):
-                if paragraph:
-                    flush()
-                items.append(stripped[2:].strip())
+    for block in text.replace("\r\n", "\n").split("\n\n"):
+        lines = [line.strip() for line in block.split("\n") if line.strip()]
+        for kind, run in groupby(lines, key=_line_kind):
+            group = list(run)
+            if kind == "heading":
+                html.extend(f"<h{heading_level}>{escape(line[3:].strip())}</h{heading_level}>" for line in group)
+            elif kind == "item":
+                items = "".join(f"<li>{escape(line[2:].strip())}</li>" for line in group)
+                html.append(f'<ul class="list">{items}</ul>')
             else:
-                if items:
-                    flush()
-                paragraph.append(stripped)
-        flush()
+                html.append("<p>" + "<br>".join(escape(line) for line in group) + "</p>")
     return mark_safe("\n".join(html))  # noqa: S308  (every piece of text was escaped above)
