@@ -37,6 +37,8 @@ setup: $(VENV)/.installed compilemessages
 	$(MANAGE) createcachetable
 	$(MANAGE) seed_demo --credentials var/demo-credentials.json
 	$(MANAGE) seed_demo_reports --receipts var/demo-receipts.json
+	$(MANAGE) seed_demo_services
+	$(MANAGE) seed_content
 
 run: setup
 	@echo "VicTory is on http://127.0.0.1:$(PORT)/ — demo logins are in var/demo-credentials.json"

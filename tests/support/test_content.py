@@ -155,3 +155,47 @@ def test_search_finds_published_pages_in_the_readers_language(client: Client, co
     assert "Support is yours even if you do not report" in english_only
     nothing = client.get("/en/search/?q=zebra").content.decode()
     assert "Nothing found" in nothing
+
+
+def test_platform_admin_edits_a_translation_in_the_admin(client: Client, content: None) -> None:
+    from tests.conftest import login
+    from tests.factories import PASSWORD
+    from victory.accounts import services as account_services
+    from victory.core.models import AuditEvent
+
+    admin = account_services.user_create(
+        email="content@test.victory.example", password=PASSWORD, is_platform_admin=True
+    )
+    account_services.totp_device_create_confirmed(user=admin)
+    login(client, type("M", (), {"user": admin})())  # the login helper needs .user only
+    page = ContentPage.objects.get(slug="protection")
+    html = client.get(f"/en/admin/support/contentpage/{page.pk}/change/").content.decode()
+    assert "Estar protegida o protegido" in html  # every language's text is edited on the page
+    text = ContentTranslation.objects.get(page=page, language="es")
+    text.status = PublicationStatus.DRAFT
+    from victory.support import content_services
+
+    content_services.content_object_save(actor=admin, instance=text)
+    assert AuditEvent.objects.filter(action="content.contenttranslation.updated", actor=admin).exists()
+    assert client.get("/es/rights/protection/").content.decode().count('lang="en"') >= 1  # English now
+
+
+def test_shipped_content_is_complete_in_every_language() -> None:
+    """Every rights page and explainer ships written in each interface language."""
+    from django.conf import settings
+
+    from victory.support.content_services import shipped_content
+
+    shipped = shipped_content()
+    assert set(shipped) == {code for code, _name in settings.LANGUAGES}
+    english = {item["slug"]: item for item in shipped["en"]}
+    assert len(english) == 16
+    assert sum(item["kind"] == "right" for item in english.values()) == 11
+    for language, items in shipped.items():
+        assert [item["slug"] for item in items] == list(english), language
+        for item in items:
+            for key in ("title", "summary", "body", "what_you_can_do"):
+                assert item[key].strip(), (language, item["slug"], key)
+                if language != "en":
+                    assert item[key] != english[item["slug"]][key], (language, item["slug"], key)
+            assert "<" not in item["body"], (language, item["slug"])

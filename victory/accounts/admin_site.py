@@ -14,7 +14,7 @@ from django_otp.admin import OTPAdminSite
 class VicToryAdminSite(OTPAdminSite):
     site_header = _("VicTory administration")
     site_title = _("VicTory administration")
-    index_title = _("Organisations and users")
+    index_title = _("Organisations, users and content")
 
     def has_permission(self, request: HttpRequest) -> bool:
         user = request.user

@@ -65,3 +65,33 @@ def content_seed(*, content: dict[str, list[dict[str, Any]]] | None = None) -> i
     if created:
         audit_record(action="content.seeded", reason=f"{created} texts")
     return created
+
+
+def _require_admin(actor: Any) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from victory.core.permissions import can_manage_organisations
+
+    if actor is not None and not can_manage_organisations(actor):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def content_object_save(*, actor: Any, instance: ContentPage | ContentTranslation | Any) -> None:
+    """Save a page, a page text or a country note edited by an administrator (audited)."""
+    _require_admin(actor)
+    is_new = instance.pk is None
+    instance.full_clean()
+    instance.save()
+    audit_record(
+        action=f"content.{type(instance).__name__.lower()}.{'created' if is_new else 'updated'}",
+        actor=actor,
+        obj=instance,
+    )
+
+
+@transaction.atomic
+def content_object_delete(*, actor: Any, instance: Any) -> None:
+    _require_admin(actor)
+    audit_record(action=f"content.{type(instance).__name__.lower()}.deleted", actor=actor, obj=instance)
+    instance.delete()
