@@ -20,3 +20,5 @@ urlpatterns += i18n_patterns(
     path("admin/", admin_site.urls),
     prefix_default_language=True,
 )
+
+handler404 = "victory.core.views.page_not_found"

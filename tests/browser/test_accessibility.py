@@ -18,11 +18,23 @@ PUBLIC_PAGES = [
     "accounts:password_reset",
     "reports:start",
     "reports:inbox_login",
+    "rights:index",
+    "rights:navigator",
+    "rights:search",
+    "support:directory",
 ]
 # Arabic is laid out right to left: every check below must hold mirrored too.
 LANGUAGES = ["en", "es", "eu", "ar"]
 RIGHT_TO_LEFT = {"ar"}
 NARROW_VIEWPORT = {"width": 320, "height": 640}
+
+
+@pytest.fixture(autouse=True)
+def shipped_content(transactional_db: None) -> None:
+    """The rights pages as shipped, so pages are checked with their real content."""
+    from victory.support.content_services import content_seed
+
+    content_seed()
 
 
 def page_url(live_server: Any, url_name: str, language: str) -> str:
@@ -97,3 +109,13 @@ def test_numbers_keep_their_order_in_a_right_to_left_page(page: Page, live_serve
     directions = page.eval_on_selector_all(".phone", "(links) => links.map((a) => getComputedStyle(a).direction)")
     assert directions and set(directions) == {"ltr"}
     assert page.locator("html").get_attribute("dir") == "rtl"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_rights_page_has_no_accessibility_violation(
+    page: Page, live_server: Any, language: str, assert_no_axe_violations: Callable[[Page], Any]
+) -> None:
+    with translation.override(language):
+        url = live_server.url + reverse("rights:page", args=["protection"])
+    open_page(page, url)
+    assert_no_axe_violations(page)

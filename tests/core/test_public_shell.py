@@ -163,3 +163,18 @@ def test_public_pages_can_be_cached_whole_per_language(client: Client, page: str
     response = client.get(page)
     assert response.status_code == 200
     assert "Cookie" not in response.get("Vary", "")
+
+
+def test_an_unknown_language_in_the_address_leads_to_the_page_in_a_known_one(client: Client) -> None:
+    response = client.get("/de/support/?country=PT", HTTP_ACCEPT_LANGUAGE="es")
+    assert response.status_code == 302
+    assert response["Location"] == "/es/support/?country=PT"
+
+
+def test_a_missing_page_is_helpful(client: Client) -> None:
+    response = client.get("/pt/no-such-page/")
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert '<html lang="pt"' in html
+    assert 'href="/pt/"' in html
+    assert 'href="tel:112"' in html

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
@@ -152,9 +152,11 @@ class NavigatorView(View):
         for slug in dict.fromkeys(wanted):
             try:
                 pages.append(content_selectors.content_get(slug=slug, language=language))
-            except Exception:  # noqa: BLE001,S112  (a page not published yet is simply left out)
+            except Http404:  # a page not published (yet) is simply left out
                 continue
-        offers = list(dict.fromkeys(offer for choice in answers["help"] for offer in HELP_OFFERS[choice]))
+        offers: list[str] = list(
+            dict.fromkeys(str(offer) for choice in answers["help"] for offer in HELP_OFFERS[choice])
+        )
         services: dict[int, Any] = {}
         for offer in offers or [""]:
             for service in selectors.service_list_published(country=answers["country"], offer=offer)[:10]:
