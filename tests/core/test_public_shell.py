@@ -178,3 +178,9 @@ def test_a_missing_page_is_helpful(client: Client) -> None:
     assert '<html lang="pt"' in html
     assert 'href="/pt/"' in html
     assert 'href="tel:112"' in html
+
+
+def test_a_language_variant_in_the_address_leads_to_its_language(client: Client) -> None:
+    response = client.get("/pt-br/support/")
+    assert response.status_code == 302
+    assert response["Location"] == "/pt/support/"

@@ -143,9 +143,14 @@ def test_navigator_leads_to_the_right_pages_and_services(client: Client, content
     assert not response.cookies  # nothing about the answers is kept
 
 
-def test_navigator_ignores_unknown_answers(client: Client, content: None) -> None:
-    response = client.post("/en/navigator/", {"country": "ZZ", "help": ["teleport"]})
+def test_navigator_drops_only_the_unknown_answer(client: Client, content: None) -> None:
+    response = client.post("/en/navigator/", {"country": "ZZ", "help": ["safety"]})
+    html = response.content.decode()
     assert response.status_code == 200
+    assert "Being protected" in html  # the known answer still leads to its right
+    import re
+
+    assert re.search(r'<input[^>]*value="safety"[^>]*checked', html)  # and it stays ticked
 
 
 def test_search_finds_published_pages_in_the_readers_language(client: Client, content: None) -> None:
@@ -177,7 +182,9 @@ def test_platform_admin_edits_a_translation_in_the_admin(client: Client, content
 
     content_services.content_object_save(actor=admin, instance=text)
     assert AuditEvent.objects.filter(action="content.contenttranslation.updated", actor=admin).exists()
-    assert client.get("/es/rights/protection/").content.decode().count('lang="en"') >= 1  # English now
+    html = client.get("/es/rights/protection/").content.decode()
+    assert '<article lang="en">' in html  # the Spanish draft is hidden: English, with the notice
+    assert "Estar protegida o protegido" not in html
 
 
 def test_shipped_content_is_complete_in_every_language() -> None:
@@ -199,3 +206,25 @@ def test_shipped_content_is_complete_in_every_language() -> None:
                 if language != "en":
                     assert item[key] != english[item["slug"]][key], (language, item["slug"], key)
             assert "<" not in item["body"], (language, item["slug"])
+
+
+def test_a_cached_page_never_carries_one_persons_data_and_edits_show_at_once(client: Client, content: None) -> None:
+    first = client.get("/en/rights/protection/").content.decode()
+    assert "Being protected" in first
+    text = ContentTranslation.objects.get(page__slug="protection", language="en")
+    text.title = "Being protected, edited"
+    text.save()
+    assert "Being protected, edited" in client.get("/en/rights/protection/").content.decode()
+
+
+def test_one_persons_message_never_reaches_the_cache(org_admin_client: Client, org_admin: Any, content: None) -> None:
+    """A professional's page may show their own message; an anonymous reader of the same
+    address must never be served that page from the cache."""
+    org_admin_client.post(
+        f"/en/staff/organisations/{org_admin.organisation.pk}/members/",
+        {"email": "cached.person@test.victory.example", "role": "caseworker"},
+    )
+    own = org_admin_client.get("/en/rights/").content.decode()
+    assert "cached.person@test.victory.example" in own
+    anonymous = Client().get("/en/rights/").content.decode()
+    assert "cached.person@test.victory.example" not in anonymous

@@ -22,19 +22,19 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     offers the way home in every language, never a bare error."""
     segments = request.path.lstrip("/").split("/", 1)
     known = {code for code, _name in settings.LANGUAGES}
-    if (
-        len(segments) == 2
-        and segments[0] not in known
-        and 2 <= len(segments[0]) <= 7
-        and segments[0].replace("-", "").isalpha()
-    ):
-        language = translation.get_language_from_request(request) or settings.LANGUAGE_CODE
+    prefix = segments[0]
+    if len(segments) == 2 and prefix not in known and 2 <= len(prefix) <= 7 and prefix.replace("-", "").isalpha():
+        try:  # a variant we serve in its base language (pt-br → pt), else the reader's language
+            language = translation.get_supported_language_variant(prefix)
+        except LookupError:
+            language = translation.get_language_from_request(request) or settings.LANGUAGE_CODE
         target = f"/{language}/{segments[1]}"
-        try:
-            resolve(target)
-        except Resolver404:
-            pass
-        else:
+        with translation.override(language):
+            try:
+                resolve(target)
+            except Resolver404:
+                target = ""
+        if target:
             query = request.META.get("QUERY_STRING", "")
             return HttpResponseRedirect(target + (f"?{query}" if query else ""))
     return render(request, "404.html", status=404)

@@ -16,9 +16,10 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views import View
-from django.views.decorators.cache import cache_page, never_cache
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
+from victory.core.cache import public_cache
 from victory.reports.countries import country_choices, country_name
 
 from . import content_selectors, selectors
@@ -139,11 +140,11 @@ class NavigatorView(View):
 
     def post(self, request: HttpRequest) -> HttpResponse:
         form = NavigatorForm(request.POST)
-        if not form.is_valid():  # unknown values are simply ignored
-            form = NavigatorForm()
-            answers: dict[str, Any] = {"country": "", "what": "", "help": []}
-        else:
-            answers = form.cleaned_data
+        form.is_valid()
+        # An unknown value is dropped on its own; every other answer is kept.
+        answers: dict[str, Any] = {"country": "", "what": "", "help": [], **form.cleaned_data}
+        if form.errors:
+            form = NavigatorForm(initial=answers)
         language = _language()
         wanted = [slug for choice in answers["help"] for slug in HELP_PAGES[choice]]
         wanted += WHAT_PAGES.get(answers["what"] or "", [])
@@ -190,14 +191,10 @@ class SearchView(View):
         )
 
 
-# Public pages are the same for every reader of a language (the language is in the
-# address): cached whole for a few minutes, so a surge of visitors costs little. An
-# administrator's edit shows within PUBLIC_PAGE_CACHE_SECONDS.
-PUBLIC_PAGE_CACHE_SECONDS = 300
-
+# Public pages are cached whole per address (victory.core.cache.public_cache).
 urlpatterns = [
-    path("rights/", cache_page(PUBLIC_PAGE_CACHE_SECONDS)(RightsIndexView.as_view()), name="index"),
-    path("rights/<slug:slug>/", cache_page(PUBLIC_PAGE_CACHE_SECONDS)(ContentPageView.as_view()), name="page"),
+    path("rights/", public_cache(RightsIndexView.as_view()), name="index"),
+    path("rights/<slug:slug>/", public_cache(ContentPageView.as_view()), name="page"),
     path("navigator/", NavigatorView.as_view(), name="navigator"),
     path("search/", SearchView.as_view(), name="search"),
 ]

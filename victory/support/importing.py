@@ -81,9 +81,11 @@ PHONE_RE = re.compile(r"^\+?[0-9 ()./-]+$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # A tag, a comment or a processing instruction: "<b>", "</p>", "<!--", "<?php", "<script".
 MARKUP_RE = re.compile(r"<\s*[A-Za-z/!?]")
-CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters, and bidirectional overrides (U+202A–202E, U+2066–2069) that could
+# make a name or a phone number display reversed.
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 # What a spreadsheet would run as a formula when an export is opened (CSV injection).
-FORMULA_RE = re.compile(r"^\s*(?:[=@]|[+-]\s*[A-Za-z(])")
+FORMULA_RE = re.compile(r"^\s*(?:[=@]|[+-][A-Za-z])")  # "- a bullet" and "+(351) …" are fine
 WEBSITE_VALIDATOR = URLValidator(schemes=["http", "https"])
 
 
