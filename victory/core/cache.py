@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 from django.views.decorators.cache import cache_page
 
 PUBLIC_CACHE_SECONDS = 300
@@ -39,9 +39,9 @@ def public_content_changed() -> None:
         cache.set(_VERSION_KEY, 2, timeout=None)
 
 
-def public_cache(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def public_cache(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if settings.SESSION_COOKIE_NAME in request.COOKIES:
             return view(request, *args, **kwargs)
         cached = cache_page(PUBLIC_CACHE_SECONDS, key_prefix=f"public-v{public_content_version()}")(view)
