@@ -280,16 +280,36 @@ from . import content_services  # noqa: E402
 from .models import ContentPage, ContentTranslation, CountryNote  # noqa: E402
 
 
+class ContentTranslationForm(forms.ModelForm):
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+
+    class Meta:
+        model = ContentTranslation
+        fields = ["language", "status", "last_reviewed_on", "title", "summary", "body", "what_you_can_do"]
+
+
+class CountryNoteForm(forms.ModelForm):
+    # Choices, not free text: a note saved as "pt" or "XX" would never be shown.
+    country = forms.ChoiceField(label=_("Country"), choices=country_choices)
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+
+    class Meta:
+        model = CountryNote
+        fields = ["country", "language", "status", "last_reviewed_on", "source", "text"]
+
+
 class ContentTranslationInline(admin.StackedInline):
     """One text per language: each is drafted, reviewed and published on its own."""
 
     model = ContentTranslation
+    form = ContentTranslationForm
     extra = 0
     fields = ["language", "status", "last_reviewed_on", "title", "summary", "body", "what_you_can_do"]
 
 
 class CountryNoteInline(admin.StackedInline):
     model = CountryNote
+    form = CountryNoteForm
     extra = 0
     fields = ["country", "language", "status", "last_reviewed_on", "source", "text"]
 

@@ -494,7 +494,11 @@ def read_json(data: bytes) -> RecordSet:
             elif key in SERVICE_COLUMNS:
                 record.values[key] = value
             else:
-                result.problems.append(Problem(number, key, _column_problem(key) or ""))
+                problem = _column_problem(key) or _(
+                    "In a JSON file, put texts under “translations”, e.g. "
+                    "{“translations”: {“en”: {“description”: …}}}, not as “%(key)s”."
+                ) % {"key": key}
+                result.problems.append(Problem(number, key, problem))
         result.records.append(record)
     return result
 
