@@ -60,6 +60,7 @@ bench: $(VENV)/.installed compilemessages
 	@dir=$$(mktemp -d) && \
 	  DJANGO_SETTINGS_MODULE=victory.settings VICTORY_VAR_DIR=$$dir $(PY) benchmarks/bench_reports.py; \
 	  status=$$?; rm -rf "$$dir"; exit $$status
+	$(PY) benchmarks/bench_public_pages.py
 
 messages: $(VENV)/.installed
 	cd victory && ../$(PY) ../manage.py makemessages --no-obsolete --no-location --ignore 'static/*' \

@@ -93,7 +93,7 @@ TEMPLATES = [
 _DEFAULT_SQLITE = f"sqlite:///{VAR_DIR / 'victory.sqlite3'}"
 try:
     _database = dj_database_url.parse(
-        env_str("DATABASE_URL", _DEFAULT_SQLITE), conn_max_age=env_int("VICTORY_DB_CONN_MAX_AGE", 0)
+        env_str("DATABASE_URL", _DEFAULT_SQLITE), conn_max_age=env_int("VICTORY_DB_CONN_MAX_AGE", 60)
     )
 except (ValueError, KeyError) as error:  # dj-database-url raises these on an unknown scheme
     raise ConfigError("DATABASE_URL", f"cannot be understood ({error}).") from None
