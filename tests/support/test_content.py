@@ -228,3 +228,18 @@ def test_one_persons_message_never_reaches_the_cache(org_admin_client: Client, o
     assert "cached.person@test.victory.example" in own
     anonymous = Client().get("/en/rights/").content.decode()
     assert "cached.person@test.victory.example" not in anonymous
+
+
+def test_service_search_uses_the_readers_language(client: Client, content: None) -> None:
+    service = SupportService.objects.create(
+        slug="search-me",
+        name="Harbour Help (fictional)",
+        organisation_name="Test (fictional)",
+        country="PT",
+        status=PublicationStatus.PUBLISHED,
+    )
+    SupportServiceTranslation.objects.create(service=service, language="fi", description="Kuuntelemme sinua.")
+    SupportServiceTranslation.objects.create(service=service, language="en", description="We listen to you.")
+    assert "Harbour Help" in client.get("/fi/search/?q=kuuntelemme").content.decode()
+    assert "Harbour Help" in client.get("/es/search/?q=listen").content.decode()  # English as fallback
+    assert "Harbour Help" not in client.get("/es/search/?q=kuuntelemme").content.decode()

@@ -97,7 +97,8 @@ def translation_languages() -> list[str]:
 def _codes(name: str) -> frozenset[str]:
     return {
         "offers": frozenset(ServiceOffer.values),
-        "groups": frozenset(BiasMotivation.values),
+        # "unknown" is a reporter's answer, not a group a service can specialise in.
+        "groups": frozenset(BiasMotivation.values) - {BiasMotivation.UNKNOWN.value},
         "channels": frozenset(Channel.values),
         "languages": SPOKEN_LANGUAGES,
     }[name]

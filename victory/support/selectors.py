@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from .models import PublicationStatus, SupportService, SupportServiceTranslation
@@ -87,17 +87,21 @@ def service_regions(*, country: str) -> list[str]:
 
 
 def service_search(*, query: str, language: str) -> list[SupportService]:
-    """Published services whose name, organisation or description (in any language)
-    contains every word of the query."""
-    words = [word.lower() for word in query.split() if len(word) > 1][:8]
+    """Published services whose name, organisation, region or description in the reader's
+    language (or English) contains every word of the query; narrowed in SQL first."""
+    words = [word for word in query.split() if len(word) > 1][:8]
     if not words:
         return []
-    found = []
-    for service in SupportService.objects.filter(status=PublicationStatus.PUBLISHED).prefetch_related("translations"):
-        haystack = " ".join(
-            [service.name, service.organisation_name, service.region]
-            + [t.description for t in service.translations.all()]
-        ).lower()
-        if all(word in haystack for word in words):
-            found.append(service)
-    return found[:20]
+    texts = SupportServiceTranslation.objects.filter(
+        language__in={language, settings.LANGUAGE_CODE}, service__status=PublicationStatus.PUBLISHED
+    )
+    services = SupportService.objects.filter(status=PublicationStatus.PUBLISHED)
+    for word in words:
+        matching_texts = texts.filter(description__icontains=word).values("service_id")
+        services = services.filter(
+            Q(name__icontains=word)
+            | Q(organisation_name__icontains=word)
+            | Q(region__icontains=word)
+            | Q(pk__in=matching_texts)
+        )
+    return list(services.order_by("country", "name")[:20])
