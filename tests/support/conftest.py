@@ -36,7 +36,9 @@ def service_row(slug: str = "lisbon-support", **overrides: Any) -> dict[str, Any
     """One valid row as a CSV would hold it (lists separated by ';')."""
     row: dict[str, Any] = {
         "slug": slug,
-        "name": "Lisbon support (fictional)",
+        # Another slug is another service, so it gets its own name (same name,
+        # organisation and country under two slugs is refused as a duplicate).
+        "name": "Lisbon support (fictional)" if slug == "lisbon-support" else f"Lisbon support {slug} (fictional)",
         "organisation_name": "Apoio Teste (fictional)",
         "country": "PT",
         "region": "Lisboa",
@@ -73,7 +75,7 @@ def json_item(slug: str = "lisbon-support", **overrides: Any) -> dict[str, Any]:
     """One valid service as a JSON file holds it."""
     item: dict[str, Any] = {
         "slug": slug,
-        "name": "Lisbon support (fictional)",
+        "name": "Lisbon support (fictional)" if slug == "lisbon-support" else f"Lisbon support {slug} (fictional)",
         "organisation_name": "Apoio Teste (fictional)",
         "country": "PT",
         "offers": ["emotional"],

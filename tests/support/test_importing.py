@@ -263,3 +263,24 @@ def test_export_command_writes_to_standard_output() -> None:
     stdout = StringIO()
     call_command("export_services", "-", file_format="csv", stdout=stdout)
     assert stdout.getvalue().startswith("slug,name,organisation_name,country,")
+
+
+def test_the_same_service_under_another_slug_is_a_duplicate() -> None:
+    rows = [service_row("one", name="Harbour Help (fictional)"), service_row("two", name="harbour help (fictional) ")]
+    parsed = parse_services(csv_bytes(rows), file_format="csv")
+    assert parsed.rows == []
+    (problem,) = parsed.problems
+    assert (problem.row, problem.column) == (3, "name")
+    assert "row 2" in problem.message
+
+
+@pytest.mark.django_db
+def test_a_service_already_in_the_directory_under_another_slug_is_a_duplicate() -> None:
+    from victory.support import services
+
+    services.services_import(actor=None, rows=parse_services(csv_bytes([service_row("first")]), file_format="csv").rows)
+    parsed = parse_services(
+        csv_bytes([service_row("second", name="Lisbon support first (fictional)")]), file_format="csv"
+    )
+    (problem,) = parsed.problems
+    assert "“first”" in problem.message

@@ -174,7 +174,7 @@ def test_a_dry_run_counts_exactly_and_writes_nothing() -> None:
     )
     assert (result.created, result.updated) == (1, 1)
     assert SupportService.objects.count() == 1
-    assert SupportService.objects.get().name == "Lisbon support (fictional)"
+    assert SupportService.objects.get().name == "Lisbon support a (fictional)"
     assert AuditEvent.objects.count() == events
 
 

@@ -659,10 +659,57 @@ def record_validate(record: Record) -> tuple[ServiceRow | None, list[Problem]]:
     return ServiceRow(**values, translations=translations), []
 
 
+def _duplicate_problems(
+    record: Record,
+    slug: str,
+    first_identity: dict[tuple[str, str, str], int],
+    existing: dict[tuple[str, str, str], str],
+) -> list[Problem]:
+    identity = (
+        str(record.values.get("name") or "").strip().lower(),
+        str(record.values.get("organisation_name") or "").strip().lower(),
+        str(record.values.get("country") or "").strip().upper(),
+    )
+    if not all(identity):
+        return []
+    problems = []
+    if identity in first_identity:
+        problems.append(
+            Problem(
+                record.row,
+                record.label("name"),
+                _("This service is already on row %(row)s (same name, organisation and country).")
+                % {"row": first_identity[identity]},
+            )
+        )
+    else:
+        first_identity[identity] = record.row
+    other_slug = existing.get(identity)
+    if other_slug and slug and other_slug != slug:
+        problems.append(
+            Problem(
+                record.row,
+                record.label("name"),
+                _("This service is already in the directory as “%(slug)s”. Use that slug to update it.")
+                % {"slug": other_slug},
+            )
+        )
+    return problems
+
+
 def records_validate(records: RecordSet, *, progress: Callable[[int], object] | None = None) -> ParsedFile:
     """Validate every record; duplicate slugs are reported on the later row."""
     parsed = ParsedFile(problems=list(records.problems))
     first_row: dict[str, int] = {}
+    # The same service under another slug (same name, organisation and country) is a
+    # duplicate too, within the file or against the directory.
+    first_identity: dict[tuple[str, str, str], int] = {}
+    existing = {
+        (name.strip().lower(), organisation.strip().lower(), country): slug
+        for name, organisation, country, slug in SupportService.objects.values_list(
+            "name", "organisation_name", "country", "slug"
+        )
+    }
     for record in records.records:
         row, problems = record_validate(record)
         problems = [problem for problem in problems if problem.column not in records.missing_columns]
@@ -679,6 +726,8 @@ def records_validate(records: RecordSet, *, progress: Callable[[int], object] | 
                 )
             else:
                 first_row[slug] = record.row
+        if not slug or first_row.get(slug) == record.row:  # a repeated slug is reported once, above
+            problems.extend(_duplicate_problems(record, slug, first_identity, existing))
         parsed.problems.extend(problems)
         if row is not None and not problems:
             parsed.rows.append(row)
