@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 import filetype
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -363,14 +364,34 @@ def evidence_add(
         else ReportEvidence.objects.filter(draft_key=draft_key, report__isnull=True).count()
     )
     data, mime = _evidence_check(upload, already=already)
-    from django.core.files.base import ContentFile
+    return _evidence_store(
+        report=report,
+        draft_key=draft_key,
+        message=message,
+        added_by=added_by,
+        name=upload.name or "",
+        data=data,
+        mime=mime,
+    )
 
+
+def _evidence_store(
+    *,
+    report: Report | None,
+    draft_key: str,
+    message: ReportMessage | None,
+    added_by: str,
+    name: str,
+    data: bytes,
+    mime: str,
+) -> ReportEvidence:
+    """Store checked (and, for photos, cleaned) bytes encrypted."""
     with transaction.atomic():
         evidence = ReportEvidence(
             report=report,
             draft_key="" if report is not None else draft_key,
             message=message,
-            original_name=(upload.name or "")[:255],
+            original_name=name[:255],
             content_type=mime,
             size=len(data),
             added_by=added_by,
@@ -474,15 +495,17 @@ def reporter_message_send(*, report: Report, body: str, files: list[UploadedFile
     alone is enough)."""
     files = files or []
     _message_body_check(body, with_files=bool(files))
-    # Every file is checked before any is stored, so a refused file leaves nothing behind.
+    # Every file is checked (once) before any is stored, so a refused file leaves nothing behind.
     already = ReportEvidence.objects.filter(report=report).count()
-    for index, upload in enumerate(files):
-        _evidence_check(upload, already=already + index)
-        upload.seek(0)
+    checked = [
+        (upload.name or "", *_evidence_check(upload, already=already + index)) for index, upload in enumerate(files)
+    ]
     with transaction.atomic():
         message = ReportMessage.objects.create(report=report, sender=Sender.REPORTER, body=body)
-        for upload in files:
-            evidence_add(upload=upload, report=report, message=message, added_by=Sender.REPORTER)
+        for name, data, mime in checked:
+            _evidence_store(
+                report=report, draft_key="", message=message, added_by=Sender.REPORTER, name=name, data=data, mime=mime
+            )
         audit_record(action="report.message_from_reporter", organisation=report.organisation, obj=report)
         from .tasks import reporter_message_notify_task
 
