@@ -22,9 +22,9 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError, ValidationErrorContext
 
 from victory.accounts.api import router as accounts_router
-from victory.accounts.services import AuthenticationFailed, Throttled
+from victory.accounts.services import AuthenticationFailed
 from victory.core.api import router as core_router
-from victory.reports import services as report_services
+from victory.core.ratelimit import Throttled
 from victory.reports.api import router as reports_router
 from victory.reports.models import Report
 
@@ -140,8 +140,7 @@ def validation_failed(request: HttpRequest, error: ValidationError) -> HttpRespo
 
 
 @api.exception_handler(Throttled)
-@api.exception_handler(report_services.Throttled)
-def throttled(request: HttpRequest, error: Throttled | report_services.Throttled) -> HttpResponse:
+def throttled(request: HttpRequest, error: Throttled) -> HttpResponse:
     with translation.override(error_language(request)):
         detail = _("Too many attempts. Try again later.")
     response = api.create_response(request, {"detail": detail}, status=429)

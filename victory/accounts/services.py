@@ -26,7 +26,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from victory.core.audit import audit_record
 from victory.core.permissions import can_manage_members, can_manage_organisations
-from victory.core.ratelimit import FailureThrottle
+from victory.core.ratelimit import FailureThrottle, Throttled
 
 from .models import ApiToken, Membership, Organisation, OrganisationKind, Role, User, normalise_email
 
@@ -48,12 +48,6 @@ BACKUP_DEVICE_NAME = "backup codes"
 
 class AuthenticationFailed(Exception):
     """Wrong e-mail, password or code. Deliberately says no more than that."""
-
-
-class Throttled(Exception):
-    def __init__(self, retry_after: int) -> None:
-        super().__init__(f"retry after {retry_after} s")
-        self.retry_after = retry_after
 
 
 def _begin_attempt(*, email: str, client: str) -> None:

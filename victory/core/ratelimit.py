@@ -16,6 +16,15 @@ from django.conf import settings
 from django.core.cache import cache
 
 
+class Throttled(Exception):
+    """Too many attempts: try again in ``retry_after`` seconds. Raised by the services of
+    every app that limits attempts; the views and the API each answer it in one place."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"retry after {retry_after} s")
+        self.retry_after = retry_after
+
+
 @dataclass(frozen=True)
 class Verdict:
     allowed: bool

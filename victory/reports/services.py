@@ -31,7 +31,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from victory.accounts.models import Organisation, User
 from victory.core.audit import audit_record
 from victory.core.permissions import can_handle_reports
-from victory.core.ratelimit import FailureThrottle, WindowCap
+from victory.core.ratelimit import FailureThrottle, Throttled, WindowCap
 
 from . import selectors
 from .models import (
@@ -86,12 +86,6 @@ OTHER_TYPES = {
 
 class AuthenticationFailed(Exception):
     """Wrong receipt or token. Says nothing more."""
-
-
-class Throttled(Exception):
-    def __init__(self, retry_after: int) -> None:
-        super().__init__(f"retry after {retry_after} s")
-        self.retry_after = retry_after
 
 
 # --- Submitting a report ------------------------------------------------------
