@@ -40,12 +40,14 @@ def can_manage_organisations(user: User | AnonymousUser) -> bool:
     return _is_active_user(user) and bool(user.is_platform_admin)  # type: ignore[union-attr]
 
 
+# Who reads and answers an organisation's reports (one rule, used by selectors and e-mails too).
+REPORT_HANDLER_ROLES = ("caseworker", "supervisor")
+
+
 def can_handle_reports(user: User | AnonymousUser, organisation: Organisation) -> bool:
     """Caseworkers and supervisors of the receiving organisation read and answer its reports."""
-    from victory.accounts.models import Role
-
     if not _is_active_user(user) or not organisation.is_active:
         return False
     return user.memberships.filter(  # type: ignore[union-attr]
-        organisation=organisation, role__in=[Role.CASEWORKER, Role.SUPERVISOR]
+        organisation=organisation, role__in=REPORT_HANDLER_ROLES
     ).exists()

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from victory.accounts.models import Organisation, Role, User
+from victory.accounts.models import Organisation, User
+from victory.core.permissions import REPORT_HANDLER_ROLES
 
 from .countries import COUNTRIES
 from .models import CountryIntake, Report, ReportEvidence, ReportMessage, ReportStatus, Sender
@@ -53,7 +54,7 @@ def _handled_organisations(user: User) -> QuerySet[Organisation]:
     return Organisation.objects.filter(
         is_active=True,
         memberships__user=user,
-        memberships__role__in=[Role.CASEWORKER, Role.SUPERVISOR],
+        memberships__role__in=REPORT_HANDLER_ROLES,
     ).distinct()
 
 

@@ -13,7 +13,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from victory.accounts.models import Role, User
+from victory.accounts.models import User
+from victory.core.permissions import REPORT_HANDLER_ROLES
 
 from .models import ConsentPurpose, Report
 
@@ -23,7 +24,7 @@ def _caseworkers(report: Report) -> list[User]:
         User.objects.filter(
             is_active=True,
             memberships__organisation=report.organisation,
-            memberships__role__in=[Role.CASEWORKER, Role.SUPERVISOR],
+            memberships__role__in=REPORT_HANDLER_ROLES,
         ).distinct()
     )
 

@@ -63,13 +63,22 @@ def content_search(*, query: str, language: str) -> list[PageText]:
             | Q(body__icontains=word)
             | Q(what_you_can_do__icontains=word)
         )
-    matches = ContentTranslation.objects.filter(condition, status=PublicationStatus.PUBLISHED).select_related("page")
+    matches = list(
+        ContentTranslation.objects.filter(
+            condition, status=PublicationStatus.PUBLISHED, language__in={language, settings.LANGUAGE_CODE}
+        ).select_related("page")
+    )
+    # Pages published in the reader's language (matching or not), in one query: for
+    # those, an English match is not shown instead.
+    own_language = set(
+        ContentTranslation.objects.filter(
+            page_id__in={text.page_id for text in matches}, language=language, status=PublicationStatus.PUBLISHED
+        ).values_list("page_id", flat=True)
+    )
     found: dict[int, PageText] = {}
     for text in matches:
         if text.language == language:
             found[text.page_id] = PageText(page=text.page, text=text, is_fallback=False)
-        elif text.language == settings.LANGUAGE_CODE and text.page_id not in found:
-            own = text.page.translations.filter(language=language, status=PublicationStatus.PUBLISHED).exists()
-            if not own:
-                found[text.page_id] = PageText(page=text.page, text=text, is_fallback=True)
+        elif text.page_id not in own_language:
+            found.setdefault(text.page_id, PageText(page=text.page, text=text, is_fallback=True))
     return sorted(found.values(), key=lambda item: (item.page.kind, item.page.order))
