@@ -152,6 +152,23 @@ def test_erased_report_receipt_no_longer_opens_anything(receiving_organisation: 
         services.receipt_login(receipt=sent.receipt, client="c2")
 
 
+def test_a_deletion_request_ends_the_receipt_and_every_token_at_once(submitted: services.SubmittedReport) -> None:
+    from victory.reports.models import ReporterToken
+
+    first, _expires = services.reporter_token_issue(report=submitted.report)
+    second, _expires = services.reporter_token_issue(report=submitted.report)
+    services.report_deletion_request(report=submitted.report)
+    assert not ReporterToken.objects.exists()
+    assert services.reporter_token_report(token=first) is None
+    assert services.reporter_token_report(token=second) is None
+    with pytest.raises(services.AuthenticationFailed):
+        services.receipt_login(receipt=submitted.receipt, client="c3")
+    # A token issued in a race with the request (a login a moment earlier) is refused too.
+    late, _expires = services.reporter_token_issue(report=submitted.report)
+    assert services.reporter_token_report(token=late) is None
+    assert submitted.report.deletion_requested_at is not None
+
+
 def test_a_flood_of_wrong_receipts_does_not_lock_out_a_reporter(submitted: services.SubmittedReport) -> None:
     from django.core.cache import cache
 

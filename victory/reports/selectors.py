@@ -9,7 +9,7 @@ from victory.accounts.models import Organisation, User
 from victory.core.permissions import REPORT_HANDLER_ROLES
 
 from .countries import COUNTRIES
-from .models import CountryIntake, Report, ReportEvidence, ReportMessage, ReportStatus, Sender
+from .models import CountryIntake, Report, ReporterToken, ReportEvidence, ReportMessage, ReportStatus, Sender
 
 
 def country_codes() -> set[str]:
@@ -100,9 +100,30 @@ def draft_evidence(*, draft_key: str) -> QuerySet[ReportEvidence]:
     return ReportEvidence.objects.filter(draft_key=draft_key, report__isnull=True).order_by("created_at", "pk")
 
 
+def _reports_open_to_reporters() -> QuerySet[Report]:
+    """The one gate of every reporter-side way in: the sent page and its PDF, inbox
+    sessions, API tokens and the receipt itself. A report whose deletion was asked for
+    is outside it from that moment, for every browser and token at once, while it
+    waits (up to an hour) for the retention job to erase it."""
+    return Report.objects.select_related("organisation").filter(deletion_requested_at__isnull=True)
+
+
 def report_get_for_reporter(*, report_id: int) -> Report | None:
-    """The report a receipt opened (its id is in the reporter's session); None once its
-    deletion was asked for or it was erased."""
+    """The report a browser session points at (the one that sent it, or one logged in
+    with the receipt); None once its deletion was asked for or it was erased."""
+    return _reports_open_to_reporters().filter(pk=report_id).first()
+
+
+def report_get_by_receipt(*, digest: str) -> Report | None:
+    """The report whose receipt hashes to ``digest``; None once its deletion was asked for."""
+    return _reports_open_to_reporters().filter(receipt_digest=digest).first()
+
+
+def reporter_token_get(*, digest: str) -> ReporterToken | None:
+    """A reporter API token by its digest, with its report; None once the report's
+    deletion was asked for (the tokens are also deleted then)."""
     return (
-        Report.objects.select_related("organisation").filter(pk=report_id, deletion_requested_at__isnull=True).first()
+        ReporterToken.objects.select_related("report__organisation")
+        .filter(digest=digest, report__in=_reports_open_to_reporters())
+        .first()
     )

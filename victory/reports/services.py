@@ -433,11 +433,9 @@ def receipt_login(*, receipt: str, client: str) -> Report:
     verdict = RECEIPT_CLIENT_THROTTLE.begin(client)
     if not verdict.allowed:
         raise Throttled(verdict.retry_after)
-    report = (
-        Report.objects.filter(receipt_digest=receipt_digest(digits), deletion_requested_at__isnull=True)
-        .select_related("organisation")
-        .first()
-    )
+    # Through the reporters' gate: the receipt of a report whose deletion was asked for
+    # fails like a wrong one.
+    report = selectors.report_get_by_receipt(digest=receipt_digest(digits))
     if report is None:
         RECEIPT_PLATFORM_CAP.hit("platform")
         audit_record(action="report.receipt_login_failed")
@@ -457,12 +455,11 @@ def reporter_token_issue(*, report: Report) -> tuple[str, datetime]:
 
 
 def reporter_token_report(*, token: str) -> Report | None:
-    """The report of a live token; each use extends it by the idle timeout."""
-    found = ReporterToken.objects.select_related("report").filter(digest=_token_digest(token)).first()
+    """The report of a live token; each use extends it by the idle timeout. None for a
+    token of a report whose deletion was asked for, even one not yet deleted."""
+    found = selectors.reporter_token_get(digest=_token_digest(token))
     now = timezone.now()
     if found is None or found.expires_at <= now or found.issued_at <= now - REPORTER_TOKEN_MAX_AGE:
-        return None
-    if found.report.deletion_requested_at is not None:
         return None
     ReporterToken.objects.filter(pk=found.pk).update(
         expires_at=timezone.now() + timedelta(seconds=settings.VICTORY_REPORTER_IDLE_TIMEOUT)
@@ -530,9 +527,13 @@ def consent_set(*, report: Report, purpose: str, granted: bool) -> ReportConsent
 @transaction.atomic
 def report_deletion_request(*, report: Report) -> None:
     """The reporter asks for erasure: the report is erased at the next retention run
-    (within the hour) and can no longer be opened with its receipt meanwhile."""
+    (within the hour), and from now every way in is closed at once: the receipt, every
+    inbox session and the sent page and PDF of the browser that sent it (they all read
+    through ``selectors.report_get_for_reporter`` and its siblings), and the API tokens,
+    deleted here."""
     now = timezone.now()
     Report.objects.filter(pk=report.pk).update(deletion_requested_at=now, erase_after=now)
+    report.deletion_requested_at = report.erase_after = now
     ReporterToken.objects.filter(report=report).delete()
     audit_record(action="report.deletion_requested", organisation=report.organisation, obj=report)
 

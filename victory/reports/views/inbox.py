@@ -83,10 +83,12 @@ class ReporterView(InboxView):
         if now - last_seen > settings.VICTORY_REPORTER_IDLE_TIMEOUT:
             request.session.flush()
             return redirect(reverse("reports:inbox_login") + "?ended=idle")
-        report = _reporter_report(report_id)
+        report = _reporter_report(report_id) if isinstance(report_id, int) else None
         if report is None:
+            # Its deletion was asked for (maybe from another device) or it was erased.
+            # The login page says only that the session ended, as after a logout.
             request.session.flush()
-            return redirect("reports:inbox_login")
+            return redirect(reverse("reports:inbox_login") + "?ended=closed")
         if now - last_seen > _TOUCH_EVERY:
             request.session[REPORTER_LAST_SEEN_KEY] = now
         self.report = report
@@ -100,7 +102,8 @@ class InboxLoginView(InboxView):
     def get(self, request: HttpRequest) -> HttpResponse:
         if request.session.get(REPORTER_SESSION_KEY) is not None:
             return redirect("reports:inbox")
-        return self._render(request, ReceiptLoginForm(), timed_out=request.GET.get("ended") == "idle")
+        ended = request.GET.get("ended")
+        return self._render(request, ReceiptLoginForm(), timed_out=ended == "idle", closed=ended == "closed")
 
     def post(self, request: HttpRequest) -> HttpResponse:
         form = ReceiptLoginForm(request.POST)
@@ -131,9 +134,15 @@ class InboxLoginView(InboxView):
         request.session.set_expiry(0)
         return redirect("reports:inbox")
 
-    def _render(self, request: HttpRequest, form: ReceiptLoginForm, *, timed_out: bool = False) -> HttpResponse:
+    def _render(
+        self, request: HttpRequest, form: ReceiptLoginForm, *, timed_out: bool = False, closed: bool = False
+    ) -> HttpResponse:
         minutes = settings.VICTORY_REPORTER_IDLE_TIMEOUT // 60
-        return render(request, self.template_name, {"form": form, "timed_out": timed_out, "idle_minutes": minutes})
+        return render(
+            request,
+            self.template_name,
+            {"form": form, "timed_out": timed_out, "closed": closed, "idle_minutes": minutes},
+        )
 
 
 def _status_now(report: Report) -> str:

@@ -633,11 +633,16 @@ class CheckView(View):
 
 
 def _sent_report(request: HttpRequest) -> Report | None:
+    """The report this browser sent, for an hour, unless its deletion was asked for
+    (from any device): then the session forgets it at once."""
     sent = request.session.get(SENT)
-    if not sent or sent.get("until", 0) < time.time():
+    report = None
+    if sent and sent.get("until", 0) >= time.time() and isinstance(sent.get("pk"), int):
+        report = selectors.report_get_for_reporter(report_id=sent["pk"])
+    if report is None:
         request.session.pop(SENT, None)
-        return None
-    return Report.objects.select_related("organisation").filter(pk=sent["pk"]).first()
+        request.session.pop(SENT_RECEIPT, None)
+    return report
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -660,16 +665,21 @@ def _reporter_report(request: HttpRequest) -> Report | None:
     last_seen = request.session.get(REPORTER_LAST_SEEN, 0)
     if not isinstance(value, int) or time.time() - last_seen > settings.VICTORY_REPORTER_IDLE_TIMEOUT:
         return None
-    return Report.objects.select_related("organisation").filter(pk=value, deletion_requested_at__isnull=True).first()
+    return selectors.report_get_for_reporter(report_id=value)
 
 
+@method_decorator(never_cache, name="dispatch")
 class AcknowledgementView(View):
-    """The Art. 5 acknowledgement as a PDF: the report just sent, or the reporter's own."""
+    """The Art. 5 acknowledgement as a PDF: the report just sent, or the reporter's own.
+
+    Without one (never sent from here, the hour is over, logged out, or its deletion
+    was asked for) a neutral page, the same in every case, so someone holding the
+    device cannot tell a deleted report from none."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
         report = _sent_report(request) or _reporter_report(request)
         if report is None:
-            raise Http404
+            return render(request, "reports/intake/acknowledgement_gone.html", status=404)
         pdf = acknowledgement_pdf(report=report)
         services.report_read_by_reporter(report=report, what="acknowledgement")
         response = HttpResponse(pdf, content_type="application/pdf")
