@@ -212,8 +212,12 @@ def test_the_database_refuses_a_raw_update_or_the_model_does(chain):
 
 def test_re_encrypting_the_reason_keeps_the_chain_valid(chain):
     # What rotate_keys does: write the same plaintext again (under the newest key).
+    from victory.core.fields import Ciphertext
+    from victory.core.keyring import encrypt_text
+
     for event in AuditEvent.objects.all():
-        AuditEvent.objects.filter(pk=event.pk).update(reason=event.reason)
+        again = encrypt_text(event.reason, context="core.auditevent.reason", row=str(event.pk))
+        AuditEvent.objects.filter(pk=event.pk).update(reason=Ciphertext(again))
 
     assert audit_verify().ok
 

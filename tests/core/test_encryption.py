@@ -44,7 +44,7 @@ def user() -> User:
 
 def test_a_name_is_stored_as_ciphertext_under_the_newest_key(user: User) -> None:
     raw = raw_column("accounts_user", "full_name", user.pk)
-    assert raw.startswith("v1:t2:")
+    assert raw.startswith(f"v2:t2:{user.pk}:")
     assert "Amira" not in raw and "Haddad" not in raw
     assert User.objects.get(pk=user.pk).full_name == NAME
     assert User.objects.values_list("full_name", flat=True).get(pk=user.pk) == NAME
@@ -70,7 +70,7 @@ def test_encrypting_records_the_key_id(user: User) -> None:
 def test_audit_reason_is_encrypted_and_the_chain_still_verifies() -> None:
     event = audit_record(action="case.read", reason=f"{NAME} asked for a call-back")
     raw = raw_column("core_auditevent", "reason", event.pk)
-    assert raw.startswith("v1:t2:") and "Amira" not in raw
+    assert raw.startswith(f"v2:t2:{event.pk}:") and "Amira" not in raw
     assert AuditEvent.objects.get(pk=event.pk).reason == f"{NAME} asked for a call-back"
 
 

@@ -33,7 +33,7 @@ def test_sqlite_file_of_a_seeded_platform_holds_no_plaintext(tmp_path: Path) -> 
     raw = database + (wal.read_bytes() if wal.exists() else b"")
     # The demo people's names and the audit reasons are encrypted fields.
     assert b"Demo person (fictional)" not in raw
-    assert b"v1:" in raw  # ciphertext is there instead
+    assert b"v2:" in raw  # ciphertext is there instead
     # Every value of every encrypted column is ciphertext (or empty).
     import sqlite3
 
@@ -44,7 +44,7 @@ def test_sqlite_file_of_a_seeded_platform_holds_no_plaintext(tmp_path: Path) -> 
         if table not in tables:
             continue
         for (value,) in connection.execute(f'SELECT "{column}" FROM "{table}"'):  # noqa: S608
-            assert value in (None, "") or value.startswith("v1:"), (table, column)
+            assert value in (None, "") or value.startswith("v2:"), (table, column)
             checked += 1
     connection.close()
     assert checked > 10
@@ -56,14 +56,17 @@ def test_session_data_is_encrypted_in_the_database(db: None, client: object) -> 
     """Sessions hold half-typed forms and half-done logins: their stored data is ciphertext."""
     from django.db import connection
 
-    from victory.core.sessions import SessionStore
+    from victory.core.sessions import SessionStore, stored_session_key
 
     store = SessionStore()
     store["draft"] = "what happened to me last night"
     store.save()
     with connection.cursor() as cursor:
-        cursor.execute("SELECT session_data FROM core_encryptedsession WHERE session_key = %s", [store.session_key])
+        cursor.execute(
+            "SELECT session_data FROM core_encryptedsession WHERE session_key = %s",
+            [stored_session_key(store.session_key)],
+        )
         (raw,) = cursor.fetchone()
-    assert raw.startswith("v1:")
+    assert raw.startswith("v2:")
     assert "last night" not in raw
     assert SessionStore(store.session_key)["draft"] == "what happened to me last night"

@@ -47,7 +47,7 @@ def old_data(only_old_key: override_settings) -> tuple[list[User], AuditEvent]:
 
 def test_values_under_an_older_key_still_decrypt(old_data: tuple[list[User], AuditEvent]) -> None:
     users, event = old_data
-    assert all(raw.startswith("v1:t1:") for raw in raw_names().values())
+    assert all(raw.startswith("v2:t1:") for raw in raw_names().values())
     assert User.objects.get(pk=users[3].pk).full_name == "Person 3"
     assert AuditEvent.objects.get(pk=event.pk).reason == "Person 0 asked for a call-back"
 
@@ -60,8 +60,8 @@ def test_rotation_moves_every_value_to_the_newest_key(
 
     assert "accounts.User.full_name: re-encrypted 5" in output
     assert "core.AuditEvent.reason: re-encrypted 1" in output
-    assert all(raw.startswith("v1:t2:") for raw in raw_names().values())
-    assert raw_reason(event.pk).startswith("v1:t2:")
+    assert all(raw.startswith("v2:t2:") for raw in raw_names().values())
+    assert raw_reason(event.pk).startswith("v2:t2:")
     assert [u.full_name for u in User.objects.order_by("pk")] == [f"Person {n}" for n in range(5)]
     assert AuditEvent.objects.get(pk=event.pk).reason == "Person 0 asked for a call-back"
     assert audit_verify().ok
@@ -91,12 +91,12 @@ def test_an_interrupted_rotation_leaves_everything_readable_and_can_resume(
     real = rotate_keys.reencrypt_text
     calls = 0
 
-    def interrupted(token: str, *, context: str) -> str:
+    def interrupted(token: str, *, context: str, row: str) -> str:
         nonlocal calls
         calls += context.endswith(".full_name")
         if calls == 4:  # in the middle of the second batch of two names
             raise KeyboardInterrupt
-        return real(token, context=context)
+        return real(token, context=context, row=row)
 
     monkeypatch.setattr(rotate_keys, "reencrypt_text", interrupted)
     with pytest.raises(KeyboardInterrupt):
@@ -111,7 +111,7 @@ def test_an_interrupted_rotation_leaves_everything_readable_and_can_resume(
     monkeypatch.setattr(rotate_keys, "reencrypt_text", real)
     output = rotate("--batch-size", "2")
     assert "accounts.User.full_name: re-encrypted 3" in output
-    assert all(raw.startswith("v1:t2:") for raw in raw_names().values())
+    assert all(raw.startswith("v2:t2:") for raw in raw_names().values())
     assert [u.full_name for u in User.objects.order_by("pk")] == [f"Person {n}" for n in range(5)]
 
 
@@ -119,6 +119,6 @@ def test_file_contents_are_re_encrypted(only_old_key: override_settings) -> None
     with only_old_key:
         blob = encrypt_bytes(b"evidence", context="tests.report.evidence")
     assert key_id_of(blob) == "t1"
-    rotated = rotate_keys.reencrypt_bytes(blob, context="tests.report.evidence")
+    rotated = rotate_keys.reencrypt_bytes(blob, context="tests.report.evidence", row="7")
     assert key_id_of(rotated) == "t2"
-    assert decrypt_bytes(rotated, context="tests.report.evidence") == b"evidence"
+    assert decrypt_bytes(rotated, context="tests.report.evidence", row="7") == b"evidence"

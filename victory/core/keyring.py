@@ -6,12 +6,17 @@ file in development), the ciphertext format, recording which key ids hold data
 exists under a key the keyring no longer holds.
 
 Ciphertext format
-    text:  ``v1:<key_id>:<base64url(nonce12 || ciphertext+tag)>`` (no padding)
-    bytes: ``b"v1:<key_id>:" + nonce12 + ciphertext+tag`` (files; no base64)
+    text:  ``v2:<key_id>:<row>:<base64url(nonce12 || ciphertext+tag)>`` (no padding)
+    bytes: ``b"v2:<key_id>:<row>:" + nonce12 + ciphertext+tag`` (files; no base64)
+    ``v1`` has no ``<row>`` part: values not tied to a row (standalone fields) and
+    values written before rows were bound (``rotate_keys`` rewrites those as v2).
 
 The associated data is a *context* string, for fields
 ``"<app_label>.<model_name>.<field_name>"``, so a ciphertext copied to another
-column does not decrypt.
+column does not decrypt; for v2 it also holds the row's primary key, so a
+ciphertext moved to another row of the same column is refused as well (the row
+in the header is authenticated, and the field checks it against the row it was
+read from).
 """
 
 from __future__ import annotations
@@ -37,11 +42,13 @@ from django.dispatch import receiver
 
 from victory.settings.env import ConfigError, write_private_file
 
-VERSION = "v1"
+VERSION = "v2"  # row-bound; what model fields write
+UNBOUND_VERSION = "v1"  # no row: standalone values, and values from before rows were bound
 NONCE_SIZE = 12
 TAG_SIZE = 16
 KEY_SIZE = 32
 KEY_ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+ROW_RE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 _BASE64URL_RE = re.compile(r"^[A-Za-z0-9_-]+={0,2}$")
 _KEYRING_SETTINGS = {"VICTORY_KEYS", "VICTORY_KEYS_FILE", "VICTORY_KEYS_GENERATE"}
 
@@ -245,20 +252,30 @@ def _b64decode(text: str) -> bytes:
         raise DecryptionError("ciphertext is not base64url") from None
 
 
-def _seal(plaintext: bytes, context: str) -> tuple[str, bytes]:
+def _associated_data(context: str, row: str | None) -> bytes:
+    return (context if row is None else f"{context}|row={row}").encode()
+
+
+def _check_row(row: str | None) -> None:
+    if row is not None and not ROW_RE.match(row):
+        raise ValueError(f"a row id must be 1-64 letters, digits, '.', '-' or '_', not {row!r}")
+
+
+def _seal(plaintext: bytes, context: str, row: str | None) -> tuple[str, bytes]:
+    _check_row(row)
     keyring = get_keyring()
     key_id = keyring.current_id
     record_key_use(key_id)
     nonce = os.urandom(NONCE_SIZE)
-    return key_id, nonce + keyring.aead(key_id).encrypt(nonce, plaintext, context.encode())
+    return key_id, nonce + keyring.aead(key_id).encrypt(nonce, plaintext, _associated_data(context, row))
 
 
-def _open(key_id: str, sealed: bytes, context: str) -> bytes:
+def _open(key_id: str, sealed: bytes, context: str, row: str | None) -> bytes:
     if len(sealed) < NONCE_SIZE + TAG_SIZE:
         raise DecryptionError("ciphertext is too short")
     aead = get_keyring().aead(key_id)
     try:
-        return aead.decrypt(sealed[:NONCE_SIZE], sealed[NONCE_SIZE:], context.encode())
+        return aead.decrypt(sealed[:NONCE_SIZE], sealed[NONCE_SIZE:], _associated_data(context, row))
     except InvalidTag:
         raise DecryptionError(
             f"ciphertext does not authenticate under key {key_id!r} for {context!r} "
@@ -266,52 +283,91 @@ def _open(key_id: str, sealed: bytes, context: str) -> bytes:
         ) from None
 
 
-def encrypt_text(plaintext: str, *, context: str) -> str:
-    """``v1:<key_id>:<base64url>`` for ``plaintext``, under the newest key."""
-    key_id, sealed = _seal(plaintext.encode("utf-8"), context)
-    return f"{VERSION}:{key_id}:{_b64encode(sealed)}"
+def _header(row: str | None, key_id: str) -> str:
+    return f"{UNBOUND_VERSION}:{key_id}:" if row is None else f"{VERSION}:{key_id}:{row}:"
 
 
-def decrypt_text(token: str, *, context: str) -> str:
-    """The plaintext of ``token``; raises ``DecryptionError`` rather than guess."""
-    key_id = key_id_of(token)
-    sealed = _b64decode(token.split(":", 2)[2])
+def _expect_row(bound: str | None, row: str | None, context: str) -> None:
+    """A value bound to one row, read from another, was moved there by someone who
+    could write to the database: refuse it rather than show it as this row's."""
+    if row is not None and bound is not None and bound != row:
+        raise DecryptionError(f"ciphertext for {context!r} belongs to row {bound}, not to row {row}")
+
+
+@dataclass(frozen=True)
+class Header:
+    version: str
+    key_id: str
+    row: str | None
+    length: int  # characters (text) or bytes (files) before the sealed part
+
+
+def parse_header(value: str | bytes) -> Header:
+    """The version, key id and row of a stored value (checks only the header)."""
+    bound = value[:3] in ("v2:", b"v2:")
+    fields = 3 if bound else 2  # v2:<key_id>:<row>: or v1:<key_id>:
+    pieces: list[str] | list[bytes] = (
+        value[:120].split(":", fields) if isinstance(value, str) else value[:120].split(b":", fields)
+    )
+    if len(pieces) <= fields:
+        raise DecryptionError(f"not an encrypted value (expected {VERSION}:<key_id>:<row>:...)")
     try:
-        return _open(key_id, sealed, context).decode("utf-8")
+        head = [piece if isinstance(piece, str) else piece.decode("ascii") for piece in pieces[:fields]]
+    except UnicodeDecodeError:
+        raise DecryptionError("not an encrypted value (bad header)") from None
+    length = sum(len(piece) for piece in head) + fields
+    if head[0] == UNBOUND_VERSION and KEY_ID_RE.match(head[1]):
+        return Header(UNBOUND_VERSION, head[1], None, length)
+    if bound and KEY_ID_RE.match(head[1]) and ROW_RE.match(head[2]):
+        return Header(VERSION, head[1], head[2], length)
+    raise DecryptionError(f"not an encrypted value (expected {VERSION}:<key_id>:<row>:...)")
+
+
+def encrypt_text(plaintext: str, *, context: str, row: str | None = None) -> str:
+    """``plaintext`` under the newest key, bound to ``context`` and, when given, ``row``."""
+    key_id, sealed = _seal(plaintext.encode("utf-8"), context, row)
+    return f"{_header(row, key_id)}{_b64encode(sealed)}"
+
+
+def open_text(token: str, *, context: str) -> tuple[str, str | None]:
+    """The plaintext of ``token`` and the row it is bound to (None for v1)."""
+    header = parse_header(token)
+    sealed = _b64decode(token[header.length :])
+    try:
+        return _open(header.key_id, sealed, context, header.row).decode("utf-8"), header.row
     except UnicodeDecodeError:
         raise DecryptionError("plaintext is not UTF-8") from None
 
 
-def encrypt_bytes(plaintext: bytes, *, context: str) -> bytes:
-    """``b"v1:<key_id>:" + nonce + ciphertext`` for ``plaintext``, under the newest key."""
-    key_id, sealed = _seal(plaintext, context)
-    return f"{VERSION}:{key_id}:".encode("ascii") + sealed
+def decrypt_text(token: str, *, context: str, row: str | None = None) -> str:
+    """The plaintext of ``token``; raises ``DecryptionError`` rather than guess, also
+    when ``row`` is given and the value is bound to another row."""
+    plaintext, bound = open_text(token, context=context)
+    _expect_row(bound, row, context)
+    return plaintext
 
 
-def decrypt_bytes(blob: bytes, *, context: str) -> bytes:
-    key_id = key_id_of(blob)
-    return _open(key_id, blob[len(bytes_header(key_id)) :], context)
+def encrypt_bytes(plaintext: bytes, *, context: str, row: str | None = None) -> bytes:
+    """The header + nonce + ciphertext of ``plaintext``, under the newest key."""
+    key_id, sealed = _seal(plaintext, context, row)
+    return _header(row, key_id).encode("ascii") + sealed
 
 
-def bytes_header(key_id: str) -> bytes:
-    return f"{VERSION}:{key_id}:".encode("ascii")
+def decrypt_bytes(blob: bytes, *, context: str, row: str | None = None) -> bytes:
+    header = parse_header(blob)
+    _expect_row(header.row, row, context)
+    return _open(header.key_id, blob[header.length :], context, header.row)
 
 
 def key_id_of(value: str | bytes) -> str:
     """The key id a stored value is encrypted under (checks only the header)."""
-    parts: list[bytes] | list[str]
-    if isinstance(value, bytes):
-        parts = value[:80].split(b":", 2)
-        try:
-            head = [part.decode("ascii") for part in parts[:2]]
-        except UnicodeDecodeError:
-            raise DecryptionError("not an encrypted value (bad header)") from None
-    else:
-        parts = value.split(":", 2)
-        head = parts[:2]
-    if len(parts) != 3 or head[0] != VERSION or not KEY_ID_RE.match(head[1]):
-        raise DecryptionError(f"not an encrypted value (expected {VERSION}:<key_id>:...)")
-    return head[1]
+    return parse_header(value).key_id
+
+
+def is_current(value: str | bytes, key_id: str) -> bool:
+    """Under ``key_id`` and bound to its row: nothing for ``rotate_keys`` to do."""
+    header = parse_header(value)
+    return header.version == VERSION and header.key_id == key_id
 
 
 # --- Start-up guard -------------------------------------------------------------

@@ -26,7 +26,9 @@ from victory.core.models import EncryptionKeyUse
 
 HELP = """Re-encrypt every encrypted field value and file under the newest key.
 
-Values already under the newest key are skipped, and each batch is its own
+Values written before rows were bound (format v1) are bound to their row's
+primary key on the way (v2), so run it once after upgrading even without a new
+key. Values already under the newest key and bound are skipped, and each batch is its own
 transaction, so the command can be interrupted (Ctrl-C) at any point and run
 again. To retire a key:
 
@@ -55,13 +57,15 @@ def field_label(model: type[models.Model], field: models.Field) -> str:
     return f"{model._meta.app_label}.{model.__name__}.{field.name}"
 
 
-def reencrypt_text(token: str, *, context: str) -> str:
-    """``token`` under the newest key (the JSON field's plaintext is JSON text too)."""
-    return keyring.encrypt_text(keyring.decrypt_text(token, context=context), context=context)
+def reencrypt_text(token: str, *, context: str, row: str) -> str:
+    """``token`` under the newest key and bound to ``row`` (the JSON field's plaintext is
+    JSON text too). A value bound to another row is refused, never re-bound here."""
+    plaintext = keyring.decrypt_text(token, context=context, row=row)
+    return keyring.encrypt_text(plaintext, context=context, row=row)
 
 
-def reencrypt_bytes(blob: bytes, *, context: str) -> bytes:
-    return keyring.encrypt_bytes(keyring.decrypt_bytes(blob, context=context), context=context)
+def reencrypt_bytes(blob: bytes, *, context: str, row: str) -> bytes:
+    return keyring.encrypt_bytes(keyring.decrypt_bytes(blob, context=context, row=row), context=context, row=row)
 
 
 class Command(BaseCommand):
@@ -112,7 +116,8 @@ class Command(BaseCommand):
     # --- Text and JSON columns ------------------------------------------------
 
     def candidates(self, model: type[models.Model], field: models.Field) -> models.QuerySet:
-        # The raw column, without from_db_value; rows under the newest key are skipped in SQL.
+        # The raw column, without from_db_value; rows under the newest key (and bound to
+        # their row) are skipped in SQL.
         raw = ExpressionWrapper(F(field.attname), output_field=models.TextField())
         return (
             model._base_manager.annotate(_raw=raw)
@@ -148,9 +153,9 @@ class Command(BaseCommand):
         with transaction.atomic(using=router.db_for_write(model)):
             for pk, token in rows:
                 try:
-                    if keyring.key_id_of(token) == self.newest:
+                    if keyring.is_current(token, self.newest):
                         continue
-                    new_token = reencrypt_text(token, context=context)
+                    new_token = reencrypt_text(token, context=context, row=str(pk))
                 except keyring.DecryptionError:
                     self.unreadable.append(f"{field_label(model, field)} pk={pk}")
                     continue
@@ -192,14 +197,14 @@ class Command(BaseCommand):
                 label = f"{field_label(model, field)} pk={pk}"
                 try:
                     with storage.open(name, "rb") as handle:
-                        head = handle.read(80)
-                        if keyring.key_id_of(head) == self.newest:
+                        head = handle.read(120)
+                        if keyring.is_current(head, self.newest):
                             continue
                         if self.dry_run:
                             changed += 1
                             continue
                         blob = head + handle.read()
-                    sealed = reencrypt_bytes(blob, context=context)
+                    sealed = reencrypt_bytes(blob, context=context, row=str(pk))
                 except (OSError, keyring.DecryptionError):
                     self.unreadable.append(label)
                     continue
