@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import logging
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +75,7 @@ def test_report_contents_are_ciphertext_and_the_receipt_is_nowhere(
             contact_phone=PHONE,
             location="Rua Unique-Location 7",
             offender_description="Unique-Offender-Description",
+            occurred_on=date(2024, 11, 17),
         )
     )
     report = sent.report
@@ -96,6 +98,7 @@ def test_report_contents_are_ciphertext_and_the_receipt_is_nowhere(
         "Unique-Location",
         "Unique-Offender",
         "unique-evidence-name",
+        "2024-11-17",  # the exact day; only its month stays readable
     ):
         assert secret not in database, secret
         assert secret.encode() not in disk, secret
@@ -109,4 +112,5 @@ def test_report_contents_are_ciphertext_and_the_receipt_is_nowhere(
     # And the platform still reads it all back.
     report.refresh_from_db()
     assert report.narrative == NARRATIVE
+    assert report.occurred_on == date(2024, 11, 17)
     assert report.contact["email"] == EMAIL  # type: ignore[index]

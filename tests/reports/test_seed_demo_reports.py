@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import stat
+from datetime import date
 from io import StringIO
 from pathlib import Path
 
@@ -36,6 +37,7 @@ def test_demo_reports_are_routed_fictional_and_open_with_their_receipts(demo_wor
     assert len(reports) == 3
     assert all(report.narrative.startswith("(Fictional demo report)") for report in reports)
     assert all(report.organisation.is_fictional for report in reports)
+    assert [report.occurred_on for report in reports if report.occurred_on] == [date(2025, 3, 14)]
     assert stat.S_IMODE(receipts.stat().st_mode) == 0o600
     rows = json.loads(receipts.read_text())
     assert len(rows) == 3

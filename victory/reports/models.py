@@ -1,8 +1,11 @@
 """What a person reports, the receipt that lets them come back, and the conversation
-with the organisation that receives it. Free text and contact details are encrypted;
-the coded answers (bias, incident type, country, month) stay readable for statistics."""
+with the organisation that receives it. Free text, contact details and the exact day
+of the incident are encrypted; the coded answers (bias, incident type, country, month)
+stay readable for statistics."""
 
 from __future__ import annotations
+
+from datetime import date
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -122,7 +125,11 @@ class Report(models.Model):
     referred_to = EncryptedTextField(_("referred to"), blank=True)
     reporter_role = models.CharField(_("who is reporting"), max_length=20, choices=ReporterRole.choices, blank=True)
     narrative = EncryptedTextField(_("what happened"))
-    occurred_on = models.DateField(_("date"), null=True, blank=True)
+    # The exact day, with the place, can single a person out, so it is encrypted (ISO
+    # "YYYY-MM-DD", "" when not given); only its month stays readable, for counts by
+    # month. Both are read and written through ``occurred_on``, which keeps them in step.
+    occurred_date = EncryptedTextField(_("date"), blank=True)
+    occurred_month = models.DateField(_("month (its first day)"), null=True, blank=True, db_index=True)
     occurred_when = EncryptedTextField(_("when, in the reporter's words"), blank=True)
     country = models.CharField(_("country"), max_length=2, blank=True, db_index=True)
     location = EncryptedTextField(_("region or town"), blank=True)
@@ -154,6 +161,16 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def occurred_on(self) -> date | None:
+        """The day it happened, if the reporter gave it."""
+        return date.fromisoformat(self.occurred_date) if self.occurred_date else None
+
+    @occurred_on.setter
+    def occurred_on(self, value: date | None) -> None:
+        self.occurred_date = value.isoformat() if value else ""
+        self.occurred_month = value.replace(day=1) if value else None
 
     def consent_granted(self, purpose: str) -> bool:
         return any(c.purpose == purpose and c.granted for c in self.consents.all())

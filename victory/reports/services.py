@@ -249,7 +249,7 @@ def _report_create(*, draft: ReportDraft, country: str, organisation: Organisati
             organisation=organisation,
             reporter_role=draft.reporter_role,
             narrative=draft.narrative,
-            occurred_on=draft.occurred_on,
+            occurred_on=draft.occurred_on,  # the model's property: the day encrypted, the month in clear
             occurred_when=draft.occurred_when.strip(),
             country=country,
             location=draft.location.strip(),

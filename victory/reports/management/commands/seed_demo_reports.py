@@ -4,6 +4,7 @@ reports; safe to run again (nothing is duplicated)."""
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,9 @@ DEMO_REPORTS = (
         "centre during the night.",
         country="ES",
         reporter_role="organisation",
+        # One demo report with an exact day, so staff pages and the PDF show one (stored encrypted).
+        occurred_on=date(2025, 3, 14),
+        occurred_when="During the night",
         place_kind="worship",
         bias_motivations=["antisemitism"],
         incident_types=["property_attack"],
