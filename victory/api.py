@@ -5,21 +5,29 @@ OpenAPI 3 is served at /api/v1/openapi.json and browsable at /api/v1/docs.
 Every error answer is in the caller's language (see ``error_language``), and every
 validation error has one shape, whoever found it (the schema or a service):
 ``{"detail": [{"loc": ["body", <field>, ...], "msg": <translated>, "type": <code>}]}``.
+
+Every POST, and every other write that carries a body, must be ``application/json``
+(``json_bodies_only``): any other type is a "simple" request that another website's
+page can make its visitors' browsers send without a CORS preflight.
 """
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import ValidationError, ValidationErrorContext
+from ninja.openapi.schema import OpenAPISchema
 
 from victory.accounts.api import router as accounts_router
 from victory.accounts.services import AuthenticationFailed
@@ -28,6 +36,18 @@ from victory.core.ratelimit import Throttled
 from victory.reports.api import router as reports_router
 from victory.reports.models import Report
 
+JSON_MEDIA_TYPE = "application/json"
+_WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# An OpenAPI document's name for the methods above.
+_WRITE_OPERATIONS = frozenset(method.lower() for method in _WRITE_METHODS)
+# ``{"detail": <message>}``, as every app's ``ErrorOut``.
+_ERROR_OUT_SCHEMA = {
+    "properties": {"detail": {"title": "Detail", "type": "string"}},
+    "required": ["detail"],
+    "title": "ErrorOut",
+    "type": "object",
+}
+
 
 class SchemaValidationError(ValidationError):
     """Input the schema refused, still in pydantic's words (with the refused ``input``);
@@ -35,6 +55,21 @@ class SchemaValidationError(ValidationError):
 
 
 class VictoryAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> OpenAPISchema:
+        """Ninja's document, plus the ``415`` that ``json_bodies_only`` gives on every
+        write, so no endpoint can leave it out of the document."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+        schemas.setdefault("ErrorOut", _ERROR_OUT_SCHEMA)
+        for operations in schema["paths"].values():
+            for method, operation in operations.items():
+                if method in _WRITE_OPERATIONS:
+                    operation["responses"][415] = {
+                        "description": "The request is not `Content-Type: application/json`.",
+                        "content": {JSON_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
+                    }
+        return schema
+
     def validation_error_from_error_contexts(self, error_contexts: list[ValidationErrorContext]) -> ValidationError:
         """Pydantic's errors with ``loc`` as the caller wrote it: a single body schema is
         the whole JSON body, so the parameter's name (``payload``) is left out and
@@ -53,12 +88,55 @@ class VictoryAPI(NinjaAPI):
         return SchemaValidationError(errors)
 
 
+def _has_body(request: HttpRequest) -> bool:
+    # From the headers, not request.body: reading a too large body here would raise
+    # outside the operation, where the 413 handler does not answer.
+    length = request.META.get("CONTENT_LENGTH", "") or "0"
+    return length.strip() != "0" or "HTTP_TRANSFER_ENCODING" in request.META
+
+
+def not_json(request: HttpRequest) -> bool:
+    """Whether a write must be refused for not being JSON.
+
+    Every POST counts, even an empty one: POST is the method another site can send
+    without a preflight, with or without a body. PUT, PATCH and DELETE always need a
+    preflight cross-site; they are held to JSON only when they carry a body.
+    """
+    if request.method not in _WRITE_METHODS:
+        return False
+    if request.method != "POST" and not _has_body(request) and not request.META.get("CONTENT_TYPE"):
+        return False
+    return (request.content_type or "").strip().lower() != JSON_MEDIA_TYPE
+
+
+def json_bodies_only(run: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """Answer 415 to a write that is not ``application/json``, before authentication,
+    rate limits or the body are looked at.
+
+    A cross-site ``<form>`` (form-encoded, multipart or ``text/plain``) or a
+    ``fetch(..., {mode: "no-cors"})`` can only send those types; ``application/json``
+    needs a CORS preflight, which this site never grants. So no other website can make
+    its visitors' browsers file reports, try receipts or passwords.
+    """
+
+    @functools.wraps(run)
+    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not_json(request):
+            with translation.override(error_language(request)):
+                detail = _("Send the body as JSON, with the header Content-Type: application/json.")
+            return api.create_response(request, {"detail": detail}, status=415)
+        return run(request, *args, **kwargs)
+
+    return checked
+
+
 api = VictoryAPI(
     title="VicTory API",
     version="1",
     description="Professional and reporter API of VicTory. See docs/api.md.",
     urls_namespace="api",
 )
+api.add_decorator(json_bodies_only, mode="view")
 api.add_router("/", core_router)
 api.add_router("/auth/", accounts_router)
 api.add_router("/", reports_router)

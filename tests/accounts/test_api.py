@@ -103,3 +103,16 @@ def test_committed_openapi_document_matches_the_code(client: Client) -> None:
 
     committed = json.loads((Path(__file__).resolve().parents[2] / "docs" / "openapi.json").read_text())
     assert client.get("/api/v1/openapi.json").json() == committed, "run `make openapi` and commit the result"
+
+
+@pytest.mark.parametrize(
+    "content_type", ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", ""]
+)
+def test_a_token_request_that_is_not_json_gets_415(client: Client, caseworker: Membership, content_type: str) -> None:
+    """Another website's page could otherwise try passwords through its visitors' browsers."""
+    body = {"email": caseworker.user.email, "password": PASSWORD, "otp": _code(caseworker)}
+    response = client.generic("POST", "/api/v1/auth/token", json.dumps(body).encode(), content_type=content_type)
+    assert response.status_code == 415
+    assert response.json() == {"detail": "Send the body as JSON, with the header Content-Type: application/json."}
+    assert not ApiToken.objects.exists()
+    assert not AuditEvent.objects.filter(actor=caseworker.user, action__startswith="login").exists()

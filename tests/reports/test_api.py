@@ -734,3 +734,76 @@ def test_codes_in_the_api_are_the_models_codes() -> None:
     assert schemas["BiasMotivation"]["enum"] == BiasMotivation.values
     assert schemas["IncidentType"]["enum"] == IncidentType.values
     assert schemas["ReporterRole"]["enum"] == ReporterRole.values
+
+
+# --- Only JSON: no report from another website (issue 7, item 2) --------------------------
+
+# A body another website's page can send without a CORS preflight ("simple" requests:
+# text/plain, form-encoded, multipart or no type), and one it cannot fake as JSON.
+SIMPLE_CONTENT_TYPES = ["text/plain", "text/plain; charset=utf-8", "application/x-www-form-urlencoded", ""]
+UNSUPPORTED_JSON_BODY = "Send the body as JSON, with the header Content-Type: application/json."
+
+
+def _post_as(client: Client, path: str, body: object, content_type: str, **headers: str) -> Any:
+    """POST a JSON text under another content type, as a cross-site form or fetch can."""
+    response = client.generic("POST", f"/api/v1{path}", json.dumps(body).encode(), content_type=content_type, **headers)
+    assert_matches_openapi(response)
+    return response
+
+
+@pytest.mark.parametrize("content_type", SIMPLE_CONTENT_TYPES)
+def test_a_report_in_a_simple_cross_site_request_gets_415(
+    client: Client, receiving_organisation: Organisation, content_type: str
+) -> None:
+    response = _post_as(client, "/reports", _report(), content_type)
+    assert response.status_code == 415
+    assert response.json() == {"detail": UNSUPPORTED_JSON_BODY}
+    assert not Report.objects.exists()
+
+
+def test_a_report_as_a_multipart_form_gets_415(client: Client, receiving_organisation: Organisation) -> None:
+    # What an ordinary <form enctype="multipart/form-data"> on another site sends.
+    response = client.post("/api/v1/reports", data=_report(bias_motivations="anti_muslim", incident_types="other"))
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert response.status_code == 415
+    assert assert_matches_openapi(response) == {"detail": UNSUPPORTED_JSON_BODY}
+    assert not Report.objects.exists()
+
+
+def test_json_with_a_charset_is_json(client: Client, receiving_organisation: Organisation) -> None:
+    response = _post_as(client, "/reports", _report(), "application/json; charset=utf-8")
+    assert response.status_code == 201
+    assert Report.objects.count() == 1
+
+
+@pytest.mark.parametrize("content_type", [*SIMPLE_CONTENT_TYPES, "multipart/form-data; boundary=x"])
+def test_a_receipt_in_a_simple_cross_site_request_gets_415(
+    client: Client, submitted: SubmittedReport, content_type: str
+) -> None:
+    response = _post_as(client, "/reports/session", {"receipt": submitted.receipt}, content_type)
+    assert response.status_code == 415
+    assert not ReporterToken.objects.exists()
+
+
+def test_a_message_in_another_content_type_gets_415(client: Client, submitted: SubmittedReport) -> None:
+    token = _token(client, submitted.receipt)
+    response = _post_as(client, "/reports/mine/messages", {"body": "Hello"}, "text/plain", **_bearer(token))
+    assert response.status_code == 415
+    assert not ReportMessage.objects.exists()
+
+
+def test_the_415_message_comes_in_the_request_language(
+    client: Client, receiving_organisation: Organisation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("victory.api._", lambda message: f"[{translation.get_language()}] {message}")
+    response = _post_as(client, "/reports", _report(), "text/plain", HTTP_ACCEPT_LANGUAGE="es")
+    assert response.json() == {"detail": f"[es] {UNSUPPORTED_JSON_BODY}"}
+
+
+def test_the_document_says_json_only_and_415() -> None:
+    for path, operations in openapi_document()["paths"].items():
+        for method, operation in operations.items():
+            if method in {"post", "put", "patch", "delete"}:
+                body = operation.get("requestBody", {"content": {"application/json": {}}})
+                assert set(body["content"]) == {"application/json"}, (method, path)
+                assert "415" in operation["responses"], (method, path)
