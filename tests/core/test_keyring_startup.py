@@ -123,3 +123,12 @@ def test_a_malformed_key_file_names_the_file(tmp_path: Path) -> None:
         get_keyring()
     assert str(path) in str(raised.value)
     assert raised.value.variable == "VICTORY_KEYS"
+
+
+def test_system_check_names_a_malformed_keyring_before_anything_is_encrypted() -> None:
+    assert not EncryptionKeyUse.objects.exists()
+    with override_settings(VICTORY_KEYS=f"k1:{KEY[:10]}"):
+        errors = check_keyring_matches_database()
+    assert [error.id for error in errors] == ["victory.E002"]
+    assert "VICTORY_KEYS" in errors[0].msg
+    assert KEY[:10] not in errors[0].msg

@@ -1,12 +1,16 @@
 """Start-up checks (registered from CoreConfig.ready).
 
 ``victory.E001``: encrypted data exists under a key the keyring does not hold.
-``victory.E002``: the keyring itself is misconfigured.
+``victory.E002``: the keyring itself is misconfigured (a malformed ``VICTORY_KEYS``
+entry or key file), whether or not anything is encrypted yet.
 ``victory.W001``: the database could not be asked which keys hold data.
 
-Registered without tags, so ``runserver``, ``check``, ``migrate`` and most
-management commands refuse to run on E001/E002. A missing table (before the
-first ``migrate``) is not an error.
+Registered without tags, so ``runserver``, ``check`` (with or without ``--deploy``),
+``migrate`` and most management commands refuse to run on E001/E002. A missing
+table (before the first ``migrate``) is not an error. ``CoreConfig.ready`` refuses a
+malformed keyring even earlier, for what runs no checks (gunicorn, ``shell``); this
+check says the same when the keyring changed after start-up (tests, settings
+overrides).
 """
 
 from __future__ import annotations
@@ -17,12 +21,16 @@ from django.core.checks import CheckMessage, Error, register
 from django.core.checks import Warning as CheckWarning
 from django.db import DEFAULT_DB_ALIAS, DatabaseError
 
-from victory.core.keyring import missing_key_ids, missing_keys_error
+from victory.core.keyring import keyring_validate, missing_key_ids, missing_keys_error
 from victory.settings.env import ConfigError
 
 
 @register()
 def check_keyring_matches_database(app_configs: Any = None, databases: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    try:
+        keyring_validate()
+    except ConfigError as error:
+        return [Error(str(error), id="victory.E002")]
     messages: list[CheckMessage] = []
     for alias in databases or [DEFAULT_DB_ALIAS]:
         try:

@@ -191,6 +191,25 @@ def get_keyring() -> Keyring:
     return parse_keyring(_file_entries(path), str(path))
 
 
+def keyring_configured() -> bool:
+    """Whether a keyring is given: ``VICTORY_KEYS``, or the key file. Production
+    settings refuse to load without one of them."""
+    value = (getattr(settings, "VICTORY_KEYS", "") or "").strip()
+    return bool(value) or Path(settings.VICTORY_KEYS_FILE).exists()
+
+
+def keyring_validate() -> None:
+    """Read and check the keyring now, raising ``ConfigError`` if it is wrong.
+
+    Called at start-up (``CoreConfig.ready``): the keyring is otherwise read at the
+    first encryption, so a malformed entry would surface as a 500 on the first report,
+    which is then lost. Nothing is generated here: in development without a key file
+    the first encryption still makes one (it needs the database to be safe).
+    """
+    if keyring_configured():
+        get_keyring()
+
+
 def reset_keyring_cache() -> None:
     """Forget the cached keyring and recorded key uses (tests, settings changes)."""
     get_keyring.cache_clear()

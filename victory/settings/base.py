@@ -23,10 +23,13 @@ if VICTORY_ENV not in {"development", "production", "test"}:
 IS_PRODUCTION = VICTORY_ENV == "production"
 
 DEBUG = env_bool("VICTORY_DEBUG", default=False)
-SECRET_KEY = secret_from_env_or_file("VICTORY_SECRET_KEY", "secret_key", generate=not IS_PRODUCTION)
+# Production refuses secrets shorter than 32 bytes (victory.settings.env.SECRET_MIN_BYTES).
+SECRET_KEY = secret_from_env_or_file(
+    "VICTORY_SECRET_KEY", "secret_key", generate=not IS_PRODUCTION, strong=IS_PRODUCTION
+)
 # A stable secret outside the database for keyed lookups (login e-mails) and receipt
 # hashes. Unlike SECRET_KEY it must never change: stored digests depend on it.
-VICTORY_PEPPER = secret_from_env_or_file("VICTORY_PEPPER", "pepper", generate=not IS_PRODUCTION)
+VICTORY_PEPPER = secret_from_env_or_file("VICTORY_PEPPER", "pepper", generate=not IS_PRODUCTION, strong=IS_PRODUCTION)
 # The field-encryption keyring is read by victory.core.keyring from VICTORY_KEYS or
 # var/keys (see docs/security.md); settings only say where the file lives.
 VICTORY_KEYS_FILE = VAR_DIR / "keys"

@@ -78,20 +78,52 @@ def write_private_file(path: Path, content: str) -> None:
         handle.write(content)
 
 
-def secret_from_env_or_file(name: str, filename: str, *, generate: bool) -> str:
+# A secret shorter than this can be guessed offline from what it protects (signed
+# cookies for SECRET_KEY, stored digests for the pepper).
+SECRET_MIN_BYTES = 32
+# As Django's own deploy check (security.W009): "aaaa…" is long but not secret.
+SECRET_MIN_DISTINCT_CHARACTERS = 5
+_HOW_TO_MAKE_ONE = "make one with: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+
+
+def check_secret_strength(name: str, value: str, *, where: str = "the value") -> None:
+    """Raise ``ConfigError`` naming ``name`` when ``value`` is too weak to be a secret.
+
+    The message gives the length, never the value: it ends up in logs and terminals.
+    """
+    size = len(value.encode("utf-8"))
+    if size < SECRET_MIN_BYTES:
+        raise ConfigError(
+            name,
+            f"{where} is {size} bytes long; use at least {SECRET_MIN_BYTES} bytes of random text ({_HOW_TO_MAKE_ONE}).",
+        )
+    if len(set(value)) < SECRET_MIN_DISTINCT_CHARACTERS:
+        raise ConfigError(
+            name,
+            f"{where} has fewer than {SECRET_MIN_DISTINCT_CHARACTERS} different characters; "
+            f"use random text ({_HOW_TO_MAKE_ONE}).",
+        )
+
+
+def secret_from_env_or_file(name: str, filename: str, *, generate: bool, strong: bool = False) -> str:
     """The secret in ``name``; else the one in ``var/filename``; else a new one there.
 
     Generation only happens when ``generate`` is true (development), so a production
-    server with a forgotten variable stops instead of inventing a fresh secret.
+    server with a forgotten variable stops instead of inventing a fresh secret. With
+    ``strong`` (production), a weak secret from either place stops start-up too.
     """
     value = os.environ.get(name, "").strip()
     if value:
+        if strong:
+            check_secret_strength(name, value)
         return value
     path = VAR_DIR / filename
     if path.exists():
         content = path.read_text(encoding="utf-8").strip()
         if not content:
             raise ConfigError(name, f"is not set and {path} is empty.")
+        if strong:
+            check_secret_strength(name, content, where=f"the content of {path}")
         return content
     if not generate:
         raise ConfigError(name, "is required in production but not set.")
