@@ -4,12 +4,16 @@ problem imports nothing."""
 from __future__ import annotations
 
 import codecs
-from io import StringIO
+import json
+from io import BytesIO, StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
 
 from tests.support.conftest import csv_bytes, json_bytes, json_item, service_row
 from victory.support import importing
@@ -284,3 +288,59 @@ def test_a_service_already_in_the_directory_under_another_slug_is_a_duplicate() 
     )
     (problem,) = parsed.problems
     assert "“first”" in problem.message
+
+
+# --- Deeply nested JSON (issue 7, item 11) ----------------------------------------------
+
+
+def _nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+def test_a_deeply_nested_json_file_is_a_problem_not_a_crash() -> None:
+    # Deep enough for Python's JSON parser to give up with a RecursionError.
+    (problem,) = parse_services(_nested(200_000).encode(), file_format="json").problems
+    assert (problem.row, problem.column) == (1, "")
+    assert "nested" in problem.message
+
+
+def test_a_deeply_nested_value_is_named_by_its_row_and_column() -> None:
+    items = json_bytes([json_item("first"), json_item("second")]).decode()
+    deep = items.replace('"offers": ["emotional"]', f'"offers": {_nested(100_000)}', 2)
+    deep = deep.replace(f'"offers": {_nested(100_000)}', '"offers": ["emotional"]', 1)  # only the second row
+    problems = parse_services(deep.encode(), file_format="json").problems
+    assert [(p.row, p.column) for p in problems] == [(2, "offers")]
+    assert str(problems[0]).startswith("row 2, column offers:")
+
+
+def test_nesting_the_schema_does_not_need_is_refused_before_it_is_read() -> None:
+    # Shallow enough for the parser, but no directory field is ever a list of lists.
+    items = json_bytes([json_item("a", name=json.loads(_nested(30)))])
+    (problem,) = parse_services(items, file_format="json").problems
+    assert (problem.row, problem.column) == (1, "name")
+
+
+def test_brackets_inside_texts_are_not_nesting() -> None:
+    parsed = parse_services(json_bytes([json_item("a", region="[" * 50 + "{" * 50)]), file_format="json")
+    assert parsed.problems == []
+
+
+def test_the_admin_upload_page_names_a_deeply_nested_file(admin_client: Client) -> None:
+    upload = BytesIO(_nested(200_000).encode())
+    upload.name = "directory.json"
+    with translation.override("en"):
+        url = reverse("admin:support_supportservice_import")
+    response = admin_client.post(url, {"file": upload})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Nothing was imported" in page
+    assert "nested" in page
+    assert not SupportService.objects.exists()
+
+
+def test_the_import_command_names_a_deeply_nested_file(tmp_path: Path) -> None:
+    path = tmp_path / "directory.json"
+    path.write_text(_nested(200_000))
+    with pytest.raises(CommandError):
+        call_command("import_services", str(path), stdout=StringIO(), stderr=(errors := StringIO()))
+    assert "nested" in errors.getvalue()

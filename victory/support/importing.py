@@ -463,6 +463,71 @@ def read_csv(data: bytes) -> RecordSet:
     return result
 
 
+# The deepest a directory file needs is 4: the list, a service, its "translations", a
+# language (whose value holds the texts); a list of codes is only 3. The limit leaves
+# room so that a near miss gets the message about the value, not about nesting.
+JSON_MAX_DEPTH = 6
+# Whole strings (brackets inside a text are not nesting), then structural characters.
+_JSON_TOKEN_RE = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{},:]')
+
+
+def _nesting_problem(row: int | None, key: str) -> Problem:
+    return Problem(
+        row,
+        key,
+        _(
+            "This value is nested more than %(limit)s levels deep. A directory file is a list of "
+            "services, each an object of values and translations (see docs/directory-import.md)."
+        )
+        % {"limit": JSON_MAX_DEPTH},
+    )
+
+
+def _depth(value: Any, *, stop: int) -> int:
+    """How deep lists and objects nest in ``value`` (a text is 0), counted without
+    recursion and no further than ``stop``."""
+    deepest = 0
+    pending: list[tuple[Any, int]] = [(value, 1)]
+    while pending and deepest <= stop:
+        node, depth = pending.pop()
+        if isinstance(node, dict | list):
+            deepest = max(deepest, depth)
+            children = node.values() if isinstance(node, dict) else node
+            pending.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def _locate_deep_nesting(text: str) -> Problem:
+    """Where ``text`` nests too deep for Python's parser, found by scanning it.
+
+    Only when ``json.loads`` raised ``RecursionError``: slower than the parser, but it
+    names the row (as read_json numbers them) and the service's key.
+    """
+    depth, row, key, last_string = 0, 1, "", ""
+    service_is_object = False
+    for match in _JSON_TOKEN_RE.finditer(text):
+        symbol = match.group()
+        if symbol in {"[", "{"}:
+            depth += 1
+            if depth == 2:
+                service_is_object, key = symbol == "{", ""
+            if depth > JSON_MAX_DEPTH:
+                return _nesting_problem(row, key)
+        elif symbol in {"]", "}"}:
+            depth -= 1
+        elif symbol == ",":
+            if depth == 1:
+                row += 1
+            elif depth == 2:
+                key = ""
+        elif symbol == ":":
+            if depth == 2 and service_is_object:
+                key = last_string
+        else:
+            last_string = symbol[1:-1]
+    return _nesting_problem(None, "")
+
+
 def read_json(data: bytes) -> RecordSet:
     result = RecordSet()
     text, problems = _decode(data, file_format="json")
@@ -471,6 +536,9 @@ def read_json(data: bytes) -> RecordSet:
         return result
     try:
         items = json.loads(text)
+    except RecursionError:
+        result.problems.append(_locate_deep_nesting(text))
+        return result
     except json.JSONDecodeError as error:
         result.problems.append(
             Problem(
@@ -487,6 +555,12 @@ def read_json(data: bytes) -> RecordSet:
     for number, item in enumerate(items, start=1):
         if not isinstance(item, dict):
             result.problems.append(Problem(number, "", _("Each service must be a JSON object: {“slug”: …}.")))
+            continue
+        # Parsed, but nothing of a service is that deep: name it, and check nothing else of
+        # this service (its other problems would only follow from this one).
+        too_deep = [key for key, value in item.items() if 2 + _depth(value, stop=JSON_MAX_DEPTH) > JSON_MAX_DEPTH]
+        if too_deep:
+            result.problems.extend(_nesting_problem(number, key) for key in too_deep)
             continue
         record = Record(number, {})
         for key, value in item.items():
