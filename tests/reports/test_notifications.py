@@ -64,6 +64,23 @@ def test_withdrawing_contact_consent_stops_the_emails_at_once(
     assert not [mail for mail in mailoutbox if mail.to == ["me@example.org"]]
 
 
+def test_no_email_reaches_a_reporter_who_asked_for_deletion(
+    receiving_organisation: Organisation,
+    report_caseworker: Membership,
+    mailoutbox: list,
+    django_capture_on_commit_callbacks: object,
+) -> None:
+    """A caseworker's answer in the hour before erasure must not write to the mailbox of
+    someone who asked to be forgotten (it may be read by the person they fear)."""
+    report = services.report_submit(
+        draft=make_draft(contact_email="me@example.org", email_updates=True, consents={"contact": True})
+    ).report
+    services.report_deletion_request(report=report)
+    mailoutbox.clear()
+    _reply(report_caseworker, report, django_capture_on_commit_callbacks)
+    assert not [mail for mail in mailoutbox if mail.to == ["me@example.org"]]
+
+
 def test_caseworkers_are_told_without_any_detail(
     receiving_organisation: Organisation,
     report_caseworker: Membership,

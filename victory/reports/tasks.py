@@ -65,8 +65,10 @@ def reporter_message_notify_task(*, report_id: int) -> int:
 @task
 def reporter_reply_notify_task(*, report_id: int) -> bool:
     """Only when the reporter gave an address, agreed to be contacted and asked to be
-    told of new messages by e-mail."""
-    report = Report.objects.filter(pk=report_id).first()
+    told of new messages by e-mail, and never once they asked for the report to be deleted."""
+    from .selectors import report_get_for_reporter
+
+    report = report_get_for_reporter(report_id=report_id)
     contact = cast("dict[str, Any] | None", report.contact if report else None)
     if report is None or not contact or not contact.get("email_updates"):
         return False
