@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .admin_site import admin_site
+from .admin_site import ServiceModelAdmin, admin_site
 from .models import Membership, Organisation, User
 
 
@@ -37,7 +37,7 @@ class OrganisationAdminForm(forms.ModelForm):
 
 
 @admin.register(Organisation, site=admin_site)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ServiceModelAdmin):
     form = OrganisationAdminForm
     list_display = ["name", "kind", "accepts_public_reports", "is_fictional", "is_active"]
     list_filter = ["kind", "accepts_public_reports", "is_active"]
@@ -71,7 +71,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership, site=admin_site)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ServiceModelAdmin):
     list_display = ["user", "organisation", "role"]
     list_filter = ["role", "organisation"]
     fields = ["user", "organisation", "role"]
@@ -109,11 +109,14 @@ class UserAdminForm(forms.ModelForm):
 
     class Meta:
         model = User
+        # No password: nobody sets another person's password here (a new account chooses
+        # its own through the e-mailed link); administrators change their own on the
+        # admin's password page, which goes through the service.
         fields = ["email", "full_name", "is_platform_admin", "is_active"]
 
 
 @admin.register(User, site=admin_site)
-class UserAdmin(admin.ModelAdmin):
+class UserAdmin(ServiceModelAdmin):
     form = UserAdminForm
     list_display = ["email", "is_platform_admin", "is_active", "date_joined"]
     list_filter = ["is_platform_admin", "is_active"]

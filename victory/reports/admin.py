@@ -1,14 +1,56 @@
 """Platform administrators configure which organisation receives a country's reports.
-Reports themselves are never shown in the admin: only their organisation reads them."""
+Reports themselves are never shown in the admin: only their organisation reads them.
+Saving goes through ``country_intake_set``, which validates the country and audits."""
 
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
 from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
-from victory.accounts.admin_site import admin_site
+from victory.accounts.admin_site import ServiceModelAdmin, admin_site
+from victory.accounts.models import User
 
+from . import services
+from .countries import country_choices
 from .models import CountryIntake
+
+ANY_OTHER_COUNTRY = "*"
+
+
+def _intake_country_choices() -> list[tuple[str, str]]:
+    return [(ANY_OTHER_COUNTRY, str(_("Any other country (*)"))), *country_choices()]
+
+
+class CountryIntakeForm(forms.ModelForm):
+    # Choices, not free text: an entry saved as "<x" or "pt" would never receive a report.
+    country = forms.ChoiceField(label=_("Country"), choices=_intake_country_choices)
+
+    class Meta:
+        model = CountryIntake
+        fields = ["country", "organisation"]
 
 
 @admin.register(CountryIntake, site=admin_site)
-class CountryIntakeAdmin(admin.ModelAdmin):
+class CountryIntakeAdmin(ServiceModelAdmin):
+    form = CountryIntakeForm
     list_display = ["country", "organisation"]
     autocomplete_fields = ["organisation"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        # Another country is another entry: changing it here would leave the old one behind.
+        return ["country"] if obj else []
+
+    def save_model(self, request: HttpRequest, obj: CountryIntake, form: Any, change: bool) -> None:
+        actor: User = request.user  # type: ignore[assignment]
+        country = CountryIntake.objects.get(pk=obj.pk).country if change else form.cleaned_data["country"]
+        services.country_intake_set(actor=actor, country=country, organisation=form.cleaned_data["organisation"])
+        obj.pk = CountryIntake.objects.get(country=country.strip().upper()).pk
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Point the country at another organisation instead: without an entry (and
+        # without "*"), reports from it would have nowhere to go.
+        return False

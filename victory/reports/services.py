@@ -632,6 +632,12 @@ def country_intake_set(*, actor: User | None, country: str, organisation: Organi
     if actor is not None and not can_manage_organisations(actor):
         raise PermissionDenied
     country = country.strip().upper()
+    # ASCII letters only: str.upper() and isalpha() accept any script, and a code outside
+    # the list would configure an intake no report is ever sent to.
+    if country != "*" and not (len(country) == 2 and country.isascii() and country.isalpha()):
+        raise ValidationError(
+            {"country": [_("Enter a two-letter country code, such as PT, or * for every other country.")]}
+        )
     if country != "*" and country not in selectors.country_codes():
         raise ValidationError({"country": [_("Choose a country from the list.")]})
     CountryIntake.objects.update_or_create(country=country, defaults={"organisation": organisation})

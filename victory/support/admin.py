@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from victory.accounts.admin_site import admin_site
+from victory.accounts.admin_site import ServiceModelAdmin, admin_site
 from victory.accounts.models import User
 from victory.core.permissions import can_manage_organisations
 from victory.reports.countries import country_choices, country_name
@@ -77,7 +77,9 @@ class SupportServiceAdminForm(forms.ModelForm):
 
 
 class TranslationInlineForm(forms.ModelForm):
-    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    # A blank first choice: with the first language preselected, the empty extra form
+    # counted as filled in, and saving a service's change page unchanged failed.
+    language = forms.ChoiceField(label=_("Language"), choices=[("", "---------"), *settings.LANGUAGES])
 
     class Meta:
         model = SupportServiceTranslation
@@ -120,7 +122,7 @@ class SupportServiceTranslationInline(admin.StackedInline):
 
 
 @admin.register(SupportService, site=admin_site)
-class SupportServiceAdmin(admin.ModelAdmin):
+class SupportServiceAdmin(ServiceModelAdmin):
     form = SupportServiceAdminForm
     inlines = [SupportServiceTranslationInline]
     list_display = ["name", "organisation_name", "country", "region", "status", "last_reviewed_on", "is_fictional"]
@@ -315,7 +317,7 @@ class CountryNoteInline(admin.StackedInline):
 
 
 @admin.register(ContentPage, site=admin_site)
-class ContentPageAdmin(admin.ModelAdmin):
+class ContentPageAdmin(ServiceModelAdmin):
     list_display = ["slug", "kind", "right_letter", "need", "order"]
     list_filter = ["kind"]
     inlines = [ContentTranslationInline, CountryNoteInline]
