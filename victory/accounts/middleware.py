@@ -1,5 +1,6 @@
-"""Professionals' pages: a session unused for VICTORY_IDLE_TIMEOUT seconds ends, and no
-staff page, nor any page shown to a logged-in professional, is kept by the browser."""
+"""Professionals' pages: a session unused for VICTORY_IDLE_TIMEOUT seconds ends; no staff
+page, nor any page shown to a logged-in professional, is kept by the browser; and on
+those pages no text can reorder itself with bidirectional controls."""
 
 from __future__ import annotations
 
@@ -21,6 +22,16 @@ SESSION_LAST_SEEN = "victory_last_seen"
 _TOUCH_EVERY = 30
 # The first part of a staff page's address, after the language prefix.
 STAFF_PATH_PREFIXES = ("staff", "admin")
+# Bidirectional embeddings and overrides (U+202A–U+202E) and isolates (U+2066–U+2069):
+# they make a browser show text in another order than it was written, so a reporter's
+# "invoice<U+202E>fdp.exe" reads "invoiceexe.pdf". Marks (U+200E, U+200F) reorder
+# nothing and are how right-to-left text is typed: they are left alone.
+_BIDI_CONTROLS_RE = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def bidi_controls_neutralise(text: str) -> str:
+    """``text`` with each bidirectional control shown as a visible ``[U+202E]``."""
+    return _BIDI_CONTROLS_RE.sub(lambda match: f"[U+{ord(match.group()):04X}]", text)
 
 
 def is_staff_path(path: str) -> bool:
@@ -31,13 +42,33 @@ def is_staff_path(path: str) -> bool:
     return re.match(rf"^/(?:(?:{languages})/)?(?:{prefixes})(?:/|$)", path) is not None
 
 
-class ProfessionalSessionMiddleware:
-    """Ends idle professional sessions, and marks staff pages ``Cache-Control: no-store``.
+def _neutralise_bidi_controls(response: HttpResponse) -> None:
+    """Neutralise the bidirectional controls of an HTML page, wherever its text came from.
 
-    No-store is set here, for every page under /staff/ or /admin/ and every page shown
-    to a logged-in professional, rather than view by view: a view that forgets it would
-    leave a case list or a member list in the browser's history and disk cache of a
-    shared computer, for the next person to see with the Back button.
+    Done on the whole page, once, rather than by a filter at each place a template shows
+    a reporter's narrative, message or file name, which a new page could forget. The
+    characters cannot be part of HTML syntax, so replacing them anywhere is safe.
+    """
+    if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
+        return  # files (evidence downloads) and JSON are passed on byte for byte
+    charset = response.charset or "utf-8"
+    html = response.content.decode(charset, errors="replace")
+    if not _BIDI_CONTROLS_RE.search(html):
+        return
+    response.content = bidi_controls_neutralise(html).encode(charset)
+    if response.has_header("Content-Length"):
+        response["Content-Length"] = str(len(response.content))
+
+
+class ProfessionalSessionMiddleware:
+    """Ends idle professional sessions; on every page under /staff/ or /admin/ and every
+    page shown to a logged-in professional, sets ``Cache-Control: no-store`` and
+    neutralises bidirectional controls.
+
+    Both are done here rather than view by view: a view that forgot no-store would leave
+    a case list or a member list in the browser's history and disk cache of a shared
+    computer, for the next person to see with the Back button; one that forgot the
+    controls would let a reporter's text show itself in another order to a caseworker.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -50,6 +81,7 @@ class ProfessionalSessionMiddleware:
         response = self._respond(request, professional=professional)
         if professional or is_staff_path(request.path_info):
             add_never_cache_headers(response)
+            _neutralise_bidi_controls(response)
         return response
 
     def _respond(self, request: HttpRequest, *, professional: bool) -> HttpResponse:
