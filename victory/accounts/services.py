@@ -150,8 +150,11 @@ def totp_device_create_confirmed(*, user: User) -> TOTPDevice:
 
 @transaction.atomic
 def user_set_password(*, actor: User | None, user: User, password: str) -> None:
+    """A new password (the admin's password page, demo seeding): every API token of the
+    account ends, so a token taken with the old password does not outlive it."""
     user.set_password(password)
     user.save(update_fields=["password"])
+    user.api_tokens.all().delete()
     audit_record(action="user.password_set", actor=actor, obj=user)
 
 
