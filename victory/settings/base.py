@@ -119,17 +119,44 @@ DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, rate limits and tasks: Redis when REDIS_URL is set -------------
+# Pages culled past this many entries (the page store only, never the counters).
+VICTORY_PAGE_CACHE_ENTRIES = 2000
+
+
+def cache_stores(redis_url: str) -> dict[str, dict[str, object]]:
+    """Three stores that cannot crowd each other out (tests build the production ones
+    from here). "counters" holds rate limits and the public content version and never
+    evicts; "pages" holds whole public pages and culls only pages; "default" is for
+    anything else. With Redis they are key prefixes of one server, whose
+    maxmemory-policy must be noeviction (see docs/deployment.md)."""
+    if redis_url:
+        redis = "django.core.cache.backends.redis.RedisCache"
+        return {
+            alias: {"BACKEND": redis, "LOCATION": redis_url, "KEY_PREFIX": f"victory-{alias}"}
+            for alias in ("default", "pages", "counters")
+        }
+    database = "django.core.cache.backends.db.DatabaseCache"
+    return {
+        "default": {"BACKEND": database, "LOCATION": "victory_cache"},
+        "pages": {
+            "BACKEND": database,
+            "LOCATION": "victory_page_cache",
+            "OPTIONS": {"MAX_ENTRIES": VICTORY_PAGE_CACHE_ENTRIES},
+        },
+        # Rows of core.Counter: never culled, pruned by the scheduled job once expired.
+        "counters": {"BACKEND": "victory.core.counters.CounterStore"},
+    }
+
+
 REDIS_URL = env_str("REDIS_URL", "")
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ConfigError("REDIS_URL", "must start with redis://, rediss:// or unix://.")
+CACHES = cache_stores(REDIS_URL)
 if REDIS_URL:
-    if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
-        raise ConfigError("REDIS_URL", "must start with redis://, rediss:// or unix://.")
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     RQ_QUEUES = {"default": {"URL": REDIS_URL}}
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 else:
-    # A database cache keeps rate limits shared between app servers without Redis.
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "victory_cache"}}
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # --- Accounts and sessions ------------------------------------------------

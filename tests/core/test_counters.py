@@ -1,0 +1,68 @@
+"""The database counter store: counts that expire on time, are never culled, and are
+pruned by the scheduled job."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.core.cache import caches
+
+from victory.core.counters import COUNTERS, CounterStore, counters_prune_expired
+from victory.core.models import Counter
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    now = [1_000_000.0]
+    monkeypatch.setattr(time, "time", lambda: now[0])
+    return now
+
+
+def test_the_counters_store_is_the_table_in_tests_as_in_production() -> None:
+    assert isinstance(caches[COUNTERS], CounterStore)
+
+
+def test_a_count_expires_on_time_and_then_starts_again(clock: list[float]) -> None:
+    store = caches[COUNTERS]
+    assert store.add("attempts", 0, timeout=60)
+    assert not store.add("attempts", 0, timeout=60)
+    assert [store.incr("attempts") for _ in range(3)] == [1, 2, 3]
+    clock[0] += 59
+    assert store.get("attempts") == 3
+    clock[0] += 1
+    assert store.get("attempts") is None
+    with pytest.raises(ValueError, match="not found"):
+        store.incr("attempts")
+    assert store.add("attempts", 0, timeout=60)  # an expired count is as good as none
+    assert store.incr("attempts") == 1
+
+
+def test_a_counter_without_timeout_never_expires(clock: list[float]) -> None:
+    store = caches[COUNTERS]
+    store.set("version", 7, timeout=None)
+    clock[0] += 10 * 365 * 24 * 3600
+    assert store.get("version") == 7
+
+
+def test_only_integers_are_stored() -> None:
+    store = caches[COUNTERS]
+    for value in ("text", 1.5, True, {"pickled": "never"}):
+        with pytest.raises(TypeError, match="integers only"):
+            store.set("x", value)
+    assert not Counter.objects.exists()
+
+
+def test_the_prune_job_deletes_expired_counters_and_keeps_live_ones(clock: list[float]) -> None:
+    store = caches[COUNTERS]
+    store.set("old", 1, timeout=60)
+    store.set("live", 1, timeout=3600)
+    store.set("version", 1, timeout=None)
+    clock[0] += 61
+    counters_prune_expired.enqueue()  # run at once by the test task backend
+    assert sorted(key.rsplit(":", 1)[1] for key in Counter.objects.values_list("key", flat=True)) == [
+        "live",
+        "version",
+    ]
