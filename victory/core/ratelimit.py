@@ -1,7 +1,9 @@
-"""Counting attempts and refusing them, in the shared cache (database or Redis).
+"""Counting attempts and refusing them, in the counter store (``victory.core.counters``:
+a table of its own, or Redis), which no other traffic can evict.
 
 Keys are keyed hashes, never e-mail addresses or client addresses in clear, so the
-cache holds nothing that identifies a person.
+store holds nothing that identifies a person. Times are whole milliseconds, since the
+store holds integers only.
 """
 
 from __future__ import annotations
@@ -13,7 +15,28 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import BaseCache, caches
+
+from victory.core.counters import COUNTERS
+
+
+def _store() -> BaseCache:
+    return caches[COUNTERS]
+
+
+def _milliseconds(seconds: float) -> int:
+    return int(seconds * 1000)
+
+
+def _count(store: BaseCache, key: str, timeout: int) -> int:
+    """Add one to ``key``, starting it at 0 for ``timeout`` seconds if absent."""
+    for _attempt in range(2):
+        store.add(key, 0, timeout=timeout)
+        try:
+            return int(store.incr(key))
+        except ValueError:
+            continue  # it expired between add and incr: start it again
+    raise RuntimeError(f"counter {key} could not be counted")
 
 
 class Throttled(Exception):
@@ -42,8 +65,9 @@ class FailureThrottle:
     gate that stays shut for 2, 4, 8 … seconds (at most 60); only one attempt gets it.
     Past ``lock_after``, every attempt is refused for ``lock_seconds``.
 
-    The counter and the gate use the cache's atomic ``incr`` and ``add``: strictly
-    atomic across servers with Redis, and within one process with the local cache.
+    The counter and the gate use the store's atomic ``incr`` and ``add``, atomic
+    across servers with the database store and with Redis. Call it outside any
+    database transaction: a count made inside one would vanish if it rolled back.
     """
 
     scope: str
@@ -56,51 +80,55 @@ class FailureThrottle:
         digest = hmac.new(settings.SECRET_KEY.encode(), f"{self.scope}:{subject}".encode(), hashlib.sha256)
         return f"throttle:{self.scope}:{kind}:{digest.hexdigest()[:40]}"
 
-    def _refusal(self, key: str) -> Verdict | None:
-        until = cache.get(key)
+    def _refusal(self, key: str, *, locked: bool = False) -> Verdict | None:
+        until = _store().get(key)
         if until is None:
             return None
-        remaining = until - time.time()
+        remaining = until / 1000 - time.time()
         if remaining <= 0:
             return None
-        return Verdict(allowed=False, retry_after=int(remaining) + 1, locked=key.endswith("lock"))
+        return Verdict(allowed=False, retry_after=int(remaining) + 1, locked=locked)
 
     def begin(self, subject: str) -> Verdict:
         """Count an attempt and say whether it may go ahead."""
         lock_key = self._key(subject, "lock")
         gate_key = self._key(subject, "gate")
-        for key in (lock_key, gate_key):
-            refusal = self._refusal(key)
-            if refusal:
-                return refusal
+        refusal = self._refusal(lock_key, locked=True) or self._refusal(gate_key)
+        if refusal:
+            return refusal
+        store = _store()
         count_key = self._key(subject, "count")
-        cache.add(count_key, 0, timeout=max(self.window_seconds, self.lock_seconds))
-        attempts = cache.incr(count_key)
+        attempts = _count(store, count_key, timeout=max(self.window_seconds, self.lock_seconds))
         now = time.time()
         if attempts > self.lock_after:
-            cache.set(lock_key, now + self.lock_seconds, timeout=self.lock_seconds)
-            cache.delete(count_key)  # when the lock ends, counting starts afresh
+            # The count is kept, not cleared, while the lock lasts: attempts already past
+            # the lock check when it was set count on from here and are refused, where a
+            # fresh count would let them through. It ends just before the lock does, so
+            # counting starts afresh after it.
+            store.touch(count_key, timeout=self.lock_seconds)
+            store.set(lock_key, _milliseconds(now + self.lock_seconds), timeout=self.lock_seconds)
             return Verdict(allowed=False, retry_after=self.lock_seconds, locked=True)
         if attempts > self.slowdown_after:
             wait = min(60, 2 ** (attempts - self.slowdown_after))
-            if not cache.add(gate_key, now + wait, timeout=wait):
-                cache.decr(count_key)  # refused before it was tried: not an attempt
+            if not store.add(gate_key, _milliseconds(now + wait), timeout=wait):
+                with contextlib.suppress(ValueError):  # the count may have expired meanwhile
+                    store.decr(count_key)  # refused before it was tried: not an attempt
                 return self._refusal(gate_key) or Verdict(allowed=False, retry_after=1)
         return Verdict(allowed=True)
 
     def succeed(self, subject: str) -> None:
         """A complete success (a login): the count starts again."""
-        cache.delete_many([self._key(subject, kind) for kind in ("count", "gate", "lock")])
+        _store().delete_many([self._key(subject, kind) for kind in ("count", "gate", "lock")])
 
     def attempts(self, subject: str) -> int:
         """Attempts counted now (failures, plus any in flight)."""
-        return int(cache.get(self._key(subject, "count")) or 0)
+        return int(_store().get(self._key(subject, "count")) or 0)
 
     def forgive(self, subject: str) -> None:
         """This one attempt succeeded, but earlier failures still count (for secrets
         one person may hold legitimately while guessing others', like receipts)."""
         with contextlib.suppress(ValueError):  # the count may have expired meanwhile
-            cache.decr(self._key(subject, "count"))
+            _store().decr(self._key(subject, "count"))
 
 
 @dataclass(frozen=True)
@@ -117,9 +145,7 @@ class WindowCap:
 
     def hit(self, subject: str) -> bool:
         """Count one event; False when it goes over the limit."""
-        key = self._key(subject)
-        cache.add(key, 0, timeout=self.window_seconds)
-        return bool(cache.incr(key) <= self.limit)
+        return _count(_store(), self._key(subject), timeout=self.window_seconds) <= self.limit
 
     def reached(self, subject: str = "platform") -> bool:
-        return bool((cache.get(self._key(subject)) or 0) >= self.limit)
+        return bool((_store().get(self._key(subject)) or 0) >= self.limit)
