@@ -16,6 +16,7 @@ from django.tasks import Task
 from django.utils import timezone
 
 from victory.accounts.tasks import api_tokens_prune_expired
+from victory.core.counters import counters_prune_expired
 from victory.core.models import ScheduledJobRun
 from victory.core.tasks import sessions_clear_expired
 from victory.reports.tasks import reports_erase_expired_task
@@ -31,6 +32,8 @@ class ScheduledJob:
 SCHEDULE: tuple[ScheduledJob, ...] = (
     ScheduledJob("sessions_clear_expired", sessions_clear_expired, every=timedelta(hours=6)),
     ScheduledJob("api_tokens_prune_expired", api_tokens_prune_expired, every=timedelta(hours=1)),
+    # Expired rate-limit counters are already ignored; this only keeps the table small.
+    ScheduledJob("counters_prune_expired", counters_prune_expired, every=timedelta(hours=1)),
     # Hourly, so a reporter's deletion request is honoured within the hour.
     ScheduledJob("reports_erase_expired", reports_erase_expired_task, every=timedelta(hours=1)),
 )
