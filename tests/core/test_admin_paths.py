@@ -324,6 +324,18 @@ def test_adding_people_in_the_admin_leaves_no_email_in_the_admin_log(admin_clien
     assert "Recent actions" not in index and "victim.helper@" not in index
 
 
+def test_the_admin_keeps_its_messages_out_of_cookies(admin_client: Client) -> None:
+    """Its messages name the object ("The user “…” was added"): for a person, the e-mail
+    address. A message cookie is signed, not encrypted; the session is encrypted at rest."""
+    response = _post_form(
+        admin_client, _url(User, "add"), "user_form", {"email": "in.a.cookie@test.victory.example", "full_name": ""}
+    )
+    assert "messages" not in response.cookies
+    shown = admin_client.get(response["Location"]).content.decode()
+    assert "in.a.cookie@test.victory.example" in shown and "was added successfully" in shown
+    assert "messages" not in admin_client.cookies or not admin_client.cookies["messages"].value
+
+
 def test_an_objects_history_page_is_gone(admin_client: Client) -> None:
     organisation = _organisation()
     change_page = admin_client.get(_url(Organisation, "change", organisation.pk)).content.decode()
