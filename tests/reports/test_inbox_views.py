@@ -184,8 +184,9 @@ def test_logout_really_ends_the_session(client: Client, submitted: SubmittedRepo
     assert "You are logged out" in client.get("/en/inbox/logged-out/").content.decode()
     assert REPORTER_SESSION_KEY not in client.session
     from victory.core.models import EncryptedSession
+    from victory.core.sessions import stored_session_key
 
-    assert not EncryptedSession.objects.filter(session_key=session_key).exists()
+    assert not EncryptedSession.objects.filter(session_key=stored_session_key(session_key)).exists()
     assert client.get(INBOX)["Location"] == LOGIN
 
 
