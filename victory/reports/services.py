@@ -59,6 +59,10 @@ RECEIPT_CLIENT_THROTTLE = FailureThrottle(scope="receipt-client", slowdown_after
 RECEIPT_PLATFORM_CAP = WindowCap(scope="receipt-platform", limit=500, window_seconds=600)
 # Submissions per client: generous for a person, a wall for a flood of fake reports.
 SUBMISSION_CLIENT_CAP = WindowCap(scope="report-submit", limit=10, window_seconds=3600)
+# Pillow's own guard, for every picture it opens anywhere in the platform: it warns above
+# this many pixels and refuses above twice as many. Evidence is refused above it, with a
+# message, by ``_strip_image_metadata``.
+Image.MAX_IMAGE_PIXELS = settings.VICTORY_EVIDENCE_MAX_PIXELS
 
 MESSAGE_MAX_CHARS = 10_000
 # However often it is used, a reporter's API token ends this long after it was issued.
@@ -286,10 +290,23 @@ def _report_create(*, draft: ReportDraft, country: str, organisation: Organisati
 # --- Evidence -----------------------------------------------------------------
 
 
+def _evidence_client_cap() -> WindowCap:
+    """Files one client may add per hour, through the form and the inbox together. Each
+    may be a photo to decode, the costliest thing an anonymous visitor can ask for."""
+    return WindowCap(scope="evidence-add", limit=settings.VICTORY_EVIDENCE_FILES_PER_HOUR, window_seconds=3600)
+
+
 def _strip_image_metadata(data: bytes, image_format: str) -> bytes:
     """Re-encode the picture without EXIF (GPS, camera, author), XMP, ICC or comments.
-    The orientation is applied first, so the photo still shows the right way up."""
+    The orientation is applied first, so the photo still shows the right way up.
+
+    Raises ``Image.DecompressionBombError`` for a picture of more pixels than the budget,
+    read from its header before a single pixel is decoded: a PNG of one colour packs
+    169 million pixels in 20 KB, and decoding them takes seconds and gigabytes."""
     with Image.open(io.BytesIO(data)) as image:
+        width, height = image.size
+        if width * height > settings.VICTORY_EVIDENCE_MAX_PIXELS:
+            raise Image.DecompressionBombError(f"{width} x {height} pixels")
         image.load()
         clean = ImageOps.exif_transpose(image) if image_format != "GIF" else image.copy()
         if image_format == "JPEG" and clean.mode not in {"RGB", "L"}:
@@ -302,7 +319,10 @@ def _strip_image_metadata(data: bytes, image_format: str) -> bytes:
         return output.getvalue()
 
 
-def _evidence_check(upload: UploadedFile, *, already: int) -> tuple[bytes, str]:
+def _evidence_check(upload: UploadedFile, *, already: int, client: str = "") -> tuple[bytes, str]:
+    """The file's bytes (a photo's cleaned) and its type, or ValidationError / Throttled.
+    Counted against the client's cap once the cheap checks pass, before it is read:
+    a refused picture costs a little too, and must not be free to send again and again."""
     name = upload.name or _("file")
     if already >= settings.VICTORY_EVIDENCE_MAX_FILES:
         count = settings.VICTORY_EVIDENCE_MAX_FILES
@@ -325,6 +345,10 @@ def _evidence_check(upload: UploadedFile, *, already: int) -> tuple[bytes, str]:
         )
     if upload.size == 0:
         raise ValidationError({"evidence": [_("“%(name)s” is empty.") % {"name": name}]})
+    if client:
+        cap = _evidence_client_cap()
+        if not cap.hit(client):
+            raise Throttled(cap.window_seconds)
     data = b"".join(upload.chunks())
     kind = filetype.guess(data[:8192])
     mime = kind.mime if kind else ("application/pdf" if data.startswith(b"%PDF-") else "")
@@ -334,7 +358,14 @@ def _evidence_check(upload: UploadedFile, *, already: int) -> tuple[bytes, str]:
     if mime in IMAGE_TYPES:
         try:
             return _strip_image_metadata(data, IMAGE_TYPES[mime]), mime
-        except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        except Image.DecompressionBombError:
+            megapixels = settings.VICTORY_EVIDENCE_MAX_PIXELS // 1_000_000
+            message = _(
+                "“%(name)s” is too large a picture for us to check. Send a smaller copy, of at most "
+                "%(megapixels)s megapixels: most phones can share a photo in a smaller size."
+            ) % {"name": name, "megapixels": megapixels}
+            raise ValidationError({"evidence": [message]}) from None
+        except (UnidentifiedImageError, OSError, ValueError):
             raise refused from None
     if mime in OTHER_TYPES:
         return data, mime
@@ -348,8 +379,11 @@ def evidence_add(
     draft_key: str = "",
     added_by: str = Sender.REPORTER,
     message: ReportMessage | None = None,
+    client: str = "",
 ) -> ReportEvidence:
-    """Check a file by its content, strip a photo's metadata, store it encrypted."""
+    """Check a file by its content, strip a photo's metadata, store it encrypted.
+    ``client`` (the request's fingerprint) caps the files one client adds per hour;
+    raises ValidationError or Throttled."""
     if report is None and not draft_key:
         raise ValueError("evidence belongs to a report or to a draft")
     already = (
@@ -357,7 +391,7 @@ def evidence_add(
         if report is not None
         else ReportEvidence.objects.filter(draft_key=draft_key, report__isnull=True).count()
     )
-    data, mime = _evidence_check(upload, already=already)
+    data, mime = _evidence_check(upload, already=already, client=client)
     return _evidence_store(
         report=report,
         draft_key=draft_key,
@@ -481,15 +515,18 @@ def _message_body_check(body: str, *, with_files: bool = False) -> str:
     return body
 
 
-def reporter_message_send(*, report: Report, body: str, files: list[UploadedFile] | None = None) -> ReportMessage:
+def reporter_message_send(
+    *, report: Report, body: str, files: list[UploadedFile] | None = None, client: str = ""
+) -> ReportMessage:
     """A message (or more information) from the reporter, with optional files (a file
-    alone is enough)."""
+    alone is enough). The files count towards the cap of ``client``, as in the form."""
     files = files or []
     _message_body_check(body, with_files=bool(files))
     # Every file is checked (once) before any is stored, so a refused file leaves nothing behind.
     already = ReportEvidence.objects.filter(report=report).count()
     checked = [
-        (upload.name or "", *_evidence_check(upload, already=already + index)) for index, upload in enumerate(files)
+        (upload.name or "", *_evidence_check(upload, already=already + index, client=client))
+        for index, upload in enumerate(files)
     ]
     with transaction.atomic():
         message = ReportMessage.objects.create(report=report, sender=Sender.REPORTER, body=body)

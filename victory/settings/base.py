@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import stat
+from pathlib import Path
+
 import dj_database_url
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
@@ -93,6 +98,22 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------
+
+
+def _sqlite_private(path: Path) -> None:
+    """The SQLite database and its -wal and -shm files readable by this user only, like
+    the keys (issue 7, item 4). SQLite gives -wal and -shm the database file's rights,
+    so the file is created first, empty (SQLite takes an empty file as a new database),
+    with 0600; an existing one left readable by others is tightened."""
+    with contextlib.suppress(FileExistsError, FileNotFoundError):  # a missing folder: SQLite says so
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    for part in (path, path.with_name(f"{path.name}-wal"), path.with_name(f"{path.name}-shm")):
+        # Not ours to change (another user's file): SQLite will refuse or allow as it must.
+        with contextlib.suppress(FileNotFoundError, PermissionError):
+            if stat.S_IMODE(part.stat().st_mode) & 0o077:
+                part.chmod(0o600)
+
+
 _DEFAULT_SQLITE = f"sqlite:///{VAR_DIR / 'victory.sqlite3'}"
 try:
     _database = dj_database_url.parse(
@@ -113,6 +134,7 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
     )
     if _database["NAME"] != ":memory:":
         VAR_DIR.mkdir(parents=True, exist_ok=True)
+        _sqlite_private(Path(_database["NAME"]))
 elif _database["ENGINE"] not in {"django.db.backends.postgresql"}:
     raise ConfigError("DATABASE_URL", "must point at SQLite (sqlite:///path) or PostgreSQL (postgres://…).")
 DATABASES = {"default": _database}
@@ -225,14 +247,31 @@ VICTORY_RECEIPT_HASH = {"time_cost": 3, "memory_cost": 64 * 1024, "parallelism":
 VICTORY_REPORT_RETENTION_DAYS = env_int("VICTORY_REPORT_RETENTION_DAYS", 365, minimum=1)
 VICTORY_EVIDENCE_MAX_BYTES = env_int("VICTORY_EVIDENCE_MAX_MB", 20, minimum=1) * 1024 * 1024
 VICTORY_EVIDENCE_MAX_FILES = env_int("VICTORY_EVIDENCE_MAX_FILES", 10, minimum=1)
+# A photo is decoded to strip its metadata: 50 megapixels (the largest mode of most
+# phones, 8160 × 6120) take ~1.6 s and ~230 MB; a picture with more pixels is refused
+# from its header, before decoding, so a small file cannot make the server decode
+# hundreds of millions of pixels (issue 7, item 3).
+VICTORY_EVIDENCE_MAX_PIXELS = env_int("VICTORY_EVIDENCE_MAX_MEGAPIXELS", 50, minimum=1) * 1_000_000
+# Files one client (its daily-rotating fingerprint) may add per hour, through the form
+# and the inbox together: a report takes at most VICTORY_EVIDENCE_MAX_FILES.
+VICTORY_EVIDENCE_FILES_PER_HOUR = env_int("VICTORY_EVIDENCE_FILES_PER_HOUR", 50, minimum=1)
 VICTORY_NARRATIVE_MAX_CHARS = 20000
 # A reporter's inbox session ends after this many seconds without a request.
 VICTORY_REPORTER_IDLE_TIMEOUT = env_int("VICTORY_REPORTER_IDLE_TIMEOUT", 15 * 60, minimum=60)
-# Evidence stays in memory while it is checked and encrypted: a larger limit would
-# write it, unencrypted, to a temporary file. The proxy caps whole requests
-# (docs/deployment.md: client_max_body_size).
+# Evidence stays in memory while it is checked and encrypted, never in a temporary file
+# where it would lie in clear (issue 7, item 4): the only upload handler keeps every
+# file in memory, up to a whole request of VICTORY_UPLOAD_MAX_BYTES (every file a report
+# may have, plus the form); the files of a larger request are refused, unread, and the
+# person is told. The proxy's client_max_body_size should be a little above it
+# (docs/deployment.md). FILE_UPLOAD_MAX_MEMORY_SIZE only matters under ASGI, whose
+# request body is spooled to disk above it: run under WSGI (gunicorn).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-FILE_UPLOAD_MAX_MEMORY_SIZE = VICTORY_EVIDENCE_MAX_BYTES + 1
+VICTORY_UPLOAD_MAX_BYTES = VICTORY_EVIDENCE_MAX_FILES * VICTORY_EVIDENCE_MAX_BYTES + 5 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = ["victory.core.uploads.MemoryOnlyUploadHandler"]
+FILE_UPLOAD_MAX_MEMORY_SIZE = VICTORY_UPLOAD_MAX_BYTES
+# Stored files (encrypted) and their folders belong to the platform's user alone.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 # --- Languages --------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -262,6 +301,12 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_URL = "/media-not-served/"
+# The storage creates its folders with FILE_UPLOAD_DIRECTORY_PERMISSIONS (0700); one
+# left readable by others by an older version is closed here, which closes the files
+# in it too.
+with contextlib.suppress(FileNotFoundError, PermissionError):
+    if stat.S_IMODE((VAR_DIR / "media").stat().st_mode) & 0o077:
+        (VAR_DIR / "media").chmod(0o700)
 
 # --- Security headers -------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -22,13 +22,16 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.decorators.debug import sensitive_post_parameters
+
+from victory.core.uploads import refused_upload_message
 
 from .. import selectors, services
 from ..forms_inbox import ConsentForm, ReceiptLoginForm, ReporterMessageForm
 from ..models import ConsentPurpose, Report, ReportStatus, Sender
+from .intake import evidence_throttled_message
 
 # Read by the PDF acknowledgement too (reports:acknowledgement).
 REPORTER_SESSION_KEY = "victory_reporter_report"
@@ -37,6 +40,7 @@ REPORTER_NOTICE_KEY = "victory_reporter_notice"
 # Saving the session on every request would write each time; 30 s is precise enough
 # for a timeout counted in minutes.
 _TOUCH_EVERY = 30
+MESSAGE_KEPT = gettext_lazy("Your message is not sent yet and is kept below. Choose your files again, then send.")
 
 
 def _reporter_report(report_id: int) -> Report | None:
@@ -242,20 +246,30 @@ class InboxMessageView(ReporterView):
         form = ReporterMessageForm(request.POST, request.FILES)
         if not form.is_valid():
             return render_inbox(request, self.report, form)
+        # Files too large together were never kept, not even in memory; the message is.
+        too_large = refused_upload_message(request)
+        if too_large:
+            form.add_error("files", too_large)
+            form.add_error("files", MESSAGE_KEPT)
+            return render_inbox(request, self.report, form)
         try:
             services.reporter_message_send(
-                report=self.report, body=form.cleaned_data["body"], files=request.FILES.getlist("files")
+                report=self.report,
+                body=form.cleaned_data["body"],
+                files=request.FILES.getlist("files"),
+                client=request.client_fingerprint,  # type: ignore[attr-defined]
             )
+        except services.Throttled as error:
+            form.add_error("files", evidence_throttled_message(error.retry_after))
+            form.add_error("files", MESSAGE_KEPT)
+            return render_inbox(request, self.report, form)
         except ValidationError as error:
             for field, messages in error.message_dict.items():
                 target = {"evidence": "files", "body": "body"}.get(field)
                 for message in messages:
                     form.add_error(target, message)
             if "evidence" in error.message_dict:
-                form.add_error(
-                    "files",
-                    _("Your message is not sent yet and is kept below. Choose your files again, then send."),
-                )
+                form.add_error("files", MESSAGE_KEPT)
             return render_inbox(request, self.report, form)
         _notice(request, _("Your message was sent. The organisation will answer here."))
         return redirect(reverse("reports:inbox") + "#messages")

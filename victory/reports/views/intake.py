@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 
+from victory.core.uploads import refused_upload_message
 from victory.reports import selectors, services
 from victory.reports.countries import country_name
 from victory.reports.forms import (
@@ -393,6 +394,8 @@ class EvidenceView(View):
     def post(self, request: HttpRequest) -> HttpResponse:
         form = EvidenceForm(request.POST, request.FILES)
         uploads = form.cleaned_data.get("evidence", []) if form.is_valid() else []
+        # Files too large together were never kept, not even in memory: say so.
+        too_large = refused_upload_message(request)
         draft = _draft(request)
         restarted = draft is None
         if draft is None:
@@ -403,12 +406,22 @@ class EvidenceView(View):
             _restarted_notice(request, _("We kept the files you chose. Please go through the other questions again."))
         _draft_touch(request, draft)
         added = []
+        if too_large:
+            form.add_error("evidence", too_large)
+            uploads = []
         for upload in uploads:
             try:
-                evidence = services.evidence_add(upload=upload, draft_key=draft["key"])
+                evidence = services.evidence_add(
+                    upload=upload,
+                    draft_key=draft["key"],
+                    client=request.client_fingerprint,  # type: ignore[attr-defined]
+                )
             except ValidationError as error:
                 for message in error.messages:
                     form.add_error("evidence", message)
+            except services.Throttled as error:
+                form.add_error("evidence", evidence_throttled_message(error.retry_after))
+                break  # the files after it would be refused the same way
             else:
                 added.append(evidence.original_name)
         if form.errors:
@@ -552,6 +565,18 @@ def _summary(draft: dict[str, Any]) -> list[dict[str, Any]]:
         row("organisation", _("Who receives your report"), organisation_text, "id_organisation_0"),
         row(EVIDENCE_STEP, _("Files"), files, "id_evidence"),
     ]
+
+
+def evidence_throttled_message(retry_after: int) -> str:
+    """Too many files from this connection: for the form here and the inbox."""
+    minutes = max(1, (retry_after + 59) // 60)
+    return ngettext(
+        "Many files were added from this connection in a short time. To protect this service, "
+        "wait %(minutes)s minute, then add your files again. What you typed is kept.",
+        "Many files were added from this connection in a short time. To protect this service, "
+        "wait %(minutes)s minutes, then add your files again. What you typed is kept.",
+        minutes,
+    ) % {"minutes": minutes}
 
 
 def _throttled_message(retry_after: int) -> str:
