@@ -222,7 +222,7 @@ def test_one_persons_message_never_reaches_the_cache(org_admin_client: Client, o
     address must never be served that page from the cache."""
     org_admin_client.post(
         f"/en/staff/organisations/{org_admin.organisation.pk}/members/",
-        {"email": "cached.person@test.victory.example", "role": "caseworker"},
+        {"email": "cached.person@test.victory.example", "role": "trainer"},
     )
     own = org_admin_client.get("/en/rights/").content.decode()
     assert "cached.person@test.victory.example" in own

@@ -6,14 +6,17 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin
-from django.http import HttpRequest
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .admin_site import ServiceModelAdmin, admin_site
-from .models import Membership, Organisation, User
+from .forms import MembershipAdminForm, role_grant_pending_message
+from .models import Membership, Organisation, RoleGrant, User
 
 
 class OrganisationAdminForm(forms.ModelForm):
@@ -72,29 +75,64 @@ class OrganisationAdmin(ServiceModelAdmin):
 
 @admin.register(Membership, site=admin_site)
 class MembershipAdmin(ServiceModelAdmin):
+    """Memberships through the same services as the members page: a role that reads reports
+    becomes a request that another administrator approves there, never the platform
+    administrator for themselves."""
+
     list_display = ["user", "organisation", "role"]
     list_filter = ["role", "organisation"]
-    fields = ["user", "organisation", "role"]
+    fields = ["user", "organisation", "role", "reason"]
     autocomplete_fields = ["organisation"]
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        kwargs["form"] = MembershipAdminForm
+        return super().get_form(request, obj, change, **kwargs)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return ["user", "organisation"] if obj else []
 
     def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
         actor: User = request.user  # type: ignore[assignment]
-        if change:
-            services.member_change_role(
-                actor=actor, membership=Membership.objects.get(pk=obj.pk), role=form.cleaned_data["role"]
-            )
+        reason = form.cleaned_data.get("reason", "")
+        try:
+            if change:
+                result = services.member_change_role(
+                    actor=actor,
+                    membership=Membership.objects.get(pk=obj.pk),
+                    role=form.cleaned_data["role"],
+                    reason=reason,
+                )
+            else:
+                result = services.member_add(
+                    actor=actor,
+                    organisation=form.cleaned_data["organisation"],
+                    email=form.cleaned_data["user"].email,
+                    role=form.cleaned_data["role"],
+                    reason=reason,
+                    language=get_language() or "en",
+                )
+        except ValidationError as refusal:
+            # The service names the person "email"; this form chooses them in "user".
+            if hasattr(refusal, "error_dict") and "email" in refusal.error_dict:
+                refusal.error_dict["user"] = refusal.error_dict.pop("email")
+            raise
+        if isinstance(result, RoleGrant):
+            obj._role_grant = result  # type: ignore[attr-defined]  # nothing was saved: see response_*
         else:
-            created = services.member_add(
-                actor=actor,
-                organisation=form.cleaned_data["organisation"],
-                email=form.cleaned_data["user"].email,
-                role=form.cleaned_data["role"],
-                language=get_language() or "en",
-            )
-            obj.pk = created.pk
+            obj.pk = result.pk
+
+    def _pending_response(self, request: HttpRequest, obj: Membership) -> HttpResponse | None:
+        grant: RoleGrant | None = getattr(obj, "_role_grant", None)
+        if grant is None:
+            return None
+        self.message_user(request, role_grant_pending_message(email=grant.user.email, role=grant.role), messages.INFO)
+        return HttpResponseRedirect(reverse("admin:accounts_membership_changelist", current_app=self.admin_site.name))
+
+    def response_add(self, request: HttpRequest, obj: Membership, post_url_continue: str | None = None) -> HttpResponse:
+        return self._pending_response(request, obj) or super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request: HttpRequest, obj: Membership) -> HttpResponse:
+        return self._pending_response(request, obj) or super().response_change(request, obj)
 
     def delete_model(self, request: HttpRequest, obj: Membership) -> None:
         services.member_remove(actor=request.user, membership=obj)  # type: ignore[arg-type]

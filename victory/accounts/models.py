@@ -145,6 +145,59 @@ class Membership(models.Model):
         return f"{self.user} — {self.get_role_display()} — {self.organisation}"
 
 
+class RoleGrantStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for approval")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class RoleGrant(models.Model):
+    """A request to give someone a role that reads victims' reports. It takes effect only
+    when a second person approves it (``victory.core.permissions.role_grant_deciders``);
+    until then the person has no such role. Kept after the decision, as its record."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="role_grants")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grants")
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    # A change of an existing membership's role: which one, and from which role. Approval
+    # checks that it still holds that role, so a request cannot be applied to a membership
+    # that changed in the meantime.
+    membership = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="role_grants"
+    )
+    previous_role = models.CharField(_("previous role"), max_length=32, choices=Role.choices, blank=True)
+    # Free text about a person's work: encrypted like every other free-text field.
+    reason = EncryptedTextField(_("reason"))
+    # Set when the request made the person's account: the set-password e-mail goes out, in
+    # this language, only once the role takes effect.
+    invite_language = models.CharField(max_length=10, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=RoleGrantStatus.choices, default=RoleGrantStatus.PENDING
+    )
+    requested_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="role_grants_requested")
+    created_at = models.DateTimeField(_("asked on"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="role_grants_decided"
+    )
+    decided_at = models.DateTimeField(_("decided on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("role request")
+        verbose_name_plural = _("role requests")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"],
+                condition=models.Q(status="pending"),
+                name="unique_pending_role_grant",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"role request {self.pk}: {self.role} in {self.organisation} ({self.status})"
+
+
 class ApiToken(models.Model):
     """A bearer token for the JSON API. Only its SHA-256 digest is stored."""
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from victory.core.permissions import can_manage_members
 
-from .models import Membership, Organisation, Role, User
+from .models import Membership, Organisation, Role, RoleGrant, RoleGrantStatus, User
 
 
 def membership_list_for_user(*, user: User) -> QuerySet[Membership]:
@@ -47,3 +48,21 @@ def membership_get_managed(*, user: User, organisation: Organisation, membership
 
 def organisation_list_public() -> QuerySet[Organisation]:
     return Organisation.objects.filter(is_active=True)
+
+
+def role_grant_list_pending(*, user: User, organisation: Organisation) -> QuerySet[RoleGrant]:
+    """Requests for roles that read reports still waiting in ``organisation``, for those
+    who manage its members (who may decide each is ``can_decide_role_grant``)."""
+    if not can_manage_members(user, organisation):
+        return RoleGrant.objects.none()
+    return RoleGrant.objects.filter(organisation=organisation, status=RoleGrantStatus.PENDING).select_related(
+        "organisation", "user", "requested_by"
+    )
+
+
+def role_grant_get(*, user: User, organisation: Organisation, grant_id: int) -> RoleGrant:
+    """A request of ``organisation``, pending or decided (a second click on "Approve" is
+    told it was already decided); 404 for anyone who does not manage its members."""
+    if not can_manage_members(user, organisation):
+        raise Http404
+    return get_object_or_404(RoleGrant.objects.filter(organisation=organisation), pk=grant_id)

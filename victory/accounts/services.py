@@ -20,15 +20,34 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_noop
 from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from victory.core.audit import audit_record
-from victory.core.permissions import can_manage_members, can_manage_organisations
+from victory.core.permissions import (
+    can_decide_role_grant,
+    can_manage_members,
+    can_manage_organisations,
+    can_withdraw_role_grant,
+    is_own_report_access,
+    role_grant_deciders,
+    role_reads_reports,
+)
 from victory.core.ratelimit import FailureThrottle, Throttled
 
-from .models import ApiToken, Membership, Organisation, OrganisationKind, Role, User, normalise_email
+from .models import (
+    ApiToken,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    Role,
+    RoleGrant,
+    RoleGrantStatus,
+    User,
+    normalise_email,
+)
 
 ACCOUNT_THROTTLE = FailureThrottle(
     scope="login-account",
@@ -378,6 +397,106 @@ def user_password_reset(*, user: User, password: str) -> None:
     audit_record(action="user.password_reset", actor=user, obj=user)
 
 
+ROLE_GRANT_REASON_MAX_CHARS = 1000
+
+
+def _audit_reason(role: str, reason: str, previous: str = "") -> str:
+    change = f"{previous} -> {role}" if previous else role
+    return f"{change}: {reason}" if reason else change
+
+
+def _role_grant_check(
+    *, actor: User, organisation: Organisation, user: User | None, role: Role, reason: str, field: str
+) -> str:
+    """Why a request for a role that reads reports cannot be made, as form errors (``field``
+    names the field that chose the person or role); returns the cleaned reason."""
+    errors: dict[str, list[str]] = {}
+    if user is not None and is_own_report_access(actor, user, role):
+        errors[field] = [
+            _(
+                "You cannot give yourself a role that reads victims' reports. Ask another administrator "
+                "to request it for you."
+            )
+        ]
+    elif (
+        user is not None
+        and RoleGrant.objects.filter(
+            user=user, organisation=organisation, role=role, status=RoleGrantStatus.PENDING
+        ).exists()
+    ):
+        errors[field] = [_("A request to give this person that role is already waiting for approval.")]
+    reason = reason.strip()
+    if not reason:
+        errors["reason"] = [
+            _("Say why this person needs to read victims' reports. The other administrators will see it.")
+        ]
+    elif len(reason) > ROLE_GRANT_REASON_MAX_CHARS:
+        errors["reason"] = [_("Keep the reason to %(max)s characters or fewer.") % {"max": ROLE_GRANT_REASON_MAX_CHARS}]
+    if errors:
+        raise ValidationError(errors)
+    return reason
+
+
+def _role_grant_create(
+    *,
+    actor: User,
+    organisation: Organisation,
+    user: User,
+    role: Role,
+    reason: str,
+    membership: Membership | None = None,
+    invite_language: str = "",
+) -> RoleGrant:
+    grant = RoleGrant(
+        organisation=organisation,
+        user=user,
+        role=role,
+        reason=reason,
+        requested_by=actor,
+        membership=membership,
+        previous_role=membership.role if membership else "",
+        invite_language=invite_language,
+    )
+    grant.full_clean()
+    grant.save()
+    audit_record(
+        action="role_grant.requested",
+        actor=actor,
+        organisation=organisation,
+        obj=grant,
+        reason=_audit_reason(role, reason, grant.previous_role),
+    )
+    _role_notice_enqueue(grant_id=grant.pk, event="requested")
+    return grant
+
+
+def _role_notice_enqueue(*, grant_id: int, event: str) -> None:
+    from .tasks import role_grant_notify_task
+
+    transaction.on_commit(lambda: role_grant_notify_task.enqueue(grant_id=grant_id, event=event))
+
+
+def _organisation_admin_added(*, actor: User | None, membership: Membership) -> None:
+    """Administrators approve who reads reports: a new one never arrives unnoticed."""
+    if actor is None or membership.role != Role.ORG_ADMIN:
+        return
+    from .tasks import organisation_admin_added_notify_task
+
+    organisation_id, user_id, actor_id = membership.organisation_id, membership.user_id, actor.pk
+    transaction.on_commit(
+        lambda: organisation_admin_added_notify_task.enqueue(
+            organisation_id=organisation_id, user_id=user_id, actor_id=actor_id
+        )
+    )
+
+
+def _welcome_enqueue(*, user: User, language: str) -> None:
+    from .tasks import password_link_email_task
+
+    user_id = user.pk
+    transaction.on_commit(lambda: password_link_email_task.enqueue(user_id=user_id, language=language, kind="welcome"))
+
+
 @transaction.atomic
 def member_add(
     *,
@@ -387,26 +506,46 @@ def member_add(
     role: str,
     full_name: str = "",
     language: str = "en",
-) -> Membership:
+    reason: str = "",
+) -> Membership | RoleGrant:
     """Give someone a role in ``organisation``; a new person gets a set-password e-mail.
-    ``actor`` None means the platform itself (demo seeding)."""
+
+    A role that reads reports (``REPORT_HANDLER_ROLES``) is not given here but requested,
+    with a reason: it takes effect when a second person approves it (``role_grant_approve``),
+    and the organisation's other administrators and supervisors are told at once. Nobody
+    requests it for themselves. ``actor`` None means the platform itself (demo seeding),
+    which gives every role directly."""
     if actor is not None and not can_manage_members(actor, organisation):
         raise PermissionDenied
     role = Role(role)
     user = User.objects.filter_email(email).first()
+    if user is not None and Membership.objects.filter(user=user, organisation=organisation, role=role).exists():
+        raise ValidationError({"email": _("This person already has that role in this organisation.")})
+    if actor is not None and role_reads_reports(role):
+        reason = _role_grant_check(
+            actor=actor, organisation=organisation, user=user, role=role, reason=reason, field="email"
+        )
+        invite_language = ""
+        if user is None:
+            user = user_create(actor=actor, email=email, full_name=full_name)
+            invite_language = language
+        return _role_grant_create(
+            actor=actor, organisation=organisation, user=user, role=role, reason=reason, invite_language=invite_language
+        )
     is_new = user is None
     if user is None:
         user = user_create(actor=actor, email=email, full_name=full_name)
-    if Membership.objects.filter(user=user, organisation=organisation, role=role).exists():
-        raise ValidationError({"email": _("This person already has that role in this organisation.")})
     membership = Membership.objects.create(user=user, organisation=organisation, role=role)
-    audit_record(action="membership.created", actor=actor, organisation=organisation, obj=membership, reason=role)
+    audit_record(
+        action="membership.created",
+        actor=actor,
+        organisation=organisation,
+        obj=membership,
+        reason=_audit_reason(role, reason.strip()),
+    )
     if is_new:
-        from .tasks import password_link_email_task
-
-        transaction.on_commit(
-            lambda: password_link_email_task.enqueue(user_id=user.pk, language=language, kind="welcome")
-        )
+        _welcome_enqueue(user=user, language=language)
+    _organisation_admin_added(actor=actor, membership=membership)
     return membership
 
 
@@ -420,16 +559,7 @@ def _last_admin_guard(membership: Membership) -> None:
         raise ValidationError(_("An organisation needs at least one administrator. Add another one first."))
 
 
-@transaction.atomic
-def member_change_role(*, actor: User, membership: Membership, role: str) -> Membership:
-    if not can_manage_members(actor, membership.organisation):
-        raise PermissionDenied
-    role = Role(role)
-    if role == membership.role:
-        return membership
-    _last_admin_guard(membership)
-    if Membership.objects.filter(user=membership.user, organisation=membership.organisation, role=role).exists():
-        raise ValidationError(_("This person already has that role in this organisation."))
+def _membership_set_role(*, actor: User, membership: Membership, role: Role, reason: str) -> None:
     previous = membership.role
     membership.role = role
     membership.save(update_fields=["role"])
@@ -438,8 +568,41 @@ def member_change_role(*, actor: User, membership: Membership, role: str) -> Mem
         actor=actor,
         organisation=membership.organisation,
         obj=membership,
-        reason=f"{previous} -> {role}",
+        reason=_audit_reason(role, reason, previous),
     )
+
+
+@transaction.atomic
+def member_change_role(*, actor: User, membership: Membership, role: str, reason: str = "") -> Membership | RoleGrant:
+    """Change a member's role. A change into a role that reads reports is a request, as in
+    ``member_add``: the membership keeps its role until a second person approves."""
+    if not can_manage_members(actor, membership.organisation):
+        raise PermissionDenied
+    role = Role(role)
+    if role == membership.role:
+        return membership
+    _last_admin_guard(membership)
+    if Membership.objects.filter(user=membership.user, organisation=membership.organisation, role=role).exists():
+        raise ValidationError({"role": _("This person already has that role in this organisation.")})
+    if role_reads_reports(role):
+        reason = _role_grant_check(
+            actor=actor,
+            organisation=membership.organisation,
+            user=membership.user,
+            role=role,
+            reason=reason,
+            field="role",
+        )
+        return _role_grant_create(
+            actor=actor,
+            organisation=membership.organisation,
+            user=membership.user,
+            role=role,
+            reason=reason,
+            membership=membership,
+        )
+    _membership_set_role(actor=actor, membership=membership, role=role, reason=reason.strip())
+    _organisation_admin_added(actor=actor, membership=membership)
     return membership
 
 
@@ -456,3 +619,188 @@ def member_remove(*, actor: User, membership: Membership) -> None:
         reason=membership.role,
     )
     membership.delete()
+
+
+# --- Requests for roles that read reports (four eyes) ---------------------------------
+
+
+def _role_grant_locked(grant: RoleGrant) -> RoleGrant:
+    """The request, locked, as it is now: of two people deciding at once, one decides."""
+    locked = RoleGrant.objects.select_for_update().get(pk=grant.pk)
+    if locked.status != RoleGrantStatus.PENDING:
+        raise ValidationError(_("This request was already decided."))
+    return locked
+
+
+def _role_grant_decided(*, actor: User, grant: RoleGrant, status: RoleGrantStatus) -> None:
+    grant.status = status
+    grant.decided_by = actor
+    grant.decided_at = timezone.now()
+    grant.save(update_fields=["status", "decided_by", "decided_at"])
+    audit_record(
+        action=f"role_grant.{status}",
+        actor=actor,
+        organisation=grant.organisation,
+        obj=grant,
+        reason=_audit_reason(grant.role, grant.reason, grant.previous_role),
+    )
+
+
+@transaction.atomic
+def role_grant_approve(*, actor: User, grant: RoleGrant) -> Membership:
+    """Give the requested role. Only someone in ``role_grant_deciders``: another
+    administrator of the organisation, never the person who asked or the person it is
+    for."""
+    grant = _role_grant_locked(grant)
+    if not can_decide_role_grant(actor, grant):
+        raise PermissionDenied
+    user, organisation, role = grant.user, grant.organisation, Role(grant.role)
+    if not user.is_active:
+        raise ValidationError(_("This person's account is deactivated, so the role cannot be given."))
+    membership = grant.membership
+    if grant.previous_role:
+        if membership is None or membership.role != grant.previous_role:
+            raise ValidationError(
+                _("This person's role changed after the request was made. Refuse this request and make a new one.")
+            )
+        _last_admin_guard(membership)
+    if Membership.objects.filter(user=user, organisation=organisation, role=role).exists():
+        raise ValidationError(_("This person already has that role in this organisation."))
+    if membership is not None and grant.previous_role:
+        _membership_set_role(actor=actor, membership=membership, role=role, reason=grant.reason)
+    else:
+        membership = Membership.objects.create(user=user, organisation=organisation, role=role)
+        audit_record(
+            action="membership.created",
+            actor=actor,
+            organisation=organisation,
+            obj=membership,
+            reason=_audit_reason(role, grant.reason),
+        )
+    _role_grant_decided(actor=actor, grant=grant, status=RoleGrantStatus.APPROVED)
+    if grant.invite_language:
+        _welcome_enqueue(user=user, language=grant.invite_language)
+    _role_notice_enqueue(grant_id=grant.pk, event="approved")
+    return membership
+
+
+@transaction.atomic
+def role_grant_refuse(*, actor: User, grant: RoleGrant) -> RoleGrant:
+    """Refuse a pending request (someone who may approve it), or take it back (the person
+    who asked for it)."""
+    grant = _role_grant_locked(grant)
+    if can_decide_role_grant(actor, grant):
+        _role_grant_decided(actor=actor, grant=grant, status=RoleGrantStatus.REFUSED)
+        _role_notice_enqueue(grant_id=grant.pk, event="refused")
+    elif can_withdraw_role_grant(actor, grant):
+        _role_grant_decided(actor=actor, grant=grant, status=RoleGrantStatus.WITHDRAWN)
+    else:
+        raise PermissionDenied
+    return grant
+
+
+# --- E-mails about roles (run by the task queue) ---------------------------------------
+#
+# They name nobody and say nothing about any report: a mailbox can be read by someone
+# else, and staff are targets too. They say which role, in which organisation, and where
+# to look.
+
+ROLE_NOTICES = {
+    # event: (subject, first line); translated per recipient
+    "requested": (
+        gettext_noop("Request for a role that reads reports"),
+        gettext_noop(
+            "Someone asked to give a person the role “%(role)s” in %(organisation)s. It takes effect "
+            "only when a second administrator approves it."
+        ),
+    ),
+    "approved": (
+        gettext_noop("A role that reads reports was given"),
+        gettext_noop("A person was given the role “%(role)s” in %(organisation)s, approved by a second administrator."),
+    ),
+    "refused": (
+        gettext_noop("Your request for a role was refused"),
+        gettext_noop("Your request to give a person the role “%(role)s” in %(organisation)s was refused."),
+    ),
+    "admin_added": (
+        gettext_noop("A new administrator"),
+        gettext_noop(
+            "A person was made an administrator of %(organisation)s. Administrators manage members "
+            "and approve who may read reports."
+        ),
+    ),
+}
+
+
+def _role_watchers(organisation: Organisation) -> list[User]:
+    """Who keeps an eye on who may do what in an organisation: its administrators and
+    supervisors."""
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__organisation=organisation,
+            memberships__role__in=(Role.ORG_ADMIN, Role.SUPERVISOR),
+        ).distinct()
+    )
+
+
+def _role_notice_send(
+    *, event: str, organisation: Organisation, role: str, recipients: list[User], deciders: set[int]
+) -> int:
+    subject, line = ROLE_NOTICES[event]
+    sent = 0
+    for user in recipients:
+        with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+            link = settings.VICTORY_SITE_URL + reverse("accounts:members", kwargs={"organisation_id": organisation.pk})
+            parts = [_(line) % {"role": Role(role).label, "organisation": organisation.name}]
+            if user.pk in deciders:
+                parts += [_("Log in to approve or refuse it:"), link]
+            elif can_manage_members(user, organisation):
+                parts += [_("Log in to see who and why:"), link]
+            else:
+                parts.append(_("If you did not expect this, speak to your organisation's administrators."))
+            parts.append(_("This e-mail names nobody on purpose."))
+            send_mail(_(subject), "\n\n".join(parts), None, [user.email])
+        sent += 1
+    return sent
+
+
+def role_grant_notice_send(*, grant_id: int, event: str) -> int:
+    """Tell the people who should know about a request for a role that reads reports:
+    when it is made, its deciders and the organisation's other administrators and
+    supervisors; when it is approved, the same people and the one who asked; when it is
+    refused, the one who asked. Never the person it is for, never the one who acted."""
+    grant = RoleGrant.objects.select_related("organisation").filter(pk=grant_id).first()
+    if grant is None:
+        return 0
+    watchers = _role_watchers(grant.organisation)
+    deciders: set[int] = set()
+    if event == "requested":
+        decider_users = list(role_grant_deciders(grant))
+        deciders = {user.pk for user in decider_users}
+        recipients = watchers + decider_users
+        acted = grant.requested_by_id
+    elif event == "approved":
+        recipients = watchers + ([grant.requested_by] if grant.requested_by else [])
+        acted = grant.decided_by_id
+    else:
+        recipients = [grant.requested_by] if grant.requested_by else []
+        acted = grant.decided_by_id
+    unique = {user.pk: user for user in recipients if user.is_active and user.pk not in (acted, grant.user_id)}
+    return _role_notice_send(
+        event=event,
+        organisation=grant.organisation,
+        role=grant.role,
+        recipients=list(unique.values()),
+        deciders=deciders,
+    )
+
+
+def organisation_admin_added_notice_send(*, organisation_id: int, user_id: int, actor_id: int) -> int:
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    if organisation is None:
+        return 0
+    recipients = [user for user in _role_watchers(organisation) if user.pk not in (user_id, actor_id)]
+    return _role_notice_send(
+        event="admin_added", organisation=organisation, role=Role.ORG_ADMIN, recipients=recipients, deciders=set()
+    )

@@ -17,6 +17,11 @@ urlpatterns = [
         views.MemberChangeView.as_view(),
         name="member_change",
     ),
+    path(
+        "organisations/<int:organisation_id>/role-requests/<int:grant_id>/",
+        views.RoleGrantDecideView.as_view(),
+        name="role_grant_decide",
+    ),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("password-reset/sent/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(

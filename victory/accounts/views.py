@@ -16,7 +16,7 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import AccessMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
@@ -32,7 +32,12 @@ from django.views.generic import FormView, TemplateView
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from victory.core.permissions import can_handle_reports, is_professional
+from victory.core.permissions import (
+    can_decide_role_grant,
+    can_handle_reports,
+    can_withdraw_role_grant,
+    is_professional,
+)
 
 from . import selectors, services
 from .forms import (
@@ -43,8 +48,9 @@ from .forms import (
     MemberRoleForm,
     PasswordResetForm,
     SetPasswordForm,
+    role_grant_pending_message,
 )
-from .models import Role, User
+from .models import Role, RoleGrant, RoleGrantStatus, User
 
 PENDING_LOGIN = "victory_pending_login"
 NEW_BACKUP_CODES = "victory_new_backup_codes"
@@ -255,8 +261,20 @@ class DashboardView(ProfessionalRequiredMixin, TemplateView):
         )
 
 
+def _add_service_errors(form: Any, error: ValidationError) -> None:
+    """A service's refusal on the form, each message at its field where it has one."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            for message in errors:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
 class MemberListView(ProfessionalRequiredMixin, FormView):
-    """An organisation administrator's page: who has which role, add, change, remove."""
+    """An organisation administrator's page: who has which role, add, change, remove, and
+    the requests for roles that read reports, with approve and refuse for those who may."""
 
     template_name = "accounts/members.html"
     form_class = MemberAddForm
@@ -270,57 +288,134 @@ class MemberListView(ProfessionalRequiredMixin, FormView):
         )
         return super().dispatch(request, *args, **kwargs)
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        members = selectors.member_list(user=self.request.user, organisation=self.organisation)  # type: ignore[arg-type]
+    def get_context_data(self, *, row_form: tuple[int, MemberRoleForm] | None = None, **kwargs: Any) -> dict[str, Any]:
+        """``row_form``: a member's role form sent with a mistake, shown again as typed."""
+        user: User = self.request.user  # type: ignore[assignment]
+        members = selectors.member_list(user=user, organisation=self.organisation)
+        rows = [
+            (
+                m,
+                row_form[1]
+                if row_form and row_form[0] == m.pk
+                else MemberRoleForm(initial={"role": m.role}, prefix=f"m{m.pk}"),
+            )
+            for m in members
+        ]
+        pending = [
+            (grant, can_decide_role_grant(user, grant), can_withdraw_role_grant(user, grant))
+            for grant in selectors.role_grant_list_pending(user=user, organisation=self.organisation)
+        ]
         return super().get_context_data(
             organisation=self.organisation,
-            members=[(m, MemberRoleForm(initial={"role": m.role}, prefix=f"m{m.pk}")) for m in members],
+            members=rows,
+            pending_grants=pending,
+            row_error_form=row_form[1] if row_form else None,
             **kwargs,
         )
 
     def form_valid(self, form: MemberAddForm) -> HttpResponse:
         try:
-            services.member_add(
+            result = services.member_add(
                 actor=self.request.user,  # type: ignore[arg-type]
                 organisation=self.organisation,
                 email=form.cleaned_data["email"],
                 full_name=form.cleaned_data["full_name"],
                 role=form.cleaned_data["role"],
+                reason=form.cleaned_data["reason"],
                 language=get_language() or "en",
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                for message in errors:
-                    form.add_error(field if field in form.fields else None, message)
+            _add_service_errors(form, error)
             return self.form_invalid(form)
-        messages.success(
-            self.request,
-            _("%(email)s now has the role %(role)s.")
-            % {"email": form.cleaned_data["email"], "role": Role(form.cleaned_data["role"]).label},
-        )
+        if isinstance(result, RoleGrant):
+            messages.info(self.request, role_grant_pending_message(email=form.cleaned_data["email"], role=result.role))
+        else:
+            messages.success(
+                self.request,
+                _("%(email)s now has the role %(role)s.")
+                % {"email": form.cleaned_data["email"], "role": Role(form.cleaned_data["role"]).label},
+            )
         return redirect(self.request.path)
 
 
-class MemberChangeView(ProfessionalRequiredMixin, View):
-    """POST only: change a member's role, or remove the membership."""
+class MemberChangeView(MemberListView):
+    """POST only: change a member's role, or remove the membership. A mistake shows the
+    members page again with the member's form as it was sent."""
 
     http_method_names = ["post"]
 
-    def post(self, request: HttpRequest, organisation_id: int, membership_id: int) -> HttpResponse:
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user: User = request.user  # type: ignore[assignment]
+        organisation = self.organisation
+        membership = selectors.membership_get_managed(
+            user=user, organisation=organisation, membership_id=kwargs["membership_id"]
+        )
+        members_url = reverse("accounts:members", kwargs={"organisation_id": organisation.pk})
+        if "remove" in request.POST:
+            try:
+                services.member_remove(actor=user, membership=membership)
+            except ValidationError as error:
+                for message in error.messages:
+                    messages.error(request, message)
+            else:
+                messages.success(request, _("The role was removed."))
+            return redirect(members_url)
+        form = MemberRoleForm(request.POST, prefix=f"m{membership.pk}")
+        if form.is_valid():
+            try:
+                result = services.member_change_role(
+                    actor=user,
+                    membership=membership,
+                    role=form.cleaned_data["role"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as error:
+                _add_service_errors(form, error)
+            else:
+                if isinstance(result, RoleGrant):
+                    messages.info(request, role_grant_pending_message(email=membership.user.email, role=result.role))
+                else:
+                    messages.success(request, _("The role was changed."))
+                return redirect(members_url)
+        context = self.get_context_data(form=MemberAddForm(), row_form=(membership.pk, form))
+        return self.render_to_response(context)
+
+
+class RoleGrantDecideView(ProfessionalRequiredMixin, View):
+    """POST only: approve, refuse or withdraw a request for a role that reads reports. The
+    service decides who may (victory.core.permissions.role_grant_deciders)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, organisation_id: int, grant_id: int) -> HttpResponse:
         user: User = request.user  # type: ignore[assignment]
         organisation = selectors.organisation_get_managed(user=user, organisation_id=organisation_id)
-        membership = selectors.membership_get_managed(user=user, organisation=organisation, membership_id=membership_id)
+        grant = selectors.role_grant_get(user=user, organisation=organisation, grant_id=grant_id)
+        decision = request.POST.get("decision")
         try:
-            if "remove" in request.POST:
-                services.member_remove(actor=user, membership=membership)
-                messages.success(request, _("The role was removed."))
-            else:
-                form = MemberRoleForm(request.POST, prefix=f"m{membership.pk}")
-                if form.is_valid():
-                    services.member_change_role(actor=user, membership=membership, role=form.cleaned_data["role"])
-                    messages.success(request, _("The role was changed."))
+            if decision == "approve":
+                services.role_grant_approve(actor=user, grant=grant)
+                messages.success(
+                    request,
+                    _("Approved: %(email)s now has the role %(role)s.")
+                    % {"email": grant.user.email, "role": Role(grant.role).label},
+                )
+            elif decision in ("refuse", "withdraw"):
+                decided = services.role_grant_refuse(actor=user, grant=grant)
+                if decided.status == RoleGrantStatus.WITHDRAWN:
+                    messages.success(request, _("The request was withdrawn."))
                 else:
-                    messages.error(request, _("Choose one of the listed roles."))
+                    messages.success(request, _("The request was refused."))
+            else:
+                messages.error(request, _("Choose whether to approve or refuse the request."))
+        except PermissionDenied:
+            messages.error(
+                request,
+                _(
+                    "Only another administrator may approve or refuse this request: not the person who asked "
+                    "for it, nor the person it is for."
+                ),
+            )
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)

@@ -6,8 +6,9 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
+    from django.db.models import QuerySet
 
-    from victory.accounts.models import Organisation, User
+    from victory.accounts.models import Organisation, RoleGrant, User
 
 
 def is_professional(user: User | AnonymousUser) -> bool:
@@ -40,8 +41,55 @@ def can_manage_organisations(user: User | AnonymousUser) -> bool:
     return _is_active_user(user) and bool(user.is_platform_admin)  # type: ignore[union-attr]
 
 
-# Who reads and answers an organisation's reports (one rule, used by selectors and e-mails too).
+# The one list of roles that read and answer an organisation's reports, used by selectors,
+# e-mails and the four-eyes rule for giving such a role (role_grant_deciders). A later role
+# that reads reports (a case role) joins this list, and is then given only with approval.
 REPORT_HANDLER_ROLES = ("caseworker", "supervisor")
+
+
+def role_reads_reports(role: str) -> bool:
+    return role in REPORT_HANDLER_ROLES
+
+
+def is_own_report_access(actor: User | AnonymousUser, grantee: User, role: str) -> bool:
+    """Nobody gives themselves a role that reads reports, whatever their rights: a platform
+    or organisation administrator asks a colleague to request it for them."""
+    return bool(actor.is_authenticated and actor.pk == grantee.pk and role_reads_reports(role))
+
+
+def role_grant_deciders(grant: RoleGrant) -> QuerySet[User]:
+    """Who may approve or refuse a request to give a role that reads reports: another
+    administrator of the organisation, never the person who asked, never the person it is
+    for. Only where the organisation has no such administrator (a new or very small one)
+    does a platform administrator decide, again neither of the two: the organisation
+    decides who reads its victims' reports whenever it can."""
+    from victory.accounts.models import Role, User
+
+    if not grant.organisation.is_active:
+        return User.objects.none()
+    involved = [pk for pk in (grant.requested_by_id, grant.user_id) if pk is not None]
+    candidates = User.objects.filter(is_active=True).exclude(pk__in=involved)
+    organisation_admins = candidates.filter(
+        memberships__organisation_id=grant.organisation_id, memberships__role=Role.ORG_ADMIN
+    ).distinct()
+    if organisation_admins.exists():
+        return organisation_admins
+    return candidates.filter(is_platform_admin=True)
+
+
+def can_decide_role_grant(user: User | AnonymousUser, grant: RoleGrant) -> bool:
+    from victory.accounts.models import RoleGrantStatus
+
+    if not _is_active_user(user) or grant.status != RoleGrantStatus.PENDING:
+        return False
+    return user.pk in role_grant_deciders(grant).values_list("pk", flat=True)
+
+
+def can_withdraw_role_grant(user: User | AnonymousUser, grant: RoleGrant) -> bool:
+    """The person who asked may take a pending request back."""
+    from victory.accounts.models import RoleGrantStatus
+
+    return bool(_is_active_user(user) and grant.status == RoleGrantStatus.PENDING and grant.requested_by_id == user.pk)
 
 
 def can_handle_reports(user: User | AnonymousUser, organisation: Organisation) -> bool:
