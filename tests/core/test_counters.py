@@ -1,15 +1,18 @@
 """The database counter store: counts that expire on time, are never culled, and are
-pruned by the scheduled job."""
+pruned by the scheduled job; and the deploy check for a Redis that would evict them."""
 
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import pytest
 from django.core.cache import caches
+from django.core.checks import Tags, run_checks
 
 from victory.core.counters import COUNTERS, CounterStore, counters_prune_expired
 from victory.core.models import Counter
+from victory.settings.base import cache_stores
 
 pytestmark = pytest.mark.django_db
 
@@ -66,3 +69,15 @@ def test_the_prune_job_deletes_expired_counters_and_keeps_live_ones(clock: list[
         "live",
         "version",
     ]
+
+
+def test_check_deploy_warns_when_the_counters_redis_may_evict_them(redis_url: str, settings: Any) -> None:
+    import redis
+
+    settings.CACHES = cache_stores(redis_url)
+    deploy = {"include_deployment_checks": True, "tags": [Tags.caches]}
+    assert [message.id for message in run_checks(**deploy)] == []  # Redis's default: noeviction
+    redis.Redis.from_url(redis_url).config_set("maxmemory-policy", "allkeys-lru")
+    (warning,) = run_checks(**deploy)
+    assert warning.id == "victory.W002"
+    assert "allkeys-lru" in warning.msg

@@ -4,6 +4,8 @@
 ``victory.E002``: the keyring itself is misconfigured (a malformed ``VICTORY_KEYS``
 entry or key file), whether or not anything is encrypted yet.
 ``victory.W001``: the database could not be asked which keys hold data.
+``victory.W002`` (``check --deploy``): the Redis holding the rate-limit counters may
+evict them, which would lift lock-outs.
 
 Registered without tags, so ``runserver``, ``check`` (with or without ``--deploy``),
 ``migrate`` and most management commands refuse to run on E001/E002. A missing
@@ -17,7 +19,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.checks import CheckMessage, Error, register
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
+from django.core.checks import CheckMessage, Error, Tags, register
 from django.core.checks import Warning as CheckWarning
 from django.db import DEFAULT_DB_ALIAS, DatabaseError
 
@@ -57,3 +61,24 @@ def check_keyring_matches_database(app_configs: Any = None, databases: Any = Non
                 )
             )
     return messages
+
+
+@register(Tags.caches, deploy=True)
+def check_counters_are_never_evicted(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    store = caches["counters"]
+    if not isinstance(store, RedisCache):
+        return []  # the database store never evicts
+    try:
+        policy = store._cache.get_client(write=True).config_get("maxmemory-policy").get("maxmemory-policy")
+    except Exception:  # noqa: BLE001  (CONFIG disabled, as on some hosted Redis, or Redis down)
+        return []
+    if policy in (None, "noeviction"):
+        return []
+    return [
+        CheckWarning(
+            f"The Redis of REDIS_URL evicts keys (maxmemory-policy {policy}): when it is full it "
+            "can drop rate-limit counters, which lifts lock-outs.",
+            hint="Set maxmemory-policy noeviction on that Redis (see docs/deployment.md).",
+            id="victory.W002",
+        )
+    ]
