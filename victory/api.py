@@ -130,6 +130,19 @@ def json_bodies_only(run: Callable[..., HttpResponseBase]) -> Callable[..., Http
     return checked
 
 
+def never_stored(run: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """Every answer says ``Cache-Control: no-store``: a reporter's story, a receipt or a
+    bearer token must not stay in a browser's or a proxy's cache, as staff pages don't."""
+
+    @functools.wraps(run)
+    def answered(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        response = run(request, *args, **kwargs)
+        response["Cache-Control"] = "no-store"
+        return response
+
+    return answered
+
+
 api = VictoryAPI(
     title="VicTory API",
     version="1",
@@ -137,6 +150,7 @@ api = VictoryAPI(
     urls_namespace="api",
 )
 api.add_decorator(json_bodies_only, mode="view")
+api.add_decorator(never_stored, mode="view")
 api.add_router("/", core_router)
 api.add_router("/auth/", accounts_router)
 api.add_router("/", reports_router)

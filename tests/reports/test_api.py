@@ -150,6 +150,19 @@ def test_reporter_endpoints_need_no_csrf_token_and_set_no_cookie(receiving_organ
     assert not client.cookies
 
 
+def test_no_api_answer_may_be_kept_in_a_cache(receiving_organisation: Organisation) -> None:
+    """The receipt, the token and the story itself pass through these answers: a shared
+    computer's browser cache or a proxy must not keep any of them."""
+    client = Client()
+    sent = _send(client)
+    session = _post(client, "/reports/session", {"receipt": sent.json()["receipt"]})
+    mine = _get(client, "/reports/mine", None, **_bearer(session.json()["token"]))
+    refused = _post(client, "/reports/session", {"receipt": "0" * 24})
+    not_json = client.post("/api/v1/reports", data="narrative=x", content_type="text/plain")
+    for response in (sent, session, mine, refused, not_json, client.get("/api/v1/organisations")):
+        assert response["Cache-Control"] == "no-store", response.request["PATH_INFO"]
+
+
 # --- Sending a report ---------------------------------------------------------------
 
 
