@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
+from django.utils.http import urlencode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import gettext_noop
@@ -46,6 +46,7 @@ from .models import (
     RoleGrant,
     RoleGrantStatus,
     User,
+    email_digest,
     normalise_email,
 )
 
@@ -353,39 +354,58 @@ PASSWORD_LINK_EMAILS = {
 PASSWORD_RESET_THROTTLE = FailureThrottle(scope="password-reset", slowdown_after=3, lock_after=10, lock_seconds=3600)
 
 
+def password_link(user: User) -> str:
+    """The e-mailed address where ``user`` chooses a password.
+
+    The token travels in the query string, which the documented access logs leave out
+    (gunicorn ``%(U)s``, nginx ``$uri``: docs/deployment.md); the page it opens moves it
+    into the session at once and continues at an address with ``set-password`` in its
+    place (Django's pattern), so no later page, form post or Referer carries it. It works
+    for ``PASSWORD_RESET_TIMEOUT`` seconds and only until the password changes."""
+    path = reverse("accounts:password_reset_link", kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk))})
+    return f"{settings.VICTORY_SITE_URL}{path}?{urlencode({'token': default_token_generator.make_token(user)})}"
+
+
 def password_link_email_send(*, user_id: int, language: str, kind: str) -> None:
-    """E-mail a link to choose a password (run by the task queue, so the response time
-    of the request does not tell whether the address has an account)."""
+    """E-mail a link to choose a password (run by the task queue)."""
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None:
         return
     subject, template = PASSWORD_LINK_EMAILS[kind]
     with translation.override(language):
-        path = reverse(
-            "accounts:password_reset_confirm",
-            kwargs={
-                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-                "token": default_token_generator.make_token(user),
-            },
+        body = render_to_string(
+            template, {"link": password_link(user), "hours": settings.PASSWORD_RESET_TIMEOUT // 3600}
         )
-        body = render_to_string(template, {"link": settings.VICTORY_SITE_URL + path})
         send_mail(str(subject), body, None, [user.email])
 
 
 def password_reset_request(*, email: str, language: str, client: str) -> None:
-    """Send a reset link if the address belongs to an active account; say nothing either way."""
-    from .tasks import password_link_email_task
+    """Ask for a reset link; says nothing about whether the address has an account.
+
+    The request does the same work either way: the two throttles, then one task on the
+    queue, which looks the account up later (``password_reset_email_send``). The task
+    carries the address's keyed digest, never the address: with the database backend the
+    queue is a table, and an address typed by mistake may be a victim's."""
+    from .tasks import password_reset_email_task
 
     email = normalise_email(email)
     for subject in (client, email):
         verdict = PASSWORD_RESET_THROTTLE.begin(subject)
         if not verdict.allowed:
             raise Throttled(verdict.retry_after)
-    user = User.objects.filter_email(email).filter(is_active=True).first()
+    digest = email_digest(email)
+    transaction.on_commit(lambda: password_reset_email_task.enqueue(email_digest=digest, language=language))
+
+
+def password_reset_email_send(*, email_digest: str, language: str) -> None:
+    """Run by the queue: the reset link to an active account with this address, nothing
+    otherwise. It returns nothing in both cases, so the task's stored result does not
+    tell either."""
+    user = User.objects.filter(email_digest=email_digest, is_active=True).first()
     if user is None:
         return
     audit_record(action="user.password_reset_requested", obj=user)
-    transaction.on_commit(lambda: password_link_email_task.enqueue(user_id=user.pk, language=language, kind="reset"))
+    password_link_email_send(user_id=user.pk, language=language, kind="reset")
 
 
 @transaction.atomic

@@ -18,6 +18,11 @@ def password_link_email_task(*, user_id: int, language: str, kind: str) -> None:
 
 
 @task
+def password_reset_email_task(*, email_digest: str, language: str) -> None:
+    services.password_reset_email_send(email_digest=email_digest, language=language)
+
+
+@task
 def role_grant_notify_task(*, grant_id: int, event: str) -> int:
     return services.role_grant_notice_send(grant_id=grant_id, event=event)
 

@@ -24,6 +24,8 @@ urlpatterns = [
     ),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("password-reset/sent/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    # The e-mailed link: the token in the query string, moved into the session at once.
+    path("password-reset/link/<uidb64>/", views.PasswordResetLinkView.as_view(), name="password_reset_link"),
     path(
         "password-reset/<uidb64>/<token>/",
         views.PasswordResetConfirmView.as_view(),

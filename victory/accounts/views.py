@@ -449,10 +449,33 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
     template_name = "accounts/password_reset_done.html"
 
 
+@method_decorator(never_cache, name="dispatch")
+class PasswordResetLinkView(View):
+    """The address e-mailed to choose a password, with the token in its query string
+    (``services.password_link``). The token goes into the session at once and the browser
+    continues at the set-password address, which does not carry it; a wrong or expired
+    token leads to the same address, which then says so."""
+
+    http_method_names = ["get"]
+
+    def get(self, request: HttpRequest, uidb64: str) -> HttpResponse:
+        token = request.GET.get("token", "")
+        confirm = PasswordResetConfirmView()
+        user = confirm.get_user(uidb64)
+        if user is not None and token and confirm.token_generator.check_token(user, token):
+            request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN] = token
+        elif auth_views.INTERNAL_RESET_SESSION_TOKEN in request.session:
+            del request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
+        return redirect("accounts:password_reset_confirm", uidb64=uidb64, token=confirm.reset_url_token)
+
+
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     form_class = SetPasswordForm
     success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(link_hours=settings.PASSWORD_RESET_TIMEOUT // 3600, **kwargs)
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):

@@ -219,6 +219,13 @@ VICTORY_LOGIN_LOCK_AFTER = env_int("VICTORY_LOGIN_LOCK_AFTER", 5, minimum=2)
 VICTORY_LOGIN_LOCK_SECONDS = env_int("VICTORY_LOGIN_LOCK_SECONDS", 15 * 60, minimum=60)
 VICTORY_API_TOKEN_HOURS = env_int("VICTORY_API_TOKEN_HOURS", 8, minimum=1)
 VICTORY_BACKUP_CODE_COUNT = 10
+# An e-mailed link to choose a password (reset or welcome) works for this many hours, and
+# only until the password is set (Django's default is three days). Within hours: a link
+# left in a mailbox or a log is a way into an account.
+VICTORY_PASSWORD_LINK_HOURS = env_int("VICTORY_PASSWORD_LINK_HOURS", 2, minimum=1)
+if VICTORY_PASSWORD_LINK_HOURS > 24:
+    raise ConfigError("VICTORY_PASSWORD_LINK_HOURS", f"must be at most 24, not {VICTORY_PASSWORD_LINK_HOURS}.")
+PASSWORD_RESET_TIMEOUT = VICTORY_PASSWORD_LINK_HOURS * 60 * 60
 
 # The address people use to reach this site, for links in e-mails.
 VICTORY_SITE_URL = env_str("VICTORY_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
