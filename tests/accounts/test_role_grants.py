@@ -448,6 +448,26 @@ def test_other_admins_and_supervisors_are_told_at_once_in_their_language(
         assert "Lisbon" not in message.body
 
 
+def test_where_the_organisation_has_no_other_admin_the_platform_admins_are_asked(
+    org_admin: Membership,
+    platform_admin: User,
+    colleague: User,
+    mailoutbox: list,
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.member_add(
+            actor=org_admin.user,
+            organisation=org_admin.organisation,
+            email=colleague.email,
+            role="caseworker",
+            reason=REASON,
+        )
+    assert [message.to[0] for message in mailoutbox] == [platform_admin.email]
+    assert "Log in to approve or refuse it" in mailoutbox[0].body
+
+
 def test_approval_is_told_to_the_others_too(
     org_admin: Membership,
     second_admin: Membership,

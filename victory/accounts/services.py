@@ -12,7 +12,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -420,6 +420,10 @@ def user_password_reset(*, user: User, password: str) -> None:
 ROLE_GRANT_REASON_MAX_CHARS = 1000
 
 
+def _already_requested() -> str:
+    return _("A request to give this person that role is already waiting for approval.")
+
+
 def _audit_reason(role: str, reason: str, previous: str = "") -> str:
     change = f"{previous} -> {role}" if previous else role
     return f"{change}: {reason}" if reason else change
@@ -444,7 +448,7 @@ def _role_grant_check(
             user=user, organisation=organisation, role=role, status=RoleGrantStatus.PENDING
         ).exists()
     ):
-        errors[field] = [_("A request to give this person that role is already waiting for approval.")]
+        errors[field] = [_already_requested()]
     reason = reason.strip()
     if not reason:
         errors["reason"] = [
@@ -478,7 +482,12 @@ def _role_grant_create(
         invite_language=invite_language,
     )
     grant.full_clean()
-    grant.save()
+    try:
+        with transaction.atomic():
+            grant.save()
+    except IntegrityError:
+        # The same request sent twice at once (a double click): the database keeps one.
+        raise ValidationError(_already_requested()) from None
     audit_record(
         action="role_grant.requested",
         actor=actor,
