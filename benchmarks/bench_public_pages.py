@@ -147,10 +147,12 @@ def _fill_services(count: int) -> float:
 
 
 def _cached_pages() -> int:
+    from django.conf import settings
     from django.db import connection
 
+    table = connection.ops.quote_name(settings.CACHES["pages"]["LOCATION"])  # the page store's own table
     with connection.cursor() as cursor:
-        cursor.execute("SELECT COUNT(*) FROM victory_cache")
+        cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608  (a name from our settings)
         (count,) = cursor.fetchone()
     connection.close()
     return int(count)

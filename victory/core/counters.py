@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
-from django.db import IntegrityError, router, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.db.models import F, Q, QuerySet
 from django.tasks import task
 
@@ -51,6 +51,7 @@ class CounterStore(BaseCache):
 
     def __init__(self, location: str, params: dict[str, Any]) -> None:
         super().__init__(params)
+        self._select_live: dict[str, str] = {}  # per database alias
 
     @property
     def _db(self) -> str:
@@ -67,9 +68,22 @@ class CounterStore(BaseCache):
         return None if at is None else datetime.fromtimestamp(at, tz=UTC)
 
     def get(self, key: str, default: Any = None, version: int | None = None) -> Any:
+        # Every cached public page reads the content version through here: one plain
+        # query, since building an ORM query for each read cost cached pages about a
+        # third of their rate in `make bench`.
         key = self.make_and_validate_key(key, version=version)
-        value = self._live().filter(key=key).values_list("value", flat=True).first()
-        return default if value is None else value
+        connection = connections[self._db]
+        if connection.alias not in self._select_live:
+            table, name, value, expires_at = map(
+                connection.ops.quote_name, (Counter._meta.db_table, "key", "value", "expires_at")
+            )
+            self._select_live[connection.alias] = (
+                f"SELECT {value} FROM {table} WHERE {name} = %s AND ({expires_at} IS NULL OR {expires_at} > %s)"  # noqa: S608
+            )
+        with connection.cursor() as cursor:
+            cursor.execute(self._select_live[connection.alias], [key, connection.ops.adapt_datetimefield_value(_now())])
+            row = cursor.fetchone()
+        return default if row is None else int(row[0])
 
     def set(self, key: str, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> None:
         key = self.make_and_validate_key(key, version=version)
