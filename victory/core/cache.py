@@ -25,7 +25,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponseBase
 from django.views.decorators.cache import cache_page
 
-from victory.core.counters import COUNTERS
+from victory.core.counters import COUNTERS, CounterStore
 
 PAGES = "pages"  # the alias in settings.CACHES
 PUBLIC_CACHE_SECONDS = 300
@@ -43,18 +43,23 @@ def public_content_version() -> int:
 
 def _bump() -> None:
     store = caches[COUNTERS]
-    if not store.add(_VERSION_KEY, 2, timeout=None):
+    try:
         store.incr(_VERSION_KEY)
+    except ValueError:  # never read yet
+        if not store.add(_VERSION_KEY, 2, timeout=None):
+            store.incr(_VERSION_KEY)
 
 
 def public_content_changed() -> None:
     """Call when anything shown on cached public pages changes.
 
-    Bumped at once (in the database store the bump commits with the edit) and again
-    after the commit: with Redis the first bump is seen before the edit is, and a page
-    rendered in between would otherwise be cached, unedited, under the new version."""
+    In the database store the bump joins the edit's transaction and commits with it.
+    Redis sees it at once, before the edit is committed, and a page rendered in between
+    would be cached, unedited, under the new version: so with Redis it is bumped again
+    after the commit."""
     _bump()
-    transaction.on_commit(_bump, robust=True)
+    if not isinstance(caches[COUNTERS], CounterStore):
+        transaction.on_commit(_bump, robust=True)
 
 
 def public_cache(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
