@@ -8,15 +8,12 @@ e-mail address, for people) in clear."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import update_wrapper
 from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminPasswordChangeForm
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.views import redirect_to_login
-from django.contrib.messages.storage.session import SessionStorage
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db.models import Model, QuerySet
 from django.forms import BaseForm
@@ -155,18 +152,6 @@ class VicToryAdminSite(OTPAdminSite):
                 f"{admin_class.__name__} must subclass ServiceModelAdmin, so that its writes go through the services."
             )
         super().register(model_or_iterable, admin_class, **options)
-
-    def admin_view(self, view: Callable[..., HttpResponse], cacheable: bool = False) -> Callable[..., HttpResponse]:
-        protected = super().admin_view(view, cacheable)
-
-        def with_messages_in_session(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            # The admin's messages name the object ("The user “…” was added"), for a
-            # person their e-mail address. The default storage puts them in a cookie,
-            # signed but readable by anyone who sees it; the session is encrypted at rest.
-            request._messages = SessionStorage(request)  # type: ignore[attr-defined]
-            return protected(request, *args, **kwargs)
-
-        return update_wrapper(with_messages_in_session, protected)
 
     def get_log_entries(self, request: HttpRequest) -> QuerySet[LogEntry]:
         return LogEntry.objects.none()
