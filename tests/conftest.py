@@ -15,11 +15,10 @@ import pytest
 from django.conf import settings
 from django.core.cache import caches
 from django.test import Client
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, current_code
 from victory.accounts import services
-from victory.accounts.models import Membership, Organisation, Role
+from victory.accounts.models import AuthenticatorDevice, Membership, Organisation, Role
 from victory.core.counters import CounterStore
 
 
@@ -64,7 +63,7 @@ def login(client: Client, membership: Membership) -> Client:
     user = membership.user
     response = client.post("/en/staff/login/", {"email": user.email, "password": PASSWORD})
     assert response.status_code == 302, response.content
-    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    device = AuthenticatorDevice.objects.get(user=user, confirmed=True)
     response = client.post("/en/staff/login/code/", {"code": current_code(device)})
     assert response.status_code == 302, response.content
     return client

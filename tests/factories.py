@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import factory
 from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from victory.accounts import services
-from victory.accounts.models import Membership, Organisation, OrganisationKind, Role, User
+from victory.accounts.models import AuthenticatorDevice, Membership, Organisation, OrganisationKind, Role, User
 
 PASSWORD = "correct horse battery staple"
 
@@ -58,6 +57,6 @@ class MembershipFactory(factory.django.DjangoModelFactory):
         )
 
 
-def current_code(device: TOTPDevice) -> str:
+def current_code(device: AuthenticatorDevice) -> str:
     """The code an authenticator app would show now."""
     return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):0{device.digits}d}"

@@ -29,7 +29,7 @@ def platform_admin(db: None) -> User:
 
 def _api_token(user: User) -> str:
     # A backup code, so the authenticator's current code stays free for the login.
-    code = services.backup_codes_regenerate(user=user)[0]
+    code = services.backup_codes_regenerate(user=user, password=PASSWORD, client="test")[0]
     token, _expires = services.api_token_issue(email=user.email, password=PASSWORD, otp=code, client="test")
     assert services.api_token_user(token=token) == user
     return token

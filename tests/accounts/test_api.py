@@ -6,10 +6,9 @@ import json
 
 import pytest
 from django.test import Client
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.factories import PASSWORD, current_code
-from victory.accounts.models import ApiToken, Membership
+from victory.accounts.models import ApiToken, AuthenticatorDevice, Membership
 from victory.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +19,7 @@ def _post(client: Client, body: dict) -> object:
 
 
 def _code(membership: Membership) -> str:
-    return current_code(TOTPDevice.objects.get(user=membership.user, confirmed=True))
+    return current_code(AuthenticatorDevice.objects.get(user=membership.user, confirmed=True))
 
 
 def test_openapi_document_lists_the_endpoints(client: Client) -> None:

@@ -6,13 +6,11 @@ import time
 
 import pytest
 from django.test import Client
-from django_otp.plugins.otp_static.models import StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.conftest import login
 from tests.factories import PASSWORD, MembershipFactory, current_code
 from victory.accounts.middleware import SESSION_LAST_SEEN
-from victory.accounts.models import Membership
+from victory.accounts.models import AuthenticatorDevice, BackupCode, Membership
 from victory.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -91,14 +89,14 @@ def test_lock_lasts_and_names_minutes(client: Client, caseworker: Membership, mo
 def test_backup_code_works_once(client: Client, caseworker: Membership) -> None:
     from victory.accounts import services
 
-    codes = services.backup_codes_regenerate(user=caseworker.user)
+    codes = services.backup_codes_regenerate(user=caseworker.user, password=PASSWORD, client="test")
     client.post("/en/staff/login/", {"email": caseworker.user.email, "password": PASSWORD})
     assert client.post("/en/staff/login/code/", {"code": codes[0]}).status_code == 302
     client.post("/en/staff/logout/")
     client.post("/en/staff/login/", {"email": caseworker.user.email, "password": PASSWORD})
     response = client.post("/en/staff/login/code/", {"code": codes[0]})
     assert response.status_code == 200
-    assert StaticToken.objects.filter(device__user=caseworker.user).count() == len(codes) - 1
+    assert BackupCode.objects.filter(device__user=caseworker.user).count() == len(codes) - 1
 
 
 def test_first_login_requires_enrolling_an_authenticator(client: Client) -> None:
@@ -107,7 +105,7 @@ def test_first_login_requires_enrolling_an_authenticator(client: Client) -> None
     assert response["Location"] == "/en/staff/login/set-up-app/"
     page = client.get("/en/staff/login/set-up-app/")
     assert "<svg" in page.content.decode()  # the QR code, inline: no request to any other host
-    device = TOTPDevice.objects.get(user=membership.user, confirmed=False)
+    device = AuthenticatorDevice.objects.get(user=membership.user, confirmed=False)
     assert (
         client.post(
             "/en/staff/login/set-up-app/", {"code": "123456" if current_code(device) != "123456" else "654321"}
@@ -160,13 +158,13 @@ def test_password_reset_sends_a_link_that_sets_a_new_password(
 def test_knowing_the_password_does_not_allow_replacing_the_authenticator(
     client: Client, caseworker: Membership
 ) -> None:
-    device = TOTPDevice.objects.get(user=caseworker.user, confirmed=True)
+    device = AuthenticatorDevice.objects.get(user=caseworker.user, confirmed=True)
     client.post("/en/staff/login/", {"email": caseworker.user.email, "password": PASSWORD})
     response = client.get("/en/staff/login/set-up-app/")
     assert response["Location"] == "/en/staff/login/code/"
     response = client.post("/en/staff/login/set-up-app/", {"code": "123456"})
     assert response["Location"] == "/en/staff/login/code/"
-    assert list(TOTPDevice.objects.filter(user=caseworker.user)) == [device]
+    assert list(AuthenticatorDevice.objects.filter(user=caseworker.user)) == [device]
     assert client.get("/en/staff/").status_code == 302
 
 

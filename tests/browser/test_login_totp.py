@@ -59,9 +59,9 @@ def test_first_login_enrols_with_the_qr_page(
     page: Page, live_server: Any, assert_no_axe_violations: Callable[[Page], Any]
 ) -> None:
     from django_otp.oath import totp
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from tests.factories import PASSWORD, MembershipFactory
+    from victory.accounts.models import AuthenticatorDevice
 
     membership = MembershipFactory()
     page.goto(f"{live_server.url}/en/staff/login/")
@@ -73,10 +73,24 @@ def test_first_login_enrols_with_the_qr_page(
     assert_no_axe_violations(page)
     # The key shown under the QR code is what a person would type into their app.
     shown = page.locator("#totp-secret").inner_text().replace(" ", "")
-    device = TOTPDevice.objects.get(user=membership.user, confirmed=False)
+    device = AuthenticatorDevice.objects.get(user=membership.user, confirmed=False)
     assert base64.b32decode(shown + "=" * (-len(shown) % 8)) == device.bin_key
     page.locator("#id_code").fill(f"{totp(device.bin_key):06d}")
     page.locator("button[type=submit]").click()
     expect(page).to_have_url(f"{live_server.url}/en/staff/security/backup-codes/")
     expect(page.locator(".backup-codes li")).to_have_count(10)
     assert_no_axe_violations(page)
+    first_set = page.locator(".backup-codes li").all_inner_texts()
+
+    # A new set needs the password again: a wrong one is refused on the page, accessibly.
+    page.goto(f"{live_server.url}/en/staff/security/backup-codes/")
+    make_new = page.get_by_role("button", name="Make new backup codes")
+    page.locator("#id_password").fill("not my password")
+    make_new.click()
+    expect(page.locator(".error-summary")).to_contain_text("That password is not right")
+    expect(page.locator("#id_password")).to_have_attribute("aria-invalid", "true")
+    assert_no_axe_violations(page)
+    page.locator("#id_password").fill(PASSWORD)
+    make_new.click()
+    expect(page.locator(".backup-codes li")).to_have_count(10)
+    assert set(page.locator(".backup-codes li").all_inner_texts()).isdisjoint(first_set)

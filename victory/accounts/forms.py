@@ -123,3 +123,15 @@ class SetPasswordForm(AccessibleFormMixin, auth_forms.SetPasswordForm):
 
         services.user_password_reset(user=self.user, password=self.cleaned_data["new_password1"])
         return self.user
+
+
+class BackupCodesForm(AccessibleFormMixin, forms.Form):
+    """New backup codes need the password again: an open session alone is not enough."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        help_text=_("The password you log in with. We ask for it again before making new codes."),
+        error_messages={"required": _("Enter your password to make new backup codes")},
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import base64
+import secrets
+import time
 from typing import Any
+from urllib.parse import quote, urlencode
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.validators import validate_email
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin
+from django_otp.oath import TOTP
+from django_otp.util import random_hex
 
 from victory.core.fields import EncryptedTextField
 from victory.core.lookup import lookup_digest
@@ -87,7 +95,9 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **extra)
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+# The ignore: django-otp is untyped, so mypy cannot see the reverse managers that the
+# second-factor devices below (subclasses of its Device) give User.
+class User(AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-missing]
     """A professional who logs in by e-mail. Victims never need an account."""
 
     # Encrypted like every identifying field (staff are targets too); found by its digest.
@@ -212,3 +222,133 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"token {self.pk} of {self.user}"
+
+
+# --- Second factor ----------------------------------------------------------------
+#
+# django-otp's own TOTPDevice and StaticToken keep the TOTP seed and the backup codes in
+# clear, so a copy of the database would hand them out. These devices plug into the same
+# machinery (``Device``: ``match_token``, ``OTPMiddleware``, ``is_verified``), but store
+# the seed encrypted under the keyring and the backup codes only as keyed digests, both
+# secrets kept outside the database.
+
+
+def new_totp_seed() -> str:
+    """20 random bytes, hex-encoded, as django-otp's TOTPDevice makes them."""
+    return random_hex(20)
+
+
+class AuthenticatorDevice(TimestampMixin, ThrottlingMixin, Device):  # type: ignore[misc]
+    """An authenticator app (TOTP, RFC 6238), with its seed encrypted at rest."""
+
+    key = EncryptedTextField(_("secret"), default=new_totp_seed)
+    step = models.PositiveSmallIntegerField(default=30)
+    t0 = models.BigIntegerField(default=0)
+    digits = models.PositiveSmallIntegerField(choices=[(6, 6), (8, 8)], default=6)
+    # Steps before or after the current one that are accepted (a phone clock a little off).
+    tolerance = models.PositiveSmallIntegerField(default=1)
+    drift = models.SmallIntegerField(default=0)
+    # The step of the last code accepted: a code is never accepted twice.
+    last_t = models.BigIntegerField(default=-1)
+
+    class Meta(Device.Meta):
+        verbose_name = _("authenticator app")
+        verbose_name_plural = _("authenticator apps")
+
+    @property
+    def bin_key(self) -> bytes:
+        return bytes.fromhex(self.key)
+
+    def _totp(self) -> TOTP:
+        return TOTP(self.bin_key, self.step, self.t0, self.digits, self.drift)
+
+    def verify_token(self, token: Any) -> bool:
+        """As django-otp's TOTPDevice.verify_token, on the decrypted seed."""
+        allowed, _details = self.verify_is_allowed()
+        if not allowed:
+            return False
+        try:
+            number = int(token)
+        except (TypeError, ValueError):
+            number = None
+        totp = self._totp()
+        totp.time = time.time()
+        if number is not None and totp.verify(number, self.tolerance, self.last_t + 1):
+            self.last_t = totp.t()
+            if getattr(settings, "OTP_TOTP_SYNC", True):
+                self.drift = totp.drift
+            self.throttle_reset(commit=False)
+            self.set_last_used_timestamp(commit=False)
+            self.save()
+            return True
+        self.throttle_increment(commit=True)
+        return False
+
+    def get_throttle_factor(self) -> int:
+        return int(getattr(settings, "OTP_TOTP_THROTTLE_FACTOR", 1))
+
+    @property
+    def config_url(self) -> str:
+        """The otpauth:// address an authenticator app reads from the QR code."""
+        issuer = str(getattr(settings, "OTP_TOTP_ISSUER", "") or "").replace(":", "")
+        label = f"{issuer}:{self.user.get_username()}" if issuer else self.user.get_username()
+        params = {
+            "secret": base64.b32encode(self.bin_key).decode(),
+            "algorithm": "SHA1",
+            "digits": self.digits,
+            "period": self.step,
+        }
+        query = urlencode(params) + (f"&issuer={quote(issuer)}" if issuer else "")
+        return f"otpauth://totp/{quote(label)}?{query}"
+
+
+def backup_code_digest(*, user_id: int, code: str) -> str:
+    """The stored form of a backup code: an HMAC under the pepper (outside the database),
+    bound to its owner so one guess tests one person's codes, not everyone's. Spaces,
+    hyphens and capitals do not matter."""
+    normalised = code.replace(" ", "").replace("-", "").strip().lower()
+    return lookup_digest(f"{user_id}:{normalised}", purpose="backup-code")
+
+
+def new_backup_code() -> str:
+    """8 characters of base32 (40 bits), as django-otp's StaticToken.random_token."""
+    return base64.b32encode(secrets.token_bytes(5)).decode().lower()
+
+
+class BackupCodeDevice(TimestampMixin, ThrottlingMixin, Device):  # type: ignore[misc]
+    """A person's set of single-use backup codes (``codes``), for a lost phone."""
+
+    class Meta(Device.Meta):
+        verbose_name = _("backup codes")
+        verbose_name_plural = _("backup codes")
+
+    def verify_token(self, token: Any) -> bool:
+        allowed, _details = self.verify_is_allowed()
+        if not allowed:
+            return False
+        # One DELETE: of two requests racing with the same code, only one removes it.
+        used, _rows = self.codes.filter(digest=backup_code_digest(user_id=self.user_id, code=str(token))).delete()
+        if used:
+            self.throttle_reset(commit=False)
+            self.set_last_used_timestamp(commit=False)
+            self.save()
+            return True
+        self.throttle_increment(commit=True)
+        return False
+
+    def get_throttle_factor(self) -> int:
+        return int(getattr(settings, "OTP_STATIC_THROTTLE_FACTOR", 1))
+
+
+class BackupCode(models.Model):
+    """One unused backup code, as its digest only (``backup_code_digest``)."""
+
+    device = models.ForeignKey(BackupCodeDevice, on_delete=models.CASCADE, related_name="codes")
+    digest = models.CharField(max_length=64, db_index=True)
+
+    class Meta:
+        verbose_name = _("backup code")
+        verbose_name_plural = _("backup codes")
+
+    def __str__(self) -> str:
+        return f"backup code {self.pk}"

@@ -22,8 +22,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import gettext_noop
 from django_otp import match_token
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from victory.core.audit import audit_record
 from victory.core.permissions import (
@@ -39,6 +37,9 @@ from victory.core.ratelimit import FailureThrottle, Throttled
 
 from .models import (
     ApiToken,
+    AuthenticatorDevice,
+    BackupCode,
+    BackupCodeDevice,
     Membership,
     Organisation,
     OrganisationKind,
@@ -46,7 +47,9 @@ from .models import (
     RoleGrant,
     RoleGrantStatus,
     User,
+    backup_code_digest,
     email_digest,
+    new_backup_code,
     normalise_email,
 )
 
@@ -98,10 +101,10 @@ def password_check(*, email: str, password: str, client: str) -> User:
 
 
 def has_confirmed_totp(user: User) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return AuthenticatorDevice.objects.filter(user=user, confirmed=True).exists()
 
 
-def second_factor_check(*, user: User, code: str, client: str) -> TOTPDevice | StaticDevice:
+def second_factor_check(*, user: User, code: str, client: str) -> AuthenticatorDevice | BackupCodeDevice:
     """Second step: a code from the authenticator app or an unused backup code."""
     _begin_attempt(email=user.email, client=client)
     device = match_token(user, code.replace(" ", "").strip())
@@ -120,15 +123,15 @@ class AlreadyEnrolled(Exception):
 
 
 @transaction.atomic
-def totp_enrolment_start(*, user: User) -> TOTPDevice:
+def totp_enrolment_start(*, user: User) -> AuthenticatorDevice:
     """A new, unconfirmed authenticator for ``user`` (an earlier unfinished one is dropped)."""
     if has_confirmed_totp(user):
         raise AlreadyEnrolled
-    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-    return TOTPDevice.objects.create(user=user, name=_("Authenticator app"), confirmed=False)
+    AuthenticatorDevice.objects.filter(user=user, confirmed=False).delete()
+    return AuthenticatorDevice.objects.create(user=user, name=_("Authenticator app"), confirmed=False)
 
 
-def totp_enrolment_confirm(*, user: User, device: TOTPDevice, code: str, client: str) -> list[str]:
+def totp_enrolment_confirm(*, user: User, device: AuthenticatorDevice, code: str, client: str) -> list[str]:
     """Confirm the authenticator with a first code; returns fresh backup codes (shown once)."""
     if has_confirmed_totp(user):
         raise AlreadyEnrolled
@@ -143,27 +146,78 @@ def totp_enrolment_confirm(*, user: User, device: TOTPDevice, code: str, client:
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         audit_record(action="two_factor.enrolled", actor=user, obj=user)
-        return backup_codes_regenerate(user=user)
+        return _backup_codes_replace(user=user)
 
 
-@transaction.atomic
-def backup_codes_regenerate(*, user: User) -> list[str]:
-    """Replace all backup codes with new single-use ones; returns them to show once."""
-    device, _created = StaticDevice.objects.get_or_create(
+def _backup_codes_replace(*, user: User) -> list[str]:
+    """New single-use backup codes in place of all earlier ones; only their keyed digests
+    are stored, so the codes returned here are shown once and never again."""
+    device, _created = BackupCodeDevice.objects.get_or_create(
         user=user, name=BACKUP_DEVICE_NAME, defaults={"confirmed": True}
     )
-    device.token_set.all().delete()
-    codes = [StaticToken.random_token() for _ in range(settings.VICTORY_BACKUP_CODE_COUNT)]
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
-    audit_record(action="two_factor.backup_codes_regenerated", actor=user, obj=user)
+    device.codes.all().delete()
+    codes = [new_backup_code() for _ in range(settings.VICTORY_BACKUP_CODE_COUNT)]
+    BackupCode.objects.bulk_create(
+        BackupCode(device=device, digest=backup_code_digest(user_id=user.pk, code=code)) for code in codes
+    )
     return codes
 
 
+def backup_codes_regenerate(*, user: User, password: str, client: str) -> list[str]:
+    """Replace all backup codes, after the password again; returns the new codes to show
+    once and e-mails the person that it happened.
+
+    A session left open, or taken over, must not be enough to get codes that outlive it:
+    the password is asked again, counted like a login attempt (so it cannot be guessed
+    here instead), and the notice tells the person if it was not them. Raises Throttled
+    or AuthenticationFailed; a failure's audit event is kept (outside the transaction)."""
+    from .tasks import two_factor_notice_email_task
+
+    _begin_attempt(email=user.email, client=client)
+    if not user.check_password(password):
+        audit_record(action="two_factor.backup_codes_refused", actor=user, obj=user)
+        raise AuthenticationFailed
+    ACCOUNT_THROTTLE.succeed(normalise_email(user.email))
+    CLIENT_THROTTLE.succeed(client)
+    with transaction.atomic():
+        codes = _backup_codes_replace(user=user)
+        audit_record(action="two_factor.backup_codes_regenerated", actor=user, obj=user)
+        language = user.preferred_language or settings.LANGUAGE_CODE
+        transaction.on_commit(
+            lambda: two_factor_notice_email_task.enqueue(
+                user_id=user.pk, language=language, kind="backup_codes_regenerated"
+            )
+        )
+    return codes
+
+
+TWO_FACTOR_NOTICE_EMAILS = {
+    # kind: (subject, body template)
+    "backup_codes_regenerated": (
+        _lazy("New backup codes for your VicTory account"),
+        "accounts/email/backup_codes_regenerated.txt",
+    ),
+}
+
+
+def two_factor_notice_email_send(*, user_id: int, language: str, kind: str) -> None:
+    """Tell a person their second factor changed (run by the task queue), in their
+    language, with what to do if it was not them. The e-mail never carries a code."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return
+    subject, template = TWO_FACTOR_NOTICE_EMAILS[kind]
+    with translation.override(language):
+        link = settings.VICTORY_SITE_URL + reverse("accounts:password_reset")
+        body = render_to_string(template, {"password_reset_link": link})
+        send_mail(str(subject), body, None, [user.email])
+
+
 @transaction.atomic
-def totp_device_create_confirmed(*, user: User) -> TOTPDevice:
+def totp_device_create_confirmed(*, user: User) -> AuthenticatorDevice:
     """An already confirmed authenticator, for demo users whose secret is handed out in
     the demo credentials file. Real people enrol with a code at their first login."""
-    device = TOTPDevice.objects.create(user=user, name="Demo authenticator", confirmed=True)
+    device = AuthenticatorDevice.objects.create(user=user, name="Demo authenticator", confirmed=True)
     audit_record(action="two_factor.enrolled", obj=user, reason="demo")
     return device
 

@@ -18,6 +18,11 @@ def password_link_email_task(*, user_id: int, language: str, kind: str) -> None:
 
 
 @task
+def two_factor_notice_email_task(*, user_id: int, language: str, kind: str) -> None:
+    services.two_factor_notice_email_send(user_id=user_id, language=language, kind=kind)
+
+
+@task
 def password_reset_email_task(*, email_digest: str, language: str) -> None:
     services.password_reset_email_send(email_digest=email_digest, language=language)
 

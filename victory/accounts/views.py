@@ -30,7 +30,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView, TemplateView
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from victory.core.permissions import (
     can_decide_role_grant,
@@ -41,6 +40,7 @@ from victory.core.permissions import (
 
 from . import selectors, services
 from .forms import (
+    BackupCodesForm,
     CodeForm,
     EnrolmentCodeForm,
     LoginForm,
@@ -50,7 +50,7 @@ from .forms import (
     SetPasswordForm,
     role_grant_pending_message,
 )
-from .models import Role, RoleGrant, RoleGrantStatus, User
+from .models import AuthenticatorDevice, Role, RoleGrant, RoleGrantStatus, User
 
 PENDING_LOGIN = "victory_pending_login"
 NEW_BACKUP_CODES = "victory_new_backup_codes"
@@ -183,8 +183,8 @@ class LoginEnrolView(PendingLoginMixin, FormView):
             return redirect("accounts:login_verify")
         return super().post(request, *args, **kwargs)
 
-    def get_device(self) -> TOTPDevice:
-        device = TOTPDevice.objects.filter(user=self.user, confirmed=False).first()
+    def get_device(self) -> AuthenticatorDevice:
+        device = AuthenticatorDevice.objects.filter(user=self.user, confirmed=False).first()
         return device or services.totp_enrolment_start(user=self.user)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -217,24 +217,39 @@ class LoginEnrolView(PendingLoginMixin, FormView):
         return redirect("accounts:backup_codes")
 
 
-def _base32_secret(device: TOTPDevice) -> str:
+def _base32_secret(device: AuthenticatorDevice) -> str:
     import base64
 
     secret = base64.b32encode(device.bin_key).decode().rstrip("=")
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
-@method_decorator(never_cache, name="dispatch")
-class BackupCodesView(ProfessionalRequiredMixin, TemplateView):
-    """Shows new backup codes once; a POST makes a new set."""
+@method_decorator([sensitive_post_parameters("password"), never_cache], name="dispatch")
+class BackupCodesView(ProfessionalRequiredMixin, FormView):
+    """Shows new backup codes once; the form (with the password again) makes a new set."""
 
     template_name = "accounts/backup_codes.html"
+    form_class = BackupCodesForm
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(codes=self.request.session.pop(NEW_BACKUP_CODES, None), **kwargs)
 
-    def post(self, request: HttpRequest) -> HttpResponse:
-        request.session[NEW_BACKUP_CODES] = services.backup_codes_regenerate(user=request.user)  # type: ignore[arg-type]
+    def form_valid(self, form: BackupCodesForm) -> HttpResponse:
+        try:
+            codes = services.backup_codes_regenerate(
+                user=self.request.user,  # type: ignore[arg-type]
+                password=form.cleaned_data["password"],
+                client=self.request.client_fingerprint,  # type: ignore[attr-defined]
+            )
+        except services.Throttled as error:
+            form.add_error("password", _throttled_message(error.retry_after))
+            return self.form_invalid(form)
+        except services.AuthenticationFailed:
+            form.add_error(
+                "password", _("That password is not right. Enter the password you log in with, then try again.")
+            )
+            return self.form_invalid(form)
+        self.request.session[NEW_BACKUP_CODES] = codes
         return redirect("accounts:backup_codes")
 
 

@@ -48,9 +48,11 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Only django-otp's core: its TOTP and static-token plugins store seeds and backup
+    # codes in clear, so the devices are victory.accounts' own (encrypted seed, hashed
+    # codes). Migration accounts/0004_second_factor_at_rest moved the plugins' rows over
+    # and dropped their tables.
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
     "django_tasks_db",
     "ninja",
     "victory.core",
@@ -203,9 +205,6 @@ SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_ENGINE = "victory.core.sessions"  # encrypted at rest
-# Messages name people ("… now has the role …" with an e-mail address): kept in the
-# encrypted session, never in the signed but readable cookie Django uses by default.
-MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 CSRF_COOKIE_HTTPONLY = True
 # Gone when the browser closes: a year-long cookie would be a lasting trace, on a
 # shared device, that someone visited this site.

@@ -11,12 +11,11 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from tqdm import tqdm
 
 from victory.accounts import services
 from victory.accounts.demo import DEMO_EMAIL_DOMAIN, DEMO_ORGANISATIONS, DEMO_PLATFORM_ADMIN, DEMO_USERS
-from victory.accounts.models import Membership, Organisation, User
+from victory.accounts.models import AuthenticatorDevice, Membership, Organisation, User
 from victory.settings.env import write_private_file
 
 
@@ -98,7 +97,7 @@ class Command(BaseCommand):
 
     def _totp_secret(self, user: User) -> str:
         """The base32 secret of the user's authenticator, enrolled on the first run."""
-        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        device = AuthenticatorDevice.objects.filter(user=user, confirmed=True).first()
         if device is None:
             device = services.totp_device_create_confirmed(user=user)
         return base64.b32encode(device.bin_key).decode().rstrip("=")
