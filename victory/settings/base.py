@@ -205,6 +205,9 @@ SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_ENGINE = "victory.core.sessions"  # encrypted at rest
+# Messages name people ("… now has the role …" with an e-mail address): kept in the
+# encrypted session, never in the signed but readable cookie Django uses by default.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 CSRF_COOKIE_HTTPONLY = True
 # Gone when the browser closes: a year-long cookie would be a lasting trace, on a
 # shared device, that someone visited this site.
