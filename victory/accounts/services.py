@@ -618,14 +618,7 @@ def member_add(
     is_new = user is None
     if user is None:
         user = user_create(actor=actor, email=email, full_name=full_name)
-    membership = Membership.objects.create(user=user, organisation=organisation, role=role)
-    audit_record(
-        action="membership.created",
-        actor=actor,
-        organisation=organisation,
-        obj=membership,
-        reason=_audit_reason(role, reason.strip()),
-    )
+    membership = _membership_create(actor=actor, organisation=organisation, user=user, role=role, reason=reason.strip())
     if is_new:
         _welcome_enqueue(user=user, language=language)
     _organisation_admin_added(actor=actor, membership=membership)
@@ -640,6 +633,20 @@ def _last_admin_guard(membership: Membership) -> None:
     )
     if not others.exists():
         raise ValidationError(_("An organisation needs at least one administrator. Add another one first."))
+
+
+def _membership_create(
+    *, actor: User | None, organisation: Organisation, user: User, role: Role, reason: str
+) -> Membership:
+    membership = Membership.objects.create(user=user, organisation=organisation, role=role)
+    audit_record(
+        action="membership.created",
+        actor=actor,
+        organisation=organisation,
+        obj=membership,
+        reason=_audit_reason(role, reason),
+    )
+    return membership
 
 
 def _membership_set_role(*, actor: User, membership: Membership, role: Role, reason: str) -> None:
@@ -752,13 +759,8 @@ def role_grant_approve(*, actor: User, grant: RoleGrant) -> Membership:
     if membership is not None and grant.previous_role:
         _membership_set_role(actor=actor, membership=membership, role=role, reason=grant.reason)
     else:
-        membership = Membership.objects.create(user=user, organisation=organisation, role=role)
-        audit_record(
-            action="membership.created",
-            actor=actor,
-            organisation=organisation,
-            obj=membership,
-            reason=_audit_reason(role, grant.reason),
+        membership = _membership_create(
+            actor=actor, organisation=organisation, user=user, role=role, reason=grant.reason
         )
     _role_grant_decided(actor=actor, grant=grant, status=RoleGrantStatus.APPROVED)
     if grant.invite_language:
