@@ -3,6 +3,7 @@ pruned by the scheduled job; and the deploy check for a Redis that would evict t
 
 from __future__ import annotations
 
+import contextlib
 import time
 from typing import Any
 
@@ -81,3 +82,29 @@ def test_check_deploy_warns_when_the_counters_redis_may_evict_them(redis_url: st
     (warning,) = run_checks(**deploy)
     assert warning.id == "victory.W002"
     assert "allkeys-lru" in warning.msg
+
+
+def test_on_redis_a_count_that_expires_while_it_is_counted_is_not_made_endless(
+    redis_url: str, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Django's Redis backend asks EXISTS, then INCRBY: a count that expires between
+    the two is created again by INCRBY with no expiry, and a cap such as the
+    platform-wide receipt cap would then never end. Here both are one step."""
+    import redis
+
+    settings.CACHES = cache_stores(redis_url)
+    store = caches[COUNTERS]
+    store.add("cap", 1, timeout=60)
+    server = redis.Redis.from_url(redis_url)
+    (stored_key,) = server.keys("*cap*")
+
+    def expires_right_after_the_question(self: Any, *names: Any) -> int:
+        answer = int(server.execute_command("EXISTS", *names))
+        server.delete(stored_key)  # the expiry strikes between the two steps
+        return answer
+
+    monkeypatch.setattr(redis.Redis, "exists", expires_right_after_the_question)
+    # Gone: the caller counts afresh, with an expiry (FailureThrottle, WindowCap).
+    with contextlib.suppress(ValueError):
+        store.incr("cap")
+    assert server.ttl(stored_key) != -1, "a count without expiry would never end"

@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
+from django.core.cache.backends.redis import RedisCache
 from django.db import IntegrityError, connections, router, transaction
 from django.db.models import F, Q, QuerySet
 from django.tasks import task
@@ -140,6 +141,28 @@ class CounterStore(BaseCache):
         """Delete the rows past their expiry; returns how many."""
         deleted, _ = self._rows().filter(expires_at__lte=_now()).delete()
         return deleted
+
+
+# EXISTS then INCRBY in one step. Django's RedisCache sends them as two commands: a key
+# that expires between them is created again by INCRBY with no expiry, and a count (or
+# the platform-wide receipt cap) would then never end.
+_INCR_IF_PRESENT = """
+if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+return redis.call('INCRBY', KEYS[1], ARGV[1])
+"""
+
+
+class RedisCounterStore(RedisCache):
+    """The counter store on Redis: Django's backend with an ``incr`` that cannot
+    recreate an expired key without its expiry."""
+
+    def incr(self, key: str, delta: int = 1, version: int | None = None) -> int:
+        key = self.make_and_validate_key(key, version=version)
+        client = self._cache.get_client(key, write=True)
+        value = client.eval(_INCR_IF_PRESENT, 1, key, _integer(delta))
+        if value is None:
+            raise ValueError(f"Key '{key}' not found")
+        return int(value)
 
 
 @task

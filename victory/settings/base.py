@@ -151,22 +151,35 @@ def cache_stores(redis_url: str) -> dict[str, dict[str, object]]:
     """Three stores that cannot crowd each other out (tests build the production ones
     from here). "counters" holds rate limits and the public content version and never
     evicts; "pages" holds whole public pages and culls only pages; "default" is for
-    anything else. With Redis they are key prefixes of one server, whose
-    maxmemory-policy must be noeviction (see docs/deployment.md)."""
-    if redis_url:
-        redis = "django.core.cache.backends.redis.RedisCache"
-        return {
-            alias: {"BACKEND": redis, "LOCATION": redis_url, "KEY_PREFIX": f"victory-{alias}"}
-            for alias in ("default", "pages", "counters")
-        }
+    anything else. With Redis, "counters" and "default" are key prefixes of one server,
+    whose maxmemory-policy must be noeviction (see docs/deployment.md).
+
+    Pages stay in their database table even with Redis: anyone can make new pages (one
+    per address), and in a Redis that may not evict they would fill its memory until
+    every write failed, logins and reports included; the table culls its oldest pages."""
     database = "django.core.cache.backends.db.DatabaseCache"
+    pages: dict[str, object] = {
+        "BACKEND": database,
+        "LOCATION": "victory_page_cache",
+        "OPTIONS": {"MAX_ENTRIES": VICTORY_PAGE_CACHE_ENTRIES},
+    }
+    if redis_url:
+        return {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": redis_url,
+                "KEY_PREFIX": "victory-default",
+            },
+            "pages": pages,
+            "counters": {
+                "BACKEND": "victory.core.counters.RedisCounterStore",
+                "LOCATION": redis_url,
+                "KEY_PREFIX": "victory-counters",
+            },
+        }
     return {
         "default": {"BACKEND": database, "LOCATION": "victory_cache"},
-        "pages": {
-            "BACKEND": database,
-            "LOCATION": "victory_page_cache",
-            "OPTIONS": {"MAX_ENTRIES": VICTORY_PAGE_CACHE_ENTRIES},
-        },
+        "pages": pages,
         # Rows of core.Counter: never culled, pruned by the scheduled job once expired.
         "counters": {"BACKEND": "victory.core.counters.CounterStore"},
     }
