@@ -102,3 +102,25 @@ def test_a_database_left_readable_by_others_is_tightened_at_start(var_dir: Path)
         assert [_mode(path) for path in looser] == ["0o600"] * 3
     finally:
         connection.close()
+
+
+def test_what_sqlite_deletes_is_overwritten_not_left_in_the_file(tmp_path: Path) -> None:
+    """Deleted rows (an ended session's key, a used backup code, an erased report) must
+    not stay readable in the free pages of a copy of the database file."""
+    import sqlite3
+
+    from django.conf import settings
+
+    init_command = settings.DATABASES["default"]["OPTIONS"]["init_command"]
+    path = tmp_path / "copy.sqlite3"
+    connection = sqlite3.connect(path)
+    connection.executescript(init_command)
+    connection.execute("CREATE TABLE session (key TEXT)")
+    connection.execute("INSERT INTO session VALUES ('cookie-value-that-must-go-7f3a9c')")
+    connection.commit()
+    connection.execute("DELETE FROM session")
+    connection.commit()
+    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.close()
+    raw = path.read_bytes() + b"".join(p.read_bytes() for p in tmp_path.glob("copy.sqlite3-*"))
+    assert b"cookie-value-that-must-go" not in raw

@@ -126,10 +126,14 @@ except (ValueError, KeyError) as error:  # dj-database-url raises these on an un
 if _database["ENGINE"] == "django.db.backends.sqlite3":
     _database.setdefault("OPTIONS", {})
     # WAL lets readers carry on while one writer writes; IMMEDIATE avoids
-    # "database is locked" upgrades inside transactions.
+    # "database is locked" upgrades inside transactions. secure_delete overwrites what
+    # is deleted (an erased report, a used backup code, an ended session) instead of
+    # leaving it in the file's free pages for a copy of the file to show.
     _database["OPTIONS"].update(
         {
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;"
+            ),
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         }
@@ -285,13 +289,14 @@ VICTORY_NARRATIVE_MAX_CHARS = 20000
 VICTORY_REPORTER_IDLE_TIMEOUT = env_int("VICTORY_REPORTER_IDLE_TIMEOUT", 15 * 60, minimum=60)
 # Evidence stays in memory while it is checked and encrypted, never in a temporary file
 # where it would lie in clear (issue 7, item 4): the only upload handler keeps every
-# file in memory, up to a whole request of VICTORY_UPLOAD_MAX_BYTES (every file a report
-# may have, plus the form); the files of a larger request are refused, unread, and the
-# person is told. The proxy's client_max_body_size should be a little above it
+# file in memory, up to a whole request of VICTORY_UPLOAD_MAX_BYTES (three files at
+# their largest, plus the form: one anonymous request may not hold the memory of every
+# file a report may have); the files of a larger request are refused, unread, and the
+# person is told to add them a few at a time. The proxy's client_max_body_size should be a little above it
 # (docs/deployment.md). FILE_UPLOAD_MAX_MEMORY_SIZE only matters under ASGI, whose
 # request body is spooled to disk above it: run under WSGI (gunicorn).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-VICTORY_UPLOAD_MAX_BYTES = VICTORY_EVIDENCE_MAX_FILES * VICTORY_EVIDENCE_MAX_BYTES + 5 * 1024 * 1024
+VICTORY_UPLOAD_MAX_BYTES = min(3, VICTORY_EVIDENCE_MAX_FILES) * VICTORY_EVIDENCE_MAX_BYTES + 5 * 1024 * 1024
 FILE_UPLOAD_HANDLERS = ["victory.core.uploads.MemoryOnlyUploadHandler"]
 FILE_UPLOAD_MAX_MEMORY_SIZE = VICTORY_UPLOAD_MAX_BYTES
 # Stored files (encrypted) and their folders belong to the platform's user alone.
