@@ -169,3 +169,39 @@ def test_good_production_secrets_start(tmp_path: Path) -> None:
     result = manage("shell", "-c", "import victory.wsgi; print('started')", env=_production(tmp_path))
     assert result.returncode == 0, result.stderr
     assert "started" in result.stdout
+
+
+ZERO_KEY = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"  # 32 zero bytes
+TEST_KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8"  # victory/settings/test.py's t1
+
+
+@pytest.mark.parametrize("key", [ZERO_KEY, TEST_KEY], ids=["zero-bytes", "published-test-key"])
+def test_production_refuses_a_key_that_is_not_random(tmp_path: Path, key: str) -> None:
+    """Well-formed but worthless: anyone who read the repository, or guessed zeros,
+    could decrypt every narrative."""
+    result = manage("check", "--deploy", env=_production(tmp_path, VICTORY_KEYS=f"p1:{key}"))
+    assert result.returncode != 0
+    assert "VICTORY_KEYS: " in result.stderr
+    assert "not random" in result.stderr
+    assert key not in result.stderr + result.stdout
+
+
+def test_production_refuses_the_same_value_for_the_pepper_and_the_secret_key(tmp_path: Path) -> None:
+    shared = new_key() + new_key()
+    result = manage(
+        "check", "--deploy", env=_production(tmp_path, VICTORY_SECRET_KEY=shared, VICTORY_PEPPER=shared)
+    )
+    assert result.returncode != 0
+    assert "VICTORY_PEPPER: must differ from VICTORY_SECRET_KEY" in result.stderr
+    assert shared not in result.stderr + result.stdout
+
+
+def test_the_production_settings_module_refuses_to_run_outside_production(tmp_path: Path) -> None:
+    """Loaded by name without VICTORY_ENV=production, base.py would not have checked
+    the secrets (nor refused to generate them)."""
+    env = _production(tmp_path, VICTORY_SECRET_KEY="changeme", VICTORY_PEPPER="changeme")
+    del env["VICTORY_ENV"]
+    env["DJANGO_SETTINGS_MODULE"] = "victory.settings.production"
+    result = manage("check", "--deploy", env=env)
+    assert result.returncode != 0
+    assert "VICTORY_ENV: must be production" in result.stderr

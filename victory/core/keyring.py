@@ -90,6 +90,12 @@ def _decode_key(encoded: str, where: str) -> bytes:
         raw = base64.urlsafe_b64decode(encoded.rstrip("=") + "=" * (-len(encoded.rstrip("=")) % 4))
     except (binascii.Error, ValueError):
         raise ConfigError("VICTORY_KEYS", f"{where}: the key is not valid base64url.") from None
+    if len(raw) == KEY_SIZE and getattr(settings, "VICTORY_ENV", "") == "production" and _known_or_weak(raw):
+        raise ConfigError(
+            "VICTORY_KEYS",
+            f"{where}: the key is not random (a published test key, or too few different "
+            "bytes); make a new one with secrets.token_bytes(32).",
+        )
     if len(raw) != KEY_SIZE:
         raise ConfigError(
             "VICTORY_KEYS",
@@ -98,6 +104,16 @@ def _decode_key(encoded: str, where: str) -> bytes:
             'print(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())").',
         )
     return raw
+
+
+# The test settings' two keys are public (victory/settings/test.py): bytes 0-31 and 32-63.
+_PUBLISHED_KEYS = frozenset({bytes(range(32)), bytes(range(32, 64))})
+# 32 random bytes have about 30 different values; fewer than 16 is no random key.
+_MIN_DISTINCT_KEY_BYTES = 16
+
+
+def _known_or_weak(raw: bytes) -> bool:
+    return raw in _PUBLISHED_KEYS or len(set(raw)) < _MIN_DISTINCT_KEY_BYTES
 
 
 def parse_keyring(entries: list[str], source: str) -> Keyring:

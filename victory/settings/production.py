@@ -3,6 +3,15 @@
 from .base import *  # noqa: F403
 from .env import ConfigError, env_bool, env_int, env_list
 
+if not IS_PRODUCTION:  # noqa: F405
+    # Loaded directly (DJANGO_SETTINGS_MODULE=victory.settings.production) without
+    # VICTORY_ENV=production, base.py would have let weak or generated secrets through.
+    raise ConfigError("VICTORY_ENV", "must be production when these production settings are used.")
+if VICTORY_PEPPER == SECRET_KEY:  # noqa: F405
+    # Two secrets in one: whoever learns the session-signing key would also hold the
+    # pepper that protects receipts, login e-mails and backup codes in a stolen database.
+    raise ConfigError("VICTORY_PEPPER", "must differ from VICTORY_SECRET_KEY; make a separate random value.")
+
 ALLOWED_HOSTS = env_list("VICTORY_ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = [f"https://{host}" for host in ALLOWED_HOSTS if not host.startswith(".")]
 DEBUG = False
