@@ -3,11 +3,19 @@ reporter only when they gave an address, agreed to be contacted and asked for it
 
 from __future__ import annotations
 
-import pytest
+import json
+from datetime import timedelta
 
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from tests.factories import MembershipFactory
 from tests.reports.conftest import make_draft
-from victory.accounts.models import Membership, Organisation
+from victory.accounts.models import Membership, Organisation, Role
+from victory.core.models import Counter
 from victory.reports import services
+from victory.reports.services import SubmittedReport
 
 pytestmark = pytest.mark.django_db
 
@@ -95,3 +103,86 @@ def test_caseworkers_are_told_without_any_detail(
         assert "car" not in text
         assert report.reference not in text
         assert "Portugal" not in text
+
+
+# --- Coalesced: one e-mail per report in ten minutes, however many messages -------------
+
+
+def _staff(receiving_organisation: Organisation, report_caseworker: Membership) -> list[str]:
+    others = [MembershipFactory(organisation=receiving_organisation, role=Role.CASEWORKER) for _ in range(2)]
+    return sorted(membership.user.email for membership in [report_caseworker, *others])
+
+
+def _messages_from_reporter(client: Client, receipt: str, count: int, capture: object) -> None:
+    response = client.post("/api/v1/reports/session", json.dumps({"receipt": receipt}), content_type="application/json")
+    authorization = f"Bearer {response.json()['token']}"
+    with capture(execute=True):  # type: ignore[operator]
+        for n in range(count):
+            response = client.post(
+                "/api/v1/reports/mine/messages",
+                json.dumps({"body": f"Something else I remembered, {n}."}),
+                content_type="application/json",
+                HTTP_AUTHORIZATION=authorization,
+            )
+            assert response.status_code == 201, response.content
+
+
+def _told_of_messages(mailoutbox: list) -> list[str]:
+    return sorted(mail.to[0] for mail in mailoutbox if mail.subject == "New message in VicTory")
+
+
+def test_twenty_messages_tell_each_caseworker_once(
+    client: Client,
+    receiving_organisation: Organisation,
+    report_caseworker: Membership,
+    submitted: SubmittedReport,
+    mailoutbox: list,
+    django_capture_on_commit_callbacks: object,
+) -> None:
+    staff = _staff(receiving_organisation, report_caseworker)
+    mailoutbox.clear()
+    _messages_from_reporter(client, submitted.receipt, 20, django_capture_on_commit_callbacks)
+    assert _told_of_messages(mailoutbox) == staff
+
+
+def test_a_message_after_the_ten_minutes_tells_them_again(
+    client: Client,
+    receiving_organisation: Organisation,
+    report_caseworker: Membership,
+    submitted: SubmittedReport,
+    mailoutbox: list,
+    django_capture_on_commit_callbacks: object,
+) -> None:
+    staff = _staff(receiving_organisation, report_caseworker)
+    mailoutbox.clear()
+    _messages_from_reporter(client, submitted.receipt, 2, django_capture_on_commit_callbacks)
+    # The ten minutes pass: the notice's counter expires.
+    Counter.objects.filter(key__contains="reporter-message-notice").update(expires_at=timezone.now() - timedelta(1))
+    _messages_from_reporter(client, submitted.receipt, 2, django_capture_on_commit_callbacks)
+    assert _told_of_messages(mailoutbox) == sorted(staff * 2)
+
+
+def test_messages_of_another_report_are_told_of_on_their_own(
+    client: Client,
+    receiving_organisation: Organisation,
+    report_caseworker: Membership,
+    mailoutbox: list,
+    django_capture_on_commit_callbacks: object,
+) -> None:
+    first, second = (services.report_submit(draft=make_draft()) for _ in range(2))
+    mailoutbox.clear()
+    for sent in (first, second):
+        _messages_from_reporter(client, sent.receipt, 3, django_capture_on_commit_callbacks)
+    assert _told_of_messages(mailoutbox) == [report_caseworker.user.email] * 2
+
+
+def test_every_new_report_is_told_of(
+    receiving_organisation: Organisation,
+    report_caseworker: Membership,
+    mailoutbox: list,
+    django_capture_on_commit_callbacks: object,
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        for _ in range(3):
+            services.report_submit(draft=make_draft())
+    assert len([mail for mail in mailoutbox if mail.subject == "New report in VicTory"]) == 3

@@ -344,3 +344,58 @@ def test_the_import_command_names_a_deeply_nested_file(tmp_path: Path) -> None:
     with pytest.raises(CommandError):
         call_command("import_services", str(path), stdout=StringIO(), stderr=(errors := StringIO()))
     assert "nested" in errors.getvalue()
+
+
+# --- A number too long for Python to convert ----------------------------------------------
+
+# Python converts no longer whole number (sys.get_int_max_str_digits): json.loads raises a
+# plain ValueError for it, not JSONDecodeError.
+LONG_NUMBER = "9" * 4301
+
+
+def _with_long_number(second_row_key: str = "phone") -> bytes:
+    items = json_bytes([json_item("first"), json_item("second", **{second_row_key: "LONG"})]).decode()
+    return items.replace('"LONG"', LONG_NUMBER).encode()
+
+
+def test_a_number_too_long_to_read_is_named_by_its_row_and_column() -> None:
+    (problem,) = parse_services(_with_long_number(), file_format="json").problems
+    assert (problem.row, problem.column) == (2, "phone")
+    assert "more than 4300 digits" in problem.message
+
+
+def test_a_long_number_alone_is_a_problem_of_the_file() -> None:
+    (problem,) = parse_services(f"[-{LONG_NUMBER}]".encode(), file_format="json").problems
+    assert (problem.row, problem.column) == (1, "")
+    assert "digits" in problem.message
+
+
+def test_digits_in_a_text_or_a_long_decimal_are_not_taken_for_that_number() -> None:
+    items = json_bytes([json_item("first", region="9" * 5000), json_item("second", phone="LONG")]).decode()
+    items = items.replace('"LONG"', LONG_NUMBER).replace('"is_free": true', f'"is_free": {LONG_NUMBER}.5', 1)
+    assert f"{LONG_NUMBER}.5" in items  # a float, which Python reads however long
+    (problem,) = parse_services(items.encode(), file_format="json").problems
+    assert (problem.row, problem.column) == (2, "phone")
+
+
+def test_the_admin_upload_page_names_a_number_too_long(admin_client: Client) -> None:
+    upload = BytesIO(_with_long_number())
+    upload.name = "directory.json"
+    with translation.override("en"):
+        url = reverse("admin:support_supportservice_import")
+    response = admin_client.post(url, {"file": upload})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Nothing was imported" in page
+    assert "more than 4300 digits" in page
+    assert not SupportService.objects.exists()
+
+
+def test_the_import_command_names_a_number_too_long(tmp_path: Path) -> None:
+    path = tmp_path / "directory.json"
+    path.write_bytes(_with_long_number())
+    with pytest.raises(CommandError):
+        call_command("import_services", str(path), stdout=StringIO(), stderr=(errors := StringIO()))
+    assert "row 2, column phone:" in errors.getvalue()
+    assert "more than 4300 digits" in errors.getvalue()
+    assert not SupportService.objects.exists()

@@ -515,11 +515,27 @@ def _message_body_check(body: str, *, with_files: bool = False) -> str:
     return body
 
 
+# A reporter's messages per report: far more than a person writes in an hour, a wall for
+# a script holding a receipt (every message is stored, and its caseworkers are told).
+REPORTER_MESSAGE_CAP = WindowCap(scope="reporter-message", limit=30, window_seconds=3600)
+# Caseworkers are told of new messages of one report at most once in ten minutes: the
+# e-mail says only that there is something to read, and the report shows every message.
+REPORTER_MESSAGE_NOTICE = WindowCap(scope="reporter-message-notice", limit=1, window_seconds=600)
+
+
+def _reporter_message_notify(report_id: int) -> None:
+    if REPORTER_MESSAGE_NOTICE.hit(str(report_id)):
+        from .tasks import reporter_message_notify_task
+
+        reporter_message_notify_task.enqueue(report_id=report_id)
+
+
 def reporter_message_send(
     *, report: Report, body: str, files: list[UploadedFile] | None = None, client: str = ""
 ) -> ReportMessage:
     """A message (or more information) from the reporter, with optional files (a file
-    alone is enough). The files count towards the cap of ``client``, as in the form."""
+    alone is enough). The files count towards the cap of ``client``, as in the form; the
+    message towards the report's ``REPORTER_MESSAGE_CAP`` (raises ``Throttled``)."""
     files = files or []
     _message_body_check(body, with_files=bool(files))
     # Every file is checked (once) before any is stored, so a refused file leaves nothing behind.
@@ -528,6 +544,10 @@ def reporter_message_send(
         (upload.name or "", *_evidence_check(upload, already=already + index, client=client))
         for index, upload in enumerate(files)
     ]
+    # Counted once the message would be accepted (a refused file does not use it up),
+    # and outside the transaction, so the count stays whatever happens next.
+    if not REPORTER_MESSAGE_CAP.hit(str(report.pk)):
+        raise Throttled(REPORTER_MESSAGE_CAP.window_seconds)
     with transaction.atomic():
         message = ReportMessage.objects.create(report=report, sender=Sender.REPORTER, body=body)
         for name, data, mime in checked:
@@ -535,9 +555,7 @@ def reporter_message_send(
                 report=report, draft_key="", message=message, added_by=Sender.REPORTER, name=name, data=data, mime=mime
             )
         audit_record(action="report.message_from_reporter", organisation=report.organisation, obj=report)
-        from .tasks import reporter_message_notify_task
-
-        transaction.on_commit(lambda: reporter_message_notify_task.enqueue(report_id=report.pk))
+        transaction.on_commit(lambda: _reporter_message_notify(report.pk))
     return message
 
 

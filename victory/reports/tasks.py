@@ -1,12 +1,12 @@
 """E-mails about reports, sent by the task queue. None of them says anything about the
-report itself: a mailbox can be read by someone else."""
+report itself: a mailbox can be read by someone else. They go through
+``victory.core.mail``, so a refused address is not kept with the task's failure."""
 
 from __future__ import annotations
 
 from typing import Any, cast
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.tasks import task
 from django.urls import reverse
 from django.utils import translation
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from victory.accounts.models import User
+from victory.core.mail import MailNotSent, mail_send
 from victory.core.permissions import REPORT_HANDLER_ROLES
 
 from .models import ConsentPurpose, Report
@@ -30,17 +31,24 @@ def _caseworkers(report: Report) -> list[User]:
 
 
 def _notify_staff(report_id: int, subject: str, line: str) -> int:
-    """``subject`` and ``line`` are marked with gettext_noop and translated per recipient."""
+    """``subject`` and ``line`` are marked with gettext_noop and translated per recipient.
+    One refused address does not keep the others from being told; the task fails after."""
     report = Report.objects.select_related("organisation").filter(pk=report_id).first()
     if report is None:
         return 0
-    sent = 0
+    sent, failures = 0, []
     for user in _caseworkers(report):
         with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
             link = settings.VICTORY_SITE_URL + reverse("reports:staff_list")
             body = "\n\n".join([_(line), link, _("This e-mail gives no detail on purpose. Log in to read it.")])
-            send_mail(_(subject), body, None, [user.email])
+            try:
+                mail_send(subject=_(subject), body=body, to=[user.email])
+            except MailNotSent as error:
+                failures.append(str(error))
+                continue
         sent += 1
+    if failures:
+        raise MailNotSent(f"{len(failures)} of {sent + len(failures)}: {'; '.join(sorted(set(failures)))}") from None
     return sent
 
 
@@ -83,7 +91,7 @@ def reporter_reply_notify_task(*, report_id: int) -> bool:
                 link,
             ]
         )
-        send_mail(_("New message in VicTory"), body, None, [contact["email"]])
+        mail_send(subject=_("New message in VicTory"), body=body, to=[contact["email"]])
     return True
 
 

@@ -15,6 +15,7 @@ import csv
 import io
 import json
 import re
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -467,8 +468,9 @@ def read_csv(data: bytes) -> RecordSet:
 # language (whose value holds the texts); a list of codes is only 3. The limit leaves
 # room so that a near miss gets the message about the value, not about nesting.
 JSON_MAX_DEPTH = 6
-# Whole strings (brackets inside a text are not nesting), then structural characters.
-_JSON_TOKEN_RE = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{},:]')
+# Whole strings (brackets inside a text are not nesting), numbers, structural characters.
+_JSON_TOKEN_RE = re.compile(r'"(?:[^"\\]|\\.)*"|-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?|[\[\]{},:]')
+_JSON_INTEGER_RE = re.compile(r"-?([0-9]+)")
 
 
 def _nesting_problem(row: int | None, key: str) -> Problem:
@@ -497,11 +499,13 @@ def _depth(value: Any, *, stop: int) -> int:
     return deepest
 
 
-def _locate_deep_nesting(text: str) -> Problem:
-    """Where ``text`` nests too deep for Python's parser, found by scanning it.
+def _locate(text: str, found: Callable[[str, int], bool]) -> tuple[int | None, str]:
+    """The row (as read_json numbers them) and the service's key of the first token of
+    ``text`` for which ``found(token, depth)`` holds, found by scanning it; (None, "")
+    if none does.
 
-    Only when ``json.loads`` raised ``RecursionError``: slower than the parser, but it
-    names the row (as read_json numbers them) and the service's key.
+    Only when ``json.loads`` refused the file without saying where: slower than the
+    parser, but it names the row and the key.
     """
     depth, row, key, last_string = 0, 1, "", ""
     service_is_object = False
@@ -511,8 +515,6 @@ def _locate_deep_nesting(text: str) -> Problem:
             depth += 1
             if depth == 2:
                 service_is_object, key = symbol == "{", ""
-            if depth > JSON_MAX_DEPTH:
-                return _nesting_problem(row, key)
         elif symbol in {"]", "}"}:
             depth -= 1
         elif symbol == ",":
@@ -523,9 +525,35 @@ def _locate_deep_nesting(text: str) -> Problem:
         elif symbol == ":":
             if depth == 2 and service_is_object:
                 key = last_string
-        else:
+        elif symbol.startswith('"'):
             last_string = symbol[1:-1]
-    return _nesting_problem(None, "")
+        if found(symbol, depth):
+            return row, key
+    return None, ""
+
+
+def _locate_deep_nesting(text: str) -> Problem:
+    """Where ``text`` nests too deep for Python's parser (it raised ``RecursionError``)."""
+    return _nesting_problem(*_locate(text, lambda _symbol, depth: depth > JSON_MAX_DEPTH))
+
+
+def _locate_long_integer(text: str) -> Problem:
+    """Where ``text`` has a whole number longer than Python converts (``json.loads``
+    raised ``ValueError``: "Exceeds the limit (4300 digits) for integer string
+    conversion"). Nothing of a directory file is a number that long."""
+    limit = sys.get_int_max_str_digits()
+
+    def too_long(symbol: str, _depth: int) -> bool:
+        integer = _JSON_INTEGER_RE.fullmatch(symbol)
+        return bool(integer and limit and len(integer.group(1)) > limit)
+
+    row, key = _locate(text, too_long)
+    return Problem(
+        row,
+        key,
+        _("This number has more than %(limit)s digits. No value in a directory file is a number that long.")
+        % {"limit": limit},
+    )
 
 
 def read_json(data: bytes) -> RecordSet:
@@ -548,6 +576,9 @@ def read_json(data: bytes) -> RecordSet:
                 % {"error": error.msg, "line": error.lineno, "column": error.colno},
             )
         )
+        return result
+    except ValueError:  # after JSONDecodeError, its subclass: a number too long to convert
+        result.problems.append(_locate_long_integer(text))
         return result
     if not isinstance(items, list):
         result.problems.append(Problem(None, "", _("The file must be a JSON list of services: [{…}, {…}].")))
