@@ -103,7 +103,7 @@ def test_document_lists_the_reporter_endpoints_with_summaries() -> None:
         ("/api/v1/reports", "post"): {"201", "422", "429"},
         ("/api/v1/reports/session", "post"): {"200", "401", "429"},
         ("/api/v1/reports/mine", "get"): {"200", "401"},
-        ("/api/v1/reports/mine/messages", "post"): {"201", "401", "422"},
+        ("/api/v1/reports/mine/messages", "post"): {"201", "401", "422", "429"},
         ("/api/v1/organisations", "get"): {"200", "422"},
     }
     for (path, method), statuses in operations.items():

@@ -417,7 +417,7 @@ def report_mine(request: HttpRequest) -> MyReportOut:
 
 @router.post(
     "/reports/mine/messages",
-    response={201: MessageOut, 400: ErrorOut, 401: ErrorOut, 413: ErrorOut, 422: ValidationErrorOut},
+    response={201: MessageOut, 400: ErrorOut, 401: ErrorOut, 413: ErrorOut, 422: ValidationErrorOut, 429: ErrorOut},
     summary="Write to the organisation",
     tags=["reports"],
     auth=ReporterBearer(),

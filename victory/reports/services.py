@@ -523,6 +523,10 @@ REPORTER_MESSAGE_CAP = WindowCap(scope="reporter-message", limit=30, window_seco
 REPORTER_MESSAGE_NOTICE = WindowCap(scope="reporter-message-notice", limit=1, window_seconds=600)
 
 
+class TooManyMessages(Throttled):
+    """``REPORTER_MESSAGE_CAP`` reached: the pages say so in words about messages, not files."""
+
+
 def _reporter_message_notify(report_id: int) -> None:
     if REPORTER_MESSAGE_NOTICE.hit(str(report_id)):
         from .tasks import reporter_message_notify_task
@@ -547,7 +551,7 @@ def reporter_message_send(
     # Counted once the message would be accepted (a refused file does not use it up),
     # and outside the transaction, so the count stays whatever happens next.
     if not REPORTER_MESSAGE_CAP.hit(str(report.pk)):
-        raise Throttled(REPORTER_MESSAGE_CAP.window_seconds)
+        raise TooManyMessages(REPORTER_MESSAGE_CAP.window_seconds)
     with transaction.atomic():
         message = ReportMessage.objects.create(report=report, sender=Sender.REPORTER, body=body)
         for name, data, mime in checked:

@@ -33,6 +33,18 @@ from ..forms_inbox import ConsentForm, ReceiptLoginForm, ReporterMessageForm
 from ..models import ConsentPurpose, Report, ReportStatus, Sender
 from .intake import evidence_throttled_message
 
+
+def messages_throttled_message(retry_after: int) -> str:
+    """The report's message cap reached (``services.TooManyMessages``)."""
+    minutes = max(1, (retry_after + 59) // 60)
+    return ngettext(
+        "Many messages were sent about this report in a short time. To protect this service, "
+        "wait %(minutes)s minute, then send yours. What you typed is kept.",
+        "Many messages were sent about this report in a short time. To protect this service, "
+        "wait %(minutes)s minutes, then send yours. What you typed is kept.",
+        minutes,
+    ) % {"minutes": minutes}
+
 # Read by the PDF acknowledgement too (reports:acknowledgement).
 REPORTER_SESSION_KEY = "victory_reporter_report"
 REPORTER_LAST_SEEN_KEY = "victory_reporter_last_seen"
@@ -259,6 +271,9 @@ class InboxMessageView(ReporterView):
                 files=request.FILES.getlist("files"),
                 client=request.client_fingerprint,  # type: ignore[attr-defined]
             )
+        except services.TooManyMessages as error:
+            form.add_error("body", messages_throttled_message(error.retry_after))
+            return render_inbox(request, self.report, form)
         except services.Throttled as error:
             form.add_error("files", evidence_throttled_message(error.retry_after))
             form.add_error("files", MESSAGE_KEPT)
