@@ -109,6 +109,12 @@ class User(AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-m
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("may use the Django admin"), default=False)
     is_platform_admin = models.BooleanField(_("platform administrator"), default=False)
+    # Who made this account a platform administrator (None: the platform itself, or made
+    # before this was recorded). A platform administrator never decides a request for
+    # the one their standing comes from (victory.core.permissions.role_grant_deciders).
+    platform_admin_granted_by = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="platform_admins_granted"
+    )
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
 
     objects = UserManager()
@@ -143,6 +149,17 @@ class Membership(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Who gave this membership its current role (None: the platform itself, or given
+    # before this was recorded).
+    added_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="memberships_added"
+    )
+    # Everyone the role's standing comes from: ``added_by``, whoever gave them their own
+    # administrator standing in the organisation or on the platform, and so on up. Fixed
+    # when the role is given, so removing someone in the middle of the chain does not
+    # wash it: an administrator never decides a request of, or for, anyone in it
+    # (victory.core.permissions.role_grant_deciders).
+    standing_from = models.ManyToManyField(User, blank=True, related_name="+")
 
     class Meta:
         verbose_name = _("membership")

@@ -24,13 +24,16 @@ from django.utils.translation import gettext_noop
 from django_otp import match_token
 
 from victory.core.audit import audit_record
+from victory.core.mail import MailNotSent, mail_send
 from victory.core.permissions import (
     can_decide_role_grant,
     can_manage_members,
     can_manage_organisations,
     can_withdraw_role_grant,
     is_own_report_access,
+    platform_admin_standing_from,
     role_grant_deciders,
+    role_grant_standing_conflict,
     role_reads_reports,
 )
 from victory.core.ratelimit import FailureThrottle, Throttled
@@ -360,13 +363,16 @@ def user_create(
 ) -> User:
     """A new professional account. Without a password it can only be entered through the
     set-password e-mail; the second factor is enrolled at the first login. Only a platform
-    administrator (or the platform itself, ``actor`` None) makes platform administrators."""
+    administrator (or the platform itself, ``actor`` None) makes platform administrators;
+    who made one is kept (``platform_admin_granted_by``: they never decide a request for
+    each other's roles) and every other platform administrator is told at once."""
     if is_platform_admin and actor is not None and not can_manage_organisations(actor):
         raise PermissionDenied
     if User.objects.filter_email(email).exists():
         raise ValidationError({"email": _("An account with this e-mail address already exists.")})
     user = User(email=normalise_email(email), full_name=full_name.strip())
     user.is_platform_admin = is_platform_admin
+    user.platform_admin_granted_by = actor if is_platform_admin else None
     user.is_staff = is_platform_admin
     user.is_superuser = is_platform_admin
     if password:
@@ -378,11 +384,16 @@ def user_create(
     audit_record(action="user.created", actor=actor, obj=user)
     if is_platform_admin:
         audit_record(action="user.platform_admin_granted", actor=actor, obj=user)
+        _platform_admin_created(user=user)
     return user
 
 
 @transaction.atomic
 def user_update(*, actor: User | None, user: User, full_name: str | None = None, is_active: bool | None = None) -> User:
+    """Deactivating an account takes its roles away with it: for each organisation where it
+    was an administrator or a supervisor, that organisation's remaining ones and the person
+    are told at once, as when the role is removed. Activating it again gives administrator
+    roles back, announced as a new administrator would be."""
     if actor is not None and not can_manage_organisations(actor):
         raise PermissionDenied
     changed = []
@@ -397,6 +408,13 @@ def user_update(*, actor: User | None, user: User, full_name: str | None = None,
     if changed:
         user.save(update_fields=changed)
         audit_record(action="user.updated", actor=actor, obj=user, reason=", ".join(changed))
+    if "is_active" in changed:
+        memberships = Membership.objects.filter(user=user, organisation__is_active=True)
+        for membership in memberships.filter(role__in=ROLE_WATCHER_ROLES):
+            if user.is_active:
+                _organisation_admin_added(actor=actor, membership=membership)
+            else:
+                _role_lost(actor=actor, membership=membership, role=membership.role)
     return user
 
 
@@ -559,6 +577,34 @@ def _role_notice_enqueue(*, grant_id: int, event: str) -> None:
     transaction.on_commit(lambda: role_grant_notify_task.enqueue(grant_id=grant_id, event=event))
 
 
+# The roles that keep an eye on who may do what in an organisation (``_role_watchers``):
+# losing one is told at once, as gaining the administrator role is.
+ROLE_WATCHER_ROLES = (Role.ORG_ADMIN, Role.SUPERVISOR)
+
+
+def _role_lost(*, actor: User | None, membership: Membership, role: str) -> None:
+    """Someone stops being an administrator or a supervisor: the organisation's remaining
+    ones and the person are told at once. Otherwise a person could remove or demote the
+    ones who would see them give access to reports, and nobody would know."""
+    if role not in ROLE_WATCHER_ROLES:
+        return
+    from .tasks import role_lost_notify_task
+
+    organisation_id, user_id, actor_id = membership.organisation_id, membership.user_id, actor.pk if actor else None
+    transaction.on_commit(
+        lambda: role_lost_notify_task.enqueue(
+            organisation_id=organisation_id, user_id=user_id, role=role, actor_id=actor_id
+        )
+    )
+
+
+def _platform_admin_created(*, user: User) -> None:
+    from .tasks import platform_admin_created_notify_task
+
+    user_id = user.pk
+    transaction.on_commit(lambda: platform_admin_created_notify_task.enqueue(user_id=user_id))
+
+
 def _organisation_admin_added(*, actor: User | None, membership: Membership) -> None:
     """Administrators approve who reads reports: a new one never arrives unnoticed."""
     if actor is None or membership.role != Role.ORG_ADMIN:
@@ -635,10 +681,23 @@ def _last_admin_guard(membership: Membership) -> None:
         raise ValidationError(_("An organisation needs at least one administrator. Add another one first."))
 
 
+def _standing_given_by(*, actor: User, organisation: Organisation) -> set[int]:
+    """Whom a role given by ``actor`` has its standing from: ``actor``, and everyone
+    ``actor``'s own administrator standing comes from, in the organisation and on the
+    platform (``victory.core.permissions.role_grant_deciders`` reads it)."""
+    standing = {actor.pk} | platform_admin_standing_from(actor)
+    own = Membership.objects.filter(user=actor, organisation=organisation, role=Role.ORG_ADMIN).first()
+    if own is not None:
+        standing |= set(own.standing_from.values_list("pk", flat=True))
+    return standing
+
+
 def _membership_create(
     *, actor: User | None, organisation: Organisation, user: User, role: Role, reason: str
 ) -> Membership:
-    membership = Membership.objects.create(user=user, organisation=organisation, role=role)
+    membership = Membership.objects.create(user=user, organisation=organisation, role=role, added_by=actor)
+    if actor is not None:
+        membership.standing_from.set(_standing_given_by(actor=actor, organisation=organisation))
     audit_record(
         action="membership.created",
         actor=actor,
@@ -652,7 +711,10 @@ def _membership_create(
 def _membership_set_role(*, actor: User, membership: Membership, role: Role, reason: str) -> None:
     previous = membership.role
     membership.role = role
-    membership.save(update_fields=["role"])
+    # Who gave the role it has now, and the chain behind them, as for a new membership.
+    membership.added_by = actor
+    membership.save(update_fields=["role", "added_by"])
+    membership.standing_from.set(_standing_given_by(actor=actor, organisation=membership.organisation))
     audit_record(
         action="membership.role_changed",
         actor=actor,
@@ -660,6 +722,7 @@ def _membership_set_role(*, actor: User, membership: Membership, role: Role, rea
         obj=membership,
         reason=_audit_reason(role, reason, previous),
     )
+    _role_lost(actor=actor, membership=membership, role=previous)
 
 
 @transaction.atomic
@@ -698,6 +761,8 @@ def member_change_role(*, actor: User, membership: Membership, role: str, reason
 
 @transaction.atomic
 def member_remove(*, actor: User, membership: Membership) -> None:
+    """Remove a role. An administrator or a supervisor removed is told, and so are the
+    organisation's remaining ones (``_role_lost``)."""
     if not can_manage_members(actor, membership.organisation):
         raise PermissionDenied
     _last_admin_guard(membership)
@@ -708,6 +773,7 @@ def member_remove(*, actor: User, membership: Membership) -> None:
         obj=membership,
         reason=membership.role,
     )
+    _role_lost(actor=actor, membership=membership, role=membership.role)
     membership.delete()
 
 
@@ -720,6 +786,19 @@ def _role_grant_locked(grant: RoleGrant) -> RoleGrant:
     if locked.status != RoleGrantStatus.PENDING:
         raise ValidationError(_("This request was already decided."))
     return locked
+
+
+def _role_grant_decider_check(*, actor: User, grant: RoleGrant) -> None:
+    if can_decide_role_grant(actor, grant):
+        return
+    if role_grant_standing_conflict(actor, grant):
+        raise PermissionDenied(
+            _(
+                "You cannot decide this request: you were made an administrator by the person who asked "
+                "for it or the person it is for, or by someone they made one. Another administrator decides."
+            )
+        )
+    raise PermissionDenied
 
 
 def _role_grant_decided(*, actor: User, grant: RoleGrant, status: RoleGrantStatus) -> None:
@@ -740,10 +819,9 @@ def _role_grant_decided(*, actor: User, grant: RoleGrant, status: RoleGrantStatu
 def role_grant_approve(*, actor: User, grant: RoleGrant) -> Membership:
     """Give the requested role. Only someone in ``role_grant_deciders``: another
     administrator of the organisation, never the person who asked or the person it is
-    for."""
+    for, nor one whose administrator standing comes from either of them."""
     grant = _role_grant_locked(grant)
-    if not can_decide_role_grant(actor, grant):
-        raise PermissionDenied
+    _role_grant_decider_check(actor=actor, grant=grant)
     user, organisation, role = grant.user, grant.organisation, Role(grant.role)
     if not user.is_active:
         raise ValidationError(_("This person's account is deactivated, so the role cannot be given."))
@@ -780,7 +858,7 @@ def role_grant_refuse(*, actor: User, grant: RoleGrant) -> RoleGrant:
     elif can_withdraw_role_grant(actor, grant):
         _role_grant_decided(actor=actor, grant=grant, status=RoleGrantStatus.WITHDRAWN)
     else:
-        raise PermissionDenied
+        _role_grant_decider_check(actor=actor, grant=grant)
     return grant
 
 
@@ -814,7 +892,34 @@ ROLE_NOTICES = {
             "and approve who may read reports."
         ),
     ),
+    "approved_by_platform": (
+        gettext_noop("A role that reads reports was given"),
+        gettext_noop(
+            "A person was given the role “%(role)s” in %(organisation)s, approved by a platform administrator."
+        ),
+    ),
+    "refused_by_platform": (
+        gettext_noop("Request for a role that reads reports"),
+        gettext_noop(
+            "A platform administrator refused a request to give a person the role “%(role)s” in %(organisation)s."
+        ),
+    ),
+    "role_lost": (
+        gettext_noop("A role was taken away"),
+        gettext_noop("A person no longer has the role “%(role)s” in %(organisation)s."),
+    ),
+    "role_lost_self": (
+        gettext_noop("A role was taken away"),
+        gettext_noop("You no longer have the role “%(role)s” in %(organisation)s."),
+    ),
 }
+PLATFORM_ADMIN_CREATED_NOTICE = (
+    gettext_noop("A new platform administrator"),
+    gettext_noop(
+        "A person was made a platform administrator. Platform administrators manage organisations "
+        "and their members, and decide requests for roles that read reports where an organisation cannot."
+    ),
+)
 
 
 def _role_watchers(organisation: Organisation) -> list[User]:
@@ -829,11 +934,45 @@ def _role_watchers(organisation: Organisation) -> list[User]:
     )
 
 
-def _role_notice_send(
-    *, event: str, organisation: Organisation, role: str, recipients: list[User], deciders: set[int]
-) -> int:
+WHO_AND_WHY = gettext_noop("Log in to see who and why:")
+WHO_HAS_WHICH_ROLE = gettext_noop("Log in to see who has which role now:")
+
+
+# One e-mail to send: (address, subject, body).
+Notice = tuple[str, str, str]
+
+
+def _notices_send(notices: list[Notice]) -> int:
+    """Send each notice. One refused address does not keep the others from being told (an
+    account with an address that bounces must not silence the rest); the task fails after,
+    naming no address (``victory.core.mail``)."""
+    sent, failures = 0, []
+    for to, subject, body in notices:
+        try:
+            mail_send(subject=subject, body=body, to=[to])
+        except MailNotSent as error:
+            failures.append(str(error))
+            continue
+        sent += 1
+    if failures:
+        raise MailNotSent(f"{len(failures)} of {len(notices)}: {'; '.join(sorted(set(failures)))}")
+    return sent
+
+
+def _role_notices(
+    *,
+    event: str,
+    organisation: Organisation,
+    role: str,
+    recipients: list[User],
+    deciders: set[int],
+    manager_line: str = WHO_AND_WHY,
+) -> list[Notice]:
+    """Each recipient's notice, in their language. ``manager_line`` (marked with
+    gettext_noop) introduces the members page's address for those who manage the
+    organisation's members."""
     subject, line = ROLE_NOTICES[event]
-    sent = 0
+    notices = []
     for user in recipients:
         with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
             link = settings.VICTORY_SITE_URL + reverse("accounts:members", kwargs={"organisation_id": organisation.pk})
@@ -841,23 +980,29 @@ def _role_notice_send(
             if user.pk in deciders:
                 parts += [_("Log in to approve or refuse it:"), link]
             elif can_manage_members(user, organisation):
-                parts += [_("Log in to see who and why:"), link]
+                parts += [_(manager_line), link]
             else:
                 parts.append(_("If you did not expect this, speak to your organisation's administrators."))
             parts.append(_("This e-mail names nobody on purpose."))
-            send_mail(_(subject), "\n\n".join(parts), None, [user.email])
-        sent += 1
-    return sent
+            notices.append((user.email, _(subject), "\n\n".join(parts)))
+    return notices
+
+
+def _platform_admins() -> list[User]:
+    return list(User.objects.filter(is_active=True, is_platform_admin=True))
 
 
 def role_grant_notice_send(*, grant_id: int, event: str) -> int:
     """Tell the people who should know about a request for a role that reads reports:
     when it is made, its deciders and the organisation's other administrators and
     supervisors; when it is approved, the same people and the one who asked; when it is
-    refused, the one who asked. Never the person it is for, never the one who acted."""
-    grant = RoleGrant.objects.select_related("organisation").filter(pk=grant_id).first()
+    refused, the one who asked. A decision of a platform administrator is told to every
+    other platform administrator too. Never the person it is for, never the one who acted."""
+    grant = RoleGrant.objects.select_related("organisation", "decided_by").filter(pk=grant_id).first()
     if grant is None:
         return 0
+    if event in ("approved", "refused") and grant.decided_by is not None and grant.decided_by.is_platform_admin:
+        return _role_grant_platform_decision_send(grant=grant, event=event)
     watchers = _role_watchers(grant.organisation)
     deciders: set[int] = set()
     if event == "requested":
@@ -872,13 +1017,76 @@ def role_grant_notice_send(*, grant_id: int, event: str) -> int:
         recipients = [grant.requested_by] if grant.requested_by else []
         acted = grant.decided_by_id
     unique = {user.pk: user for user in recipients if user.is_active and user.pk not in (acted, grant.user_id)}
-    return _role_notice_send(
-        event=event,
-        organisation=grant.organisation,
-        role=grant.role,
-        recipients=list(unique.values()),
-        deciders=deciders,
+    return _notices_send(
+        _role_notices(
+            event=event,
+            organisation=grant.organisation,
+            role=grant.role,
+            recipients=list(unique.values()),
+            deciders=deciders,
+        )
     )
+
+
+def _role_grant_platform_decision_send(*, grant: RoleGrant, event: str) -> int:
+    """A platform administrator decided: nobody on the platform decides alone unseen."""
+    requester = [grant.requested_by] if grant.requested_by else []
+    if event == "approved":
+        told = [*_role_watchers(grant.organisation), *requester, *_platform_admins()]
+        groups = [("approved_by_platform", told)]
+    else:
+        groups = [("refused", requester), ("refused_by_platform", _platform_admins())]
+    notices: list[Notice] = []
+    seen = {grant.decided_by_id, grant.user_id}
+    for event_told, people in groups:
+        unique = {user.pk: user for user in people if user.is_active and user.pk not in seen}
+        seen |= set(unique)
+        notices += _role_notices(
+            event=event_told,
+            organisation=grant.organisation,
+            role=grant.role,
+            recipients=list(unique.values()),
+            deciders=set(),
+        )
+    return _notices_send(notices)
+
+
+def role_lost_notice_send(*, organisation_id: int, user_id: int, role: str, actor_id: int | None) -> int:
+    """Someone is no longer an administrator or a supervisor (removed, given another role,
+    or their account deactivated): the organisation's remaining ones are told, and so is
+    the person, whose account may be deactivated (they are the one who would notice it was
+    not wanted). Never the one who acted."""
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    if organisation is None:
+        return 0
+    watchers = [user for user in _role_watchers(organisation) if user.pk not in (user_id, actor_id)]
+    person = [user for user in User.objects.filter(pk=user_id) if user.pk != actor_id]
+    notices: list[Notice] = []
+    for event, recipients in (("role_lost", watchers), ("role_lost_self", person)):
+        notices += _role_notices(
+            event=event,
+            organisation=organisation,
+            role=role,
+            recipients=recipients,
+            deciders=set(),
+            manager_line=WHO_HAS_WHICH_ROLE,
+        )
+    return _notices_send(notices)
+
+
+def platform_admin_created_notice_send(*, user_id: int) -> int:
+    """Tell every platform administrator but the new one, the one who made it included: a
+    session someone else took over is noticed by its owner. Names nobody."""
+    subject, line = PLATFORM_ADMIN_CREATED_NOTICE
+    notices: list[Notice] = []
+    for user in _platform_admins():
+        if user.pk == user_id:
+            continue
+        with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+            link = settings.VICTORY_SITE_URL + reverse("admin:accounts_user_changelist")
+            body = "\n\n".join([_(line), _(WHO_HAS_WHICH_ROLE), link, _("This e-mail names nobody on purpose.")])
+            notices.append((user.email, _(subject), body))
+    return _notices_send(notices)
 
 
 def organisation_admin_added_notice_send(*, organisation_id: int, user_id: int, actor_id: int) -> int:
@@ -886,6 +1094,8 @@ def organisation_admin_added_notice_send(*, organisation_id: int, user_id: int, 
     if organisation is None:
         return 0
     recipients = [user for user in _role_watchers(organisation) if user.pk not in (user_id, actor_id)]
-    return _role_notice_send(
-        event="admin_added", organisation=organisation, role=Role.ORG_ADMIN, recipients=recipients, deciders=set()
+    return _notices_send(
+        _role_notices(
+            event="admin_added", organisation=organisation, role=Role.ORG_ADMIN, recipients=recipients, deciders=set()
+        )
     )

@@ -46,3 +46,17 @@ def organisation_admin_added_notify_task(*, organisation_id: int, user_id: int, 
     return services.organisation_admin_added_notice_send(
         organisation_id=organisation_id, user_id=user_id, actor_id=actor_id
     )
+
+
+@task
+@mail_failures_hidden
+def role_lost_notify_task(*, organisation_id: int, user_id: int, role: str, actor_id: int | None) -> int:
+    return services.role_lost_notice_send(
+        organisation_id=organisation_id, user_id=user_id, role=role, actor_id=actor_id
+    )
+
+
+@task
+@mail_failures_hidden
+def platform_admin_created_notify_task(*, user_id: int) -> int:
+    return services.platform_admin_created_notice_send(user_id=user_id)

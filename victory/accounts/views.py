@@ -423,10 +423,12 @@ class RoleGrantDecideView(ProfessionalRequiredMixin, View):
                     messages.success(request, _("The request was refused."))
             else:
                 messages.error(request, _("Choose whether to approve or refuse the request."))
-        except PermissionDenied:
+        except PermissionDenied as refusal:
+            # The service says why when the reason is where the person's standing comes from.
             messages.error(
                 request,
-                _(
+                str(refusal)
+                or _(
                     "Only another administrator may approve or refuse this request: not the person who asked "
                     "for it, nor the person it is for."
                 ),

@@ -57,24 +57,92 @@ def is_own_report_access(actor: User | AnonymousUser, grantee: User, role: str) 
     return bool(actor.is_authenticated and actor.pk == grantee.pk and role_reads_reports(role))
 
 
+def _platform_admin_chains() -> dict[int, set[int]]:
+    """For each platform administrator, everyone their standing comes from: who made them
+    one, who made that one, and so on (None, the platform itself, ends a chain)."""
+    from victory.accounts.models import User
+
+    granted_by: dict[int, int | None] = dict(
+        User.objects.filter(is_platform_admin=True).values_list("pk", "platform_admin_granted_by_id")
+    )
+    chains: dict[int, set[int]] = {}
+    for pk, first in granted_by.items():
+        chain: set[int] = set()
+        current = first
+        while current is not None and current not in chain:
+            chain.add(current)
+            current = granted_by.get(current)
+        chains[pk] = chain
+    return chains
+
+
+def platform_admin_standing_from(user: User) -> set[int]:
+    return _platform_admin_chains().get(user.pk, set()) if user.is_platform_admin else set()
+
+
+def _role_grant_involved(grant: RoleGrant) -> set[int]:
+    return {pk for pk in (grant.requested_by_id, grant.user_id) if pk is not None}
+
+
+def _organisation_deciders(grant: RoleGrant, involved: set[int]) -> QuerySet[User]:
+    from victory.accounts.models import Membership, Role, User
+
+    appointed_by_involved = Membership.objects.filter(
+        organisation_id=grant.organisation_id, role=Role.ORG_ADMIN, standing_from__in=involved
+    ).values("user_id")
+    return (
+        User.objects.filter(
+            is_active=True, memberships__organisation_id=grant.organisation_id, memberships__role=Role.ORG_ADMIN
+        )
+        .exclude(pk__in=involved)
+        .exclude(pk__in=appointed_by_involved)
+        .distinct()
+    )
+
+
 def role_grant_deciders(grant: RoleGrant) -> QuerySet[User]:
     """Who may approve or refuse a request to give a role that reads reports: another
     administrator of the organisation, never the person who asked, never the person it is
-    for. Only where the organisation has no such administrator (a new or very small one)
-    does a platform administrator decide, again neither of the two: the organisation
-    decides who reads its victims' reports whenever it can."""
-    from victory.accounts.models import Role, User
+    for, and never one whose standing comes from either of them (made administrator by
+    them, or by someone they made, and so on: ``Membership.standing_from``), or one person
+    could approve through an account they made. Only where the organisation has no such
+    administrator (a new or very small one) does a platform administrator decide, on the
+    same terms (``User.platform_admin_granted_by``): the organisation decides who reads
+    its victims' reports whenever it can."""
+    from victory.accounts.models import User
 
     if not grant.organisation.is_active:
         return User.objects.none()
-    involved = [pk for pk in (grant.requested_by_id, grant.user_id) if pk is not None]
-    candidates = User.objects.filter(is_active=True).exclude(pk__in=involved)
-    organisation_admins = candidates.filter(
-        memberships__organisation_id=grant.organisation_id, memberships__role=Role.ORG_ADMIN
-    ).distinct()
+    involved = _role_grant_involved(grant)
+    organisation_admins = _organisation_deciders(grant, involved)
     if organisation_admins.exists():
         return organisation_admins
-    return candidates.filter(is_platform_admin=True)
+    appointed_by_involved = [pk for pk, chain in _platform_admin_chains().items() if chain & involved]
+    return (
+        User.objects.filter(is_active=True, is_platform_admin=True)
+        .exclude(pk__in=involved)
+        .exclude(pk__in=appointed_by_involved)
+    )
+
+
+def role_grant_standing_conflict(user: User | AnonymousUser, grant: RoleGrant) -> bool:
+    """Whether ``user`` would decide this request but for where their standing comes from
+    (the person who asked or the person it is for): the reason to give when they try."""
+    from victory.accounts.models import Membership, Role
+
+    if not _is_active_user(user) or not grant.organisation.is_active:
+        return False
+    member: User = user  # type: ignore[assignment]  # logged in: _is_active_user
+    involved = _role_grant_involved(grant)
+    if member.pk in involved:
+        return False
+    if Membership.objects.filter(
+        user=member, organisation_id=grant.organisation_id, role=Role.ORG_ADMIN, standing_from__in=involved
+    ).exists():
+        return True
+    return bool(
+        platform_admin_standing_from(member) & involved and not _organisation_deciders(grant, involved).exists()
+    )
 
 
 def can_decide_role_grant(user: User | AnonymousUser, grant: RoleGrant) -> bool:
