@@ -291,6 +291,12 @@ class AuthenticatorDevice(TimestampMixin, ThrottlingMixin, Device):  # type: ign
         totp = self._totp()
         totp.time = time.time()
         if number is not None and totp.verify(number, self.tolerance, self.last_t + 1):
+            # Claim the time step in one conditional UPDATE: of two requests racing with
+            # the same code, only the one that moves last_t forward is let in.
+            claimed = type(self).objects.filter(pk=self.pk, last_t__lt=totp.t()).update(last_t=totp.t())
+            if not claimed:
+                self.throttle_increment(commit=True)
+                return False
             self.last_t = totp.t()
             if getattr(settings, "OTP_TOTP_SYNC", True):
                 self.drift = totp.drift

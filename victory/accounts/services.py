@@ -103,6 +103,13 @@ def password_check(*, email: str, password: str, client: str) -> User:
     return user  # type: ignore[return-value]
 
 
+def _client_succeeded(client: str, *, attempts: int) -> None:
+    """A client's own successful login takes back only its own attempts: clearing the
+    whole count would let someone with one working account try passwords on other
+    accounts from the same address, logging in between tries to wipe the count."""
+    CLIENT_THROTTLE.forgive(client, attempts)
+
+
 def has_confirmed_totp(user: User) -> bool:
     return AuthenticatorDevice.objects.filter(user=user, confirmed=True).exists()
 
@@ -115,7 +122,7 @@ def second_factor_check(*, user: User, code: str, client: str) -> AuthenticatorD
         _fail(user=user, step="second_factor")
         raise AuthenticationFailed
     ACCOUNT_THROTTLE.succeed(normalise_email(user.email))
-    CLIENT_THROTTLE.succeed(client)
+    _client_succeeded(client, attempts=2)  # the password step and this one
     audit_record(action="login.succeeded", actor=user, obj=user, reason=type(device).__name__)
     return device
 
@@ -144,7 +151,7 @@ def totp_enrolment_confirm(*, user: User, device: AuthenticatorDevice, code: str
         _fail(user=user, step="enrolment")
         raise AuthenticationFailed
     ACCOUNT_THROTTLE.succeed(normalise_email(user.email))
-    CLIENT_THROTTLE.succeed(client)
+    _client_succeeded(client, attempts=2)  # the password step and this one
     with transaction.atomic():
         device.confirmed = True
         device.save(update_fields=["confirmed"])
@@ -181,7 +188,7 @@ def backup_codes_regenerate(*, user: User, password: str, client: str) -> list[s
         audit_record(action="two_factor.backup_codes_refused", actor=user, obj=user)
         raise AuthenticationFailed
     ACCOUNT_THROTTLE.succeed(normalise_email(user.email))
-    CLIENT_THROTTLE.succeed(client)
+    _client_succeeded(client, attempts=1)
     with transaction.atomic():
         codes = _backup_codes_replace(user=user)
         audit_record(action="two_factor.backup_codes_regenerated", actor=user, obj=user)

@@ -124,11 +124,12 @@ class FailureThrottle:
         """Attempts counted now (failures, plus any in flight)."""
         return int(_store().get(self._key(subject, "count")) or 0)
 
-    def forgive(self, subject: str) -> None:
-        """This one attempt succeeded, but earlier failures still count (for secrets
-        one person may hold legitimately while guessing others', like receipts)."""
+    def forgive(self, subject: str, attempts: int = 1) -> None:
+        """These ``attempts`` succeeded, but earlier failures still count (for secrets
+        one person may hold legitimately while guessing others', like receipts, or a
+        client from which one person logs in while another tries passwords)."""
         with contextlib.suppress(ValueError):  # the count may have expired meanwhile
-            _store().decr(self._key(subject, "count"))
+            _store().decr(self._key(subject, "count"), attempts)
 
 
 @dataclass(frozen=True)
