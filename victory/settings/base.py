@@ -116,6 +116,12 @@ def _sqlite_private(path: Path) -> None:
                 part.chmod(0o600)
 
 
+# WAL lets readers carry on while one writer writes. secure_delete overwrites what is
+# deleted (an erased report, a used backup code, an ended session) instead of leaving it
+# in the file's free pages for a copy of the file to show.
+VICTORY_SQLITE_INIT_COMMAND = (
+    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;"
+)
 _DEFAULT_SQLITE = f"sqlite:///{VAR_DIR / 'victory.sqlite3'}"
 try:
     _database = dj_database_url.parse(
@@ -125,15 +131,10 @@ except (ValueError, KeyError) as error:  # dj-database-url raises these on an un
     raise ConfigError("DATABASE_URL", f"cannot be understood ({error}).") from None
 if _database["ENGINE"] == "django.db.backends.sqlite3":
     _database.setdefault("OPTIONS", {})
-    # WAL lets readers carry on while one writer writes; IMMEDIATE avoids
-    # "database is locked" upgrades inside transactions. secure_delete overwrites what
-    # is deleted (an erased report, a used backup code, an ended session) instead of
-    # leaving it in the file's free pages for a copy of the file to show.
+    # IMMEDIATE avoids "database is locked" upgrades inside transactions.
     _database["OPTIONS"].update(
         {
-            "init_command": (
-                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;"
-            ),
+            "init_command": VICTORY_SQLITE_INIT_COMMAND,
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         }
