@@ -11,7 +11,6 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -220,7 +219,7 @@ def two_factor_notice_email_send(*, user_id: int, language: str, kind: str) -> N
     with translation.override(language):
         link = settings.VICTORY_SITE_URL + reverse("accounts:password_reset")
         body = render_to_string(template, {"password_reset_link": link})
-        send_mail(str(subject), body, None, [user.email])
+        mail_send(subject=str(subject), body=body, to=[user.email])
 
 
 @transaction.atomic
@@ -455,7 +454,7 @@ def password_link_email_send(*, user_id: int, language: str, kind: str) -> None:
         body = render_to_string(
             template, {"link": password_link(user), "hours": settings.PASSWORD_RESET_TIMEOUT // 3600}
         )
-        send_mail(str(subject), body, None, [user.email])
+        mail_send(subject=str(subject), body=body, to=[user.email])
 
 
 def password_reset_request(*, email: str, language: str, client: str) -> None:

@@ -1,8 +1,9 @@
 """Background work for accounts, run by the task queue: pruning tokens and the e-mails.
 E-mails go through the queue so that a page answers at once and as fast whatever they
 find (a password reset says nothing about whether the account exists). The services
-they call send with ``send_mail``; ``mail_failures_hidden`` keeps a refused address out of
-the task's stored failure and the worker's log (``victory.core.mail``)."""
+they call send through ``victory.core.mail.mail_send``; ``mail_failures_hidden`` is the
+backstop for anything else they may call, so no refused address reaches the task's
+stored failure or the worker's log."""
 
 from django.tasks import task
 
