@@ -28,7 +28,8 @@ def platform(request: HttpRequest) -> dict[str, Any]:
         # Messages live in the session: look only when there is one (keeps public pages cacheable).
         "victory_has_session": settings.SESSION_COOKIE_NAME in request.COOKIES,
         "victory_languages": languages,
-        "victory_exit_url": settings.VICTORY_EXIT_URL,
+        # The platform's own exit address, which ends the visit, then leaves for the neutral site.
+        "victory_exit_url": reverse("core:exit"),
         "victory_emergency_number": "112",
         "victory_helpline_number": "116 006",
         "victory_safety_url": reverse("core:safety"),

@@ -16,6 +16,12 @@ class SafetyAdviceView(TemplateView):
     template_name = "core/safety.html"
 
 
+class RightNowView(TemplateView):
+    """"I was attacked – what can I do right now?": safety, care, evidence, who to call."""
+
+    template_name = "core/right_now.html"
+
+
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """A helpful "not found": an address in a language we do not have (e.g. /de/support/)
     is sent to the same page in the reader's language; anything else gets a page that

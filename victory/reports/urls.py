@@ -1,5 +1,5 @@
-from .views import inbox, intake, staff
+from .views import inbox, inbox_consent, intake, staff
 
 app_name = "reports"
 
-urlpatterns = [*intake.urlpatterns, *inbox.urlpatterns, *staff.urlpatterns]
+urlpatterns = [*intake.urlpatterns, *inbox.urlpatterns, *inbox_consent.urlpatterns, *staff.urlpatterns]

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
@@ -29,7 +29,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from victory.core.uploads import refused_upload_message
 
 from .. import selectors, services
-from ..forms_inbox import ConsentForm, ReceiptLoginForm, ReporterMessageForm
+from ..forms_inbox import ReceiptLoginForm, ReporterMessageForm
 from ..models import ConsentPurpose, Report, ReportStatus, Sender
 from .intake import evidence_throttled_message
 
@@ -290,26 +290,6 @@ class InboxMessageView(ReporterView):
         return redirect(reverse("reports:inbox") + "#messages")
 
 
-class InboxConsentView(ReporterView):
-    http_method_names = ["post"]
-
-    def post(self, request: HttpRequest) -> HttpResponse:
-        form = ConsentForm(request.POST)
-        if not form.is_valid():
-            return HttpResponseBadRequest()
-        purpose, granted = form.cleaned_data["purpose"], form.cleaned_data["granted"]
-        services.consent_set(report=self.report, purpose=purpose, granted=granted)
-        label = ConsentPurpose(purpose).label
-        if granted:
-            _notice(request, _("You gave your agreement: “%(choice)s”.") % {"choice": label})
-        else:
-            _notice(
-                request,
-                _("You withdrew your agreement: “%(choice)s”. This took effect at once.") % {"choice": label},
-            )
-        return redirect(reverse("reports:inbox") + "#consents")
-
-
 class InboxDeleteView(ReporterView):
     template_name = "reports/inbox/delete_confirm.html"
 
@@ -344,7 +324,6 @@ urlpatterns = [
     path("inbox/", InboxLoginView.as_view(), name="inbox_login"),
     path("inbox/report/", InboxPageView.as_view(), name="inbox"),
     path("inbox/report/message/", InboxMessageView.as_view(), name="inbox_message"),
-    path("inbox/report/consent/", InboxConsentView.as_view(), name="inbox_consent"),
     path("inbox/report/delete/", InboxDeleteView.as_view(), name="inbox_delete"),
     path("inbox/deleted/", InboxDeletedView.as_view(), name="inbox_deleted"),
     path("inbox/logout/", InboxLogoutView.as_view(), name="inbox_logout"),
