@@ -46,6 +46,11 @@ def _labels(values: list[str], choices: list[tuple[str, Any]]) -> list[str]:
     return [str(names[value]) for value in values if value in names]
 
 
+def acknowledgement_filename(*, report: Report) -> str:
+    """The file name the acknowledgement is downloaded under."""
+    return f"victory-acknowledgement-{report.reference}.pdf"
+
+
 def acknowledgement_pdf(*, report: Report) -> bytes:
     """The acknowledgement of ``report`` as PDF bytes, in ``report.language``."""
     with translation.override(report.language):

@@ -62,7 +62,7 @@ from victory.reports.models import (
     ReporterRole,
     SupportNeed,
 )
-from victory.reports.pdf import acknowledgement_pdf
+from victory.reports.pdf import acknowledgement_filename, acknowledgement_pdf
 from victory.reports.receipts import receipt_format
 
 # Session keys. The draft holds {"key", "touched", "answers"}; the sent report
@@ -708,7 +708,7 @@ class AcknowledgementView(View):
         pdf = acknowledgement_pdf(report=report)
         services.report_read_by_reporter(report=report, what="acknowledgement")
         response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="victory-acknowledgement-{report.reference}.pdf"'
+        response["Content-Disposition"] = f'attachment; filename="{acknowledgement_filename(report=report)}"'
         response["Cache-Control"] = "no-store"
         return response
 
