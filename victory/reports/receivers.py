@@ -1,0 +1,22 @@
+"""What the reports app ends when a person uses "Exit this page" (core's ``visit_ending``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from victory.reports import selectors, services
+
+
+def draft_discard_on_exit(sender: Any, *, request: HttpRequest, **kwargs: Any) -> None:
+    """An unsent report goes with the visit, its uploaded files too (they live outside
+    the session, keyed by the draft). The session itself is flushed by the exit."""
+    from victory.reports.views.intake import DRAFT
+
+    draft = request.session.get(DRAFT)
+    if not isinstance(draft, dict) or not draft.get("key"):
+        return
+    for evidence in selectors.draft_evidence(draft_key=draft["key"]):
+        services.evidence_discard_draft(draft_key=draft["key"], evidence_id=evidence.pk)
+    request.session.pop(DRAFT, None)
