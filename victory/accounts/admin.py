@@ -17,6 +17,7 @@ from . import services
 from .admin_site import ServiceModelAdmin, admin_site
 from .forms import MembershipAdminForm, role_grant_pending_message
 from .models import Membership, Organisation, RoleGrant, User
+from .services_public_profile import organisation_public_profile_set, validate_languages
 
 
 class OrganisationAdminForm(forms.ModelForm):
@@ -25,18 +26,33 @@ class OrganisationAdminForm(forms.ModelForm):
         help_text=_("Two-letter country codes separated by commas, e.g. PT, ES."),
         required=False,
     )
+    languages = forms.CharField(
+        label=_("Languages it works in"),
+        help_text=_(
+            "Language codes separated by commas, main language first, e.g. pt, en. "
+            "People choosing who receives their report see them."
+        ),
+        required=False,
+    )
 
     class Meta:
         model = Organisation
-        fields = ["name", "kind", "countries", "accepts_public_reports", "is_active"]
+        fields = ["name", "kind", "countries", "languages", "description", "accepts_public_reports", "is_active"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial["countries"] = ", ".join(self.instance.countries)
+            self.initial["languages"] = ", ".join(self.instance.languages)
 
     def clean_countries(self) -> list[str]:
         return [code.strip() for code in self.cleaned_data["countries"].split(",") if code.strip()]
+
+    def clean_languages(self) -> list[str]:
+        try:
+            return validate_languages(self.cleaned_data["languages"].split(","))
+        except ValidationError as error:  # shown on the field, not as a server error on saving
+            raise ValidationError(error.message_dict["languages"]) from error
 
 
 @admin.register(Organisation, site=admin_site)
@@ -68,6 +84,12 @@ class OrganisationAdmin(ServiceModelAdmin):
                 accepts_public_reports=data["accepts_public_reports"],
             )
             obj.pk = created.pk
+        organisation_public_profile_set(
+            actor=request.user,  # type: ignore[arg-type]
+            organisation=Organisation.objects.get(pk=obj.pk),
+            languages=data["languages"],
+            description=data["description"],
+        )
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # deactivate instead: cases and audit events refer to organisations

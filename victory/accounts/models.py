@@ -48,6 +48,17 @@ class Organisation(models.Model):
     # ISO 3166-1 alpha-2 codes, e.g. ["PT", "ES"].
     countries = models.JSONField(_("countries served"), default=list)
     accepts_public_reports = models.BooleanField(_("accepts public reports"), default=False)
+    # Shown to a person choosing who receives their report, so they know before sending
+    # where the organisation works, in which languages and what it does. Public facts
+    # about an organisation, not about a person: stored in plain text, like its name.
+    # Language codes (ISO 639, e.g. ["pt", "en"]); the page names them in its own language.
+    languages = models.JSONField(_("languages it works in"), default=list, blank=True)
+    description = models.CharField(
+        _("what it does"),
+        max_length=300,
+        blank=True,
+        help_text=_("One plain sentence for the people who report, for example: Free support for victims of crime."),
+    )
     is_fictional = models.BooleanField(
         _("fictional (demo data)"), default=False, help_text=_("Demo organisations are labelled as fictional.")
     )

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from babel import Locale, UnknownLocaleError
+from babel.lists import format_list
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import get_language
 
 from victory.accounts.models import Organisation, User
 from victory.core.permissions import REPORT_HANDLER_ROLES
 
-from .countries import COUNTRIES
+from .countries import COUNTRIES, country_name
 from .models import CountryIntake, Report, ReporterToken, ReportEvidence, ReportMessage, ReportStatus, Sender
 
 
@@ -48,6 +53,53 @@ def intake_organisation_for(*, country: str, chosen_id: int | None = None) -> Or
     if fallback and fallback.organisation.is_active and fallback.organisation.accepts_public_reports:
         return fallback.organisation
     return None
+
+
+@dataclass(frozen=True)
+class OrganisationProfile:
+    """What a person choosing who receives their report is told about an organisation,
+    in the page's language: where it works, in which languages, what it does, and
+    whether it works in the country the report is about."""
+
+    organisation: Organisation
+    countries: str  # "Portugal and Spain"
+    languages: str  # "Portuguese and English"
+    description: str
+    works_in_country: bool  # False: it works elsewhere, and the page says so
+    report_country: str  # the report's country, named; "" when not given
+
+
+def _joined(items: list[str], language: str) -> str:
+    try:
+        return format_list(items, locale=language.replace("-", "_")) if items else ""
+    except (UnknownLocaleError, ValueError):
+        return ", ".join(items)
+
+
+def _language_name(code: str, locale: Locale | None) -> str:
+    name = locale.languages.get(code.replace("-", "_")) if locale else None
+    if name is None and locale is not None:
+        name = locale.languages.get(code.split("-")[0])
+    return name or code
+
+
+def organisation_profile(*, organisation: Organisation, country: str) -> OrganisationProfile:
+    """``organisation`` as the report form shows it, for a report about ``country``
+    ("" when the person did not say)."""
+    language = get_language() or "en"
+    try:
+        locale: Locale | None = Locale.parse(language.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        locale = None
+    codes = [code.upper() for code in organisation.countries]
+    return OrganisationProfile(
+        organisation=organisation,
+        countries=_joined(sorted(country_name(code) for code in codes), language),
+        languages=_joined([_language_name(code, locale) for code in organisation.languages], language),
+        description=organisation.description,
+        works_in_country=not country or country.upper() in codes,
+        report_country=country_name(country.upper()) if country else "",
+    )
 
 
 def _handled_organisations(user: User) -> QuerySet[Organisation]:
