@@ -320,6 +320,9 @@ LANGUAGES = [
 LANGUAGES_BIDI = ["ar", "fa", "he", "ur"]
 LOCALE_PATHS = [BASE_DIR / "victory" / "locale"]
 USE_I18N = True
+# Our own date formats first (victory/formats/<lang>/formats.py), where Django's differ
+# from the language's usual written form (CLDR); Django's fill in the rest.
+FORMAT_MODULE_PATH = ["victory.formats"]
 USE_TZ = True
 TIME_ZONE = "Europe/Brussels"
 
