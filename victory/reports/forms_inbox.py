@@ -80,7 +80,10 @@ class ReporterMessageForm(AccessibleFormMixin, forms.Form):
 
 
 class ConsentForm(forms.Form):
-    """Hidden fields of one consent's button: which purpose, give (1) or withdraw (0)."""
+    """Hidden fields of one consent's button: which purpose, give (1) or withdraw (0),
+    and for a sharing consent the answer of its confirmation page."""
 
     purpose = forms.ChoiceField(choices=ConsentPurpose.choices)
     granted = forms.TypedChoiceField(choices=[("1", "1"), ("0", "0")], coerce=lambda value: value == "1")
+    # The answer of the confirmation page for a sharing consent; absent on the first press.
+    confirmed = forms.ChoiceField(choices=[("yes", "yes"), ("no", "no")], required=False)

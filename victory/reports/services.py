@@ -565,7 +565,11 @@ def reporter_message_send(
 
 @transaction.atomic
 def consent_set(*, report: Report, purpose: str, granted: bool) -> ReportConsent:
-    """Give or withdraw one consent; a withdrawal is effective at once for everyone."""
+    """Give or withdraw one consent; a withdrawal is effective at once for everyone.
+
+    A sharing consent (``consent_sharing.SHARING_PURPOSES``) is given here only after the
+    person confirmed it: the HTML views show the confirmation page first; the JSON API
+    passes it on as sent, since an API client shows its own confirmation."""
     if purpose not in ConsentPurpose.values:
         raise ValidationError({"purpose": [_("This is not one of the listed choices.")]})
     consent, _created = ReportConsent.objects.select_for_update().get_or_create(

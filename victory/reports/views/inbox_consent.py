@@ -1,13 +1,20 @@
-"""A reporter changes a consent from the inbox (views/inbox.py has the other pages)."""
+"""A reporter changes a consent from the inbox (views/inbox.py has the other pages).
+
+Agreeing to share the report with the police or another organisation first shows the
+confirmation page (``reports/consent/_confirm.html``, the same component as the report
+form's); only the POST that says "Yes, share" (``confirmed=yes``) stores it. Withdrawing,
+and agreeing to anything that sends nothing elsewhere, stay one step."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
 from .. import services
+from ..consent_sharing import confirmation, is_sharing, parts_from_report
+from ..countries import country_name
 from ..forms_inbox import ConsentForm
 from ..models import ConsentPurpose
 from .inbox import ReporterView, _notice
@@ -21,8 +28,15 @@ class InboxConsentView(ReporterView):
         if not form.is_valid():
             return HttpResponseBadRequest()
         purpose, granted = form.cleaned_data["purpose"], form.cleaned_data["granted"]
-        services.consent_set(report=self.report, purpose=purpose, granted=granted)
         label = ConsentPurpose(purpose).label
+        if granted and is_sharing(purpose) and not self.report.consent_granted(purpose):
+            confirmed = form.cleaned_data["confirmed"]
+            if confirmed == "no":
+                _notice(request, _("Nothing was shared. You did not agree to: “%(choice)s”.") % {"choice": label})
+                return redirect(reverse("reports:inbox") + "#consents")
+            if confirmed != "yes":
+                return self._confirmation(request, purpose)
+        services.consent_set(report=self.report, purpose=purpose, granted=granted)
         if granted:
             _notice(request, _("You gave your agreement: “%(choice)s”.") % {"choice": label})
         else:
@@ -31,6 +45,25 @@ class InboxConsentView(ReporterView):
                 _("You withdrew your agreement: “%(choice)s”. This took effect at once.") % {"choice": label},
             )
         return redirect(reverse("reports:inbox") + "#consents")
+
+    def _confirmation(self, request: HttpRequest, purpose: str) -> HttpResponse:
+        report = self.report
+        sharing = confirmation(
+            purpose=purpose,
+            parts=parts_from_report(report),
+            country=country_name(report.country) if report.country else "",
+            organisation_name=report.organisation.name,
+            sent=True,
+        )
+        return render(
+            request,
+            "reports/consent/inbox_confirm.html",
+            {
+                "sharing": sharing,
+                "action": reverse("reports:inbox_consent"),
+                "hidden": [("purpose", purpose), ("granted", "1")],
+            },
+        )
 
 
 urlpatterns = [

@@ -32,6 +32,7 @@ from django.views.decorators.cache import never_cache
 
 from victory.core.uploads import refused_upload_message
 from victory.reports import selectors, services
+from victory.reports.consent_sharing import confirmation, is_sharing, parts_from_answers
 from victory.reports.countries import country_name
 from victory.reports.forms import (
     BIAS_CHOICES,
@@ -76,6 +77,10 @@ NOTICE = "victory_report_notice"
 # Set by the reporter inbox (views/inbox.py) for a reporter logged in with their receipt.
 REPORTER_REPORT = "victory_reporter_report"
 REPORTER_LAST_SEEN = "victory_reporter_last_seen"
+
+# In the draft's answers: sharing consents ticked but not yet confirmed. They are never
+# sent with the report (``_report_draft`` reads only "consents").
+PENDING_CONSENTS = "pending_consents"
 
 DRAFT_SECONDS = 2 * 60 * 60
 SENT_SECONDS = 60 * 60
@@ -222,6 +227,25 @@ def _step_url(slug: str, *, returning: bool = False) -> str:
     return f"{url}?return=check" if returning else url
 
 
+def _confirm_sharing_url(*, returning: bool) -> str:
+    url = reverse("reports:confirm_sharing")
+    return f"{url}?return=check" if returning else url
+
+
+def _pending_consents(draft: dict[str, Any]) -> list[str]:
+    return [purpose for purpose in draft["answers"].get(PENDING_CONSENTS) or [] if is_sharing(purpose)]
+
+
+def _hold_sharing_consents(answers: dict[str, Any], *, confirmed_before: list[str]) -> None:
+    """A sharing consent newly ticked on the contact page is held as pending, not agreed,
+    until its confirmation page says "Yes, share"; one confirmed before and still ticked
+    stays agreed; an unticked one is gone."""
+    ticked = list(answers.get("consents") or [])
+    pending = [purpose for purpose in ticked if is_sharing(purpose) and purpose not in confirmed_before]
+    answers["consents"] = [purpose for purpose in ticked if purpose not in pending]
+    answers[PENDING_CONSENTS] = pending
+
+
 def _next_url(slug: str, *, returning: bool) -> str:
     index = [step.slug for step in STEPS].index(slug)
     if returning or index == len(STEPS) - 1:
@@ -326,7 +350,12 @@ class StepView(View):
         if draft is None:
             return _expired(request)
         _draft_touch(request, draft)
-        form = self.step.form_class(initial=draft["answers"], **self.form_kwargs(draft))
+        initial = dict(draft["answers"])
+        if self.step.form_class is ContactForm:
+            # A sharing consent ticked but not yet confirmed stays ticked here, so that
+            # coming back from its confirmation page loses nothing.
+            initial["consents"] = [*(initial.get("consents") or []), *_pending_consents(draft)]
+        form = self.step.form_class(initial=initial, **self.form_kwargs(draft))
         return self.render_form(request, draft, form)
 
     def post(self, request: HttpRequest, step: str) -> HttpResponse:
@@ -346,11 +375,16 @@ class StepView(View):
             return self.render_form(request, draft, form)
         answers = draft["answers"]
         previous_country = answers.get("country", "")
+        confirmed_before = list(answers.get("consents") or [])
         answers.update(form.answers())
+        if isinstance(form, ContactForm):
+            _hold_sharing_consents(answers, confirmed_before=confirmed_before)
         _draft_touch(request, draft)
         if restarted:
             return redirect(_step_url(STEPS[0].slug))
         returning = _returning(request)
+        if isinstance(form, ContactForm) and answers.get(PENDING_CONSENTS):
+            return redirect(_confirm_sharing_url(returning=returning))
         country_changed = self.step.slug == "where" and answers.get("country") != previous_country
         if country_changed and self._organisation_no_longer_fits(answers) and returning:
             if answers.get("country"):
@@ -451,6 +485,101 @@ class EvidenceRemoveView(View):
             services.evidence_discard_draft(draft_key=draft["key"], evidence_id=pk)
             _notice(request, _("“%(name)s” was removed.") % {"name": name})
         return redirect(_step_url(EVIDENCE_STEP, returning=_returning(request)))
+
+
+@method_decorator(never_cache, name="dispatch")
+class ConfirmSharingView(View):
+    """Agreeing to share the report with the police or another organisation is confirmed
+    on its own page, one purpose at a time; it is agreed only after "Yes, share"."""
+
+    def _page(self, request: HttpRequest, draft: dict[str, Any], purpose: str) -> HttpResponse:
+        answers = draft["answers"]
+        returning = _returning(request)
+        country = answers.get("country", "")
+        parts = parts_from_answers(
+            answers,
+            file_count=selectors.draft_evidence(draft_key=draft["key"]).count(),
+            contact_agreed=ConsentPurpose.CONTACT.value in (answers.get("consents") or []),
+        )
+        hidden = [("purpose", purpose), *([("return", "check")] if returning else [])]
+        return render(
+            request,
+            "reports/intake/confirm_sharing.html",
+            {
+                "sharing": confirmation(
+                    purpose=purpose, parts=parts, country=country_name(country) if country else "", sent=False
+                ),
+                "action": reverse("reports:confirm_sharing"),
+                "hidden": hidden,
+                "back_url": _step_url("contact", returning=returning),
+                "expires_in": DRAFT_SECONDS,
+                "warn_before": WARN_BEFORE_SECONDS,
+            },
+        )
+
+    def _onwards(self, request: HttpRequest, draft: dict[str, Any]) -> HttpResponse:
+        returning = _returning(request)
+        if _pending_consents(draft):
+            return redirect(_confirm_sharing_url(returning=returning))
+        return redirect(_next_url("contact", returning=returning))
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        draft = _draft(request)
+        if draft is None:
+            return _expired(request)
+        _draft_touch(request, draft)
+        pending = _pending_consents(draft)
+        if not pending:
+            return self._onwards(request, draft)
+        return self._page(request, draft, pending[0])
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        draft = _draft(request)
+        if draft is None:
+            return _expired(request)
+        answers = draft["answers"]
+        purpose = request.POST.get("purpose", "")
+        choice = request.POST.get("confirmed", "")
+        pending = _pending_consents(draft)
+        if purpose not in pending or choice not in {"yes", "no"}:
+            # Not a question this draft is waiting for (sent twice, or changed since).
+            _draft_touch(request, draft)
+            return self._onwards(request, draft)
+        answers[PENDING_CONSENTS] = [other for other in pending if other != purpose]
+        label = dict(CONSENT_CHOICES)[purpose]
+        if choice == "yes":
+            answers["consents"] = [*(answers.get("consents") or []), purpose]
+            agreed = _("You agreed: “%(choice)s”. You can withdraw it in your inbox at any time.")
+            _notice(request, agreed % {"choice": label})
+        else:
+            _notice(request, _("Not shared. You did not agree to: “%(choice)s”.") % {"choice": label})
+        _draft_touch(request, draft)
+        return self._onwards(request, draft)
+
+
+@method_decorator(never_cache, name="dispatch")
+class ContactRemoveView(View):
+    """From the check page: remove contact details given without agreeing to be contacted."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        draft = _draft(request)
+        if draft is None:
+            return _expired(request)
+        answers = draft["answers"]
+        for name in ("contact_email", "contact_phone", "contact_safe_times"):
+            answers[name] = ""
+        answers["email_updates"] = False
+        _draft_touch(request, draft)
+        _notice(request, _("Your contact details were removed."))
+        return redirect(reverse("reports:check") + "#contact-details")
+
+
+def _contact_unused(answers: dict[str, Any]) -> bool:
+    """Contact details given, but "You may contact me" not ticked: they will not be used."""
+    given = any((answers.get(name) or "").strip() for name in ("contact_email", "contact_phone", "contact_safe_times"))
+    return given and ConsentPurpose.CONTACT.value not in (answers.get("consents") or [])
 
 
 def _labels(values: list[str], choices: list[tuple[str, Any]]) -> list[str]:
@@ -604,6 +733,10 @@ class CheckView(View):
                 "form": form,
                 "errors": errors,
                 "rows": _summary(draft),
+                "contact_unused": _contact_unused(draft["answers"]),
+                "contact_change_url": f"{_step_url('contact', returning=True)}#id_consents_0",
+                "pending_consents": _labels(_pending_consents(draft), CONSENT_CHOICES),
+                "confirm_sharing_url": _confirm_sharing_url(returning=True),
                 "back_url": _step_url(STEPS[-1].slug),
                 "expires_in": DRAFT_SECONDS,
                 "warn_before": WARN_BEFORE_SECONDS,
@@ -732,6 +865,8 @@ urlpatterns = [
     path("report/sent/", SentView.as_view(), name="sent"),
     path("report/acknowledgement.pdf", AcknowledgementView.as_view(), name="acknowledgement"),
     path("report/keep/", KeepAliveView.as_view(), name="keepalive"),
+    path("report/confirm-sharing/", ConfirmSharingView.as_view(), name="confirm_sharing"),
+    path("report/contact/remove/", ContactRemoveView.as_view(), name="contact_remove"),
     path(f"report/{EVIDENCE_STEP}/", EvidenceView.as_view(), name="evidence"),
     path("report/files/<int:pk>/remove/", EvidenceRemoveView.as_view(), name="evidence_remove"),
     path("report/<slug:step>/", StepView.as_view(), name="step"),
