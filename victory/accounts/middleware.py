@@ -13,13 +13,18 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware
+from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+
+from victory.core.kept_input import form_page, kept_input_fields, kept_input_keep
+from victory.core.session_timeout import TOUCH_EVERY
 
 SESSION_LAST_SEEN = "victory_last_seen"
 # Saving the session on every request would write to the database each time;
 # a precision of 30 seconds is enough for a timeout counted in minutes.
-_TOUCH_EVERY = 30
+_TOUCH_EVERY = TOUCH_EVERY
 # The first part of a staff page's address, after the language prefix.
 STAFF_PATH_PREFIXES = ("staff", "admin")
 # Bidirectional embeddings and overrides (U+202A–U+202E) and isolates (U+2066–U+2069):
@@ -89,14 +94,60 @@ class ProfessionalSessionMiddleware:
             now = time.time()
             last_seen = request.session.get(SESSION_LAST_SEEN)
             if last_seen is not None and now - last_seen > settings.VICTORY_IDLE_TIMEOUT:
-                logout(request)
-                minutes = settings.VICTORY_IDLE_TIMEOUT // 60
-                messages.info(
-                    request,
-                    _("You were logged out after %(minutes)s minutes without activity. Log in again to go on.")
-                    % {"minutes": minutes},
-                )
-                return redirect_to_login(request.get_full_path())
+                return self._end_idle_session(request)
             if last_seen is None or now - last_seen > _TOUCH_EVERY:
                 request.session[SESSION_LAST_SEEN] = now
         return self.get_response(request)
+
+    def _end_idle_session(self, request: HttpRequest) -> HttpResponse:
+        """Log out; keep the text of a form sent too late; send to the login page, which
+        leads back to a page that can be shown (never to a POST-only address)."""
+        if _is_keep_alive(request):
+            logout(request)
+            return HttpResponse(status=401)
+        user_id = request.user.pk
+        posted = request.method == "POST"
+        # The CSRF check happens after this middleware, in the view stage: a form from
+        # another site must not put text into a caseworker's form.
+        csrf_ok = posted and CsrfViewMiddleware(self.get_response).process_view(request, _no_view, (), {}) is None
+        fields = kept_input_fields(request.POST) if csrf_ok else {}
+        page = (form_page(request) if csrf_ok else None) or reverse(settings.LOGIN_REDIRECT_URL)
+        logout(request)
+        minutes = settings.VICTORY_IDLE_TIMEOUT // 60
+        messages.info(
+            request,
+            _("You were logged out after %(minutes)s minutes without activity. Log in again to go on.")
+            % {"minutes": minutes},
+        )
+        if not posted:
+            return redirect_to_login(request.get_full_path())
+        kept = kept_input_keep(
+            request=request,
+            owner=f"user:{user_id}",
+            path=request.path,
+            page=page,
+            fields=fields,
+            files_dropped=bool(request.FILES),
+        )
+        if kept:
+            messages.info(
+                request,
+                _("What you typed was not sent yet, and it is not lost. Log in again to see it and send it."),
+            )
+        return redirect_to_login(page)
+
+
+def _no_view(request: HttpRequest) -> HttpResponse:  # pragma: no cover - never called
+    return HttpResponse(status=204)
+
+
+def _is_keep_alive(request: HttpRequest) -> bool:
+    try:
+        return resolve(request.path_info).url_name == "keep_alive"
+    except Resolver404:
+        return False
+
+
+def session_touch(request: HttpRequest) -> None:
+    """Restart the idle clock now (the keep-alive: "Stay logged in")."""
+    request.session[SESSION_LAST_SEEN] = time.time()

@@ -10,6 +10,7 @@ urlpatterns = [
     path("login/code/", views.LoginVerifyView.as_view(), name="login_verify"),
     path("login/set-up-app/", views.LoginEnrolView.as_view(), name="login_enrol"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("keep/", views.KeepAliveView.as_view(), name="keep_alive"),
     path("security/backup-codes/", views.BackupCodesView.as_view(), name="backup_codes"),
     path("organisations/<int:organisation_id>/members/", views.MemberListView.as_view(), name="members"),
     path(

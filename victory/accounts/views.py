@@ -21,6 +21,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
@@ -31,6 +32,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView, TemplateView
 from django_otp import login as otp_login
 
+from victory.core.kept_input import kept_input_discard_unless
 from victory.core.permissions import (
     can_decide_role_grant,
     can_handle_reports,
@@ -50,6 +52,7 @@ from .forms import (
     SetPasswordForm,
     role_grant_pending_message,
 )
+from .middleware import session_touch
 from .models import AuthenticatorDevice, Role, RoleGrant, RoleGrantStatus, User
 
 PENDING_LOGIN = "victory_pending_login"
@@ -140,6 +143,8 @@ class PendingLoginMixin:
         del self.request.session[PENDING_LOGIN]
         auth_login(self.request, self.user, backend="django.contrib.auth.backends.ModelBackend")
         otp_login(self.request, device)
+        # Text kept from a form sent after a timeout is offered back to its writer only.
+        kept_input_discard_unless(request=self.request, owner=f"user:{self.user.pk}")
         # However active, a session ends this long after the login (the idle timeout is shorter).
         self.request.session.set_expiry(timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE))
         return HttpResponseRedirect(target)
@@ -251,6 +256,21 @@ class BackupCodesView(ProfessionalRequiredMixin, FormView):
             return self.form_invalid(form)
         self.request.session[NEW_BACKUP_CODES] = codes
         return redirect("accounts:backup_codes")
+
+
+class KeepAliveView(View):
+    """The "Stay logged in" button: restarts the idle clock (204). A session that already ended is
+    answered 401 by ProfessionalSessionMiddleware, or here when nobody is logged in."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        if not is_professional(request.user):
+            return HttpResponse(status=401)
+        session_touch(request)
+        response = HttpResponse(status=204)
+        add_never_cache_headers(response)
+        return response
 
 
 class LogoutView(View):

@@ -26,6 +26,8 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.decorators.debug import sensitive_post_parameters
 
+from victory.core.kept_input import kept_input_carry, kept_input_keep, kept_input_peek, kept_input_take
+from victory.core.session_timeout import TOUCH_EVERY
 from victory.core.uploads import refused_upload_message
 
 from .. import selectors, services
@@ -51,7 +53,7 @@ REPORTER_LAST_SEEN_KEY = "victory_reporter_last_seen"
 REPORTER_NOTICE_KEY = "victory_reporter_notice"
 # Saving the session on every request would write each time; 30 s is precise enough
 # for a timeout counted in minutes.
-_TOUCH_EVERY = 30
+_TOUCH_EVERY = TOUCH_EVERY
 MESSAGE_KEPT = gettext_lazy("Your message is not sent yet and is kept below. Choose your files again, then send.")
 
 
@@ -85,10 +87,16 @@ class InboxView(View):
         return super().dispatch(request, *args, **kwargs)
 
 
+def _kept_owner(report_id: int) -> str:
+    return f"report:{report_id}"
+
+
 class ReporterView(InboxView):
     """Pages of a reporter logged in with their receipt; ends an idle session."""
 
     report: Report
+    # Text fields a POST sent after the timeout keeps for after the next login.
+    kept_fields: tuple[str, ...] = ()
 
     def inbox_dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         report_id = request.session.get(REPORTER_SESSION_KEY)
@@ -98,6 +106,8 @@ class ReporterView(InboxView):
         last_seen = request.session.get(REPORTER_LAST_SEEN_KEY, 0)
         if now - last_seen > settings.VICTORY_REPORTER_IDLE_TIMEOUT:
             request.session.flush()
+            if request.method == "POST" and self.kept_fields and isinstance(report_id, int):
+                self._keep_input(request, report_id)
             return redirect(reverse("reports:inbox_login") + "?ended=idle")
         report = _reporter_report(report_id) if isinstance(report_id, int) else None
         if report is None:
@@ -110,6 +120,22 @@ class ReporterView(InboxView):
         self.report = report
         return super().inbox_dispatch(request, *args, **kwargs)
 
+    def _keep_input(self, request: HttpRequest, report_id: int) -> None:
+        """In the new, anonymous session: only for a login with this report's receipt."""
+        fields = {name: request.POST.get(name, "") for name in self.kept_fields}
+        fields = {name: value for name, value in fields.items() if value.strip()}
+        kept = kept_input_keep(
+            request=request,
+            owner=_kept_owner(report_id),
+            path=request.path,
+            page=reverse("reports:inbox") + "#send",
+            fields=fields,
+            files_dropped=bool(request.FILES),
+        )
+        if kept:
+            # Like the inbox's own session: the cookie ends with the browser.
+            request.session.set_expiry(0)
+
 
 @method_decorator(sensitive_post_parameters("receipt"), name="dispatch")
 class InboxLoginView(InboxView):
@@ -120,6 +146,9 @@ class InboxLoginView(InboxView):
             return redirect("reports:inbox")
         ended = request.GET.get("ended")
         return self._render(request, ReceiptLoginForm(), timed_out=ended == "idle", closed=ended == "closed")
+
+    def _carry_kept_input(self, request: HttpRequest, previous: dict[str, Any], report: Report) -> None:
+        kept_input_carry(previous=previous, request=request, owner=_kept_owner(report.pk))
 
     def post(self, request: HttpRequest) -> HttpResponse:
         form = ReceiptLoginForm(request.POST)
@@ -142,8 +171,11 @@ class InboxLoginView(InboxView):
             form.add_error("receipt", _throttled_message(error.retry_after))
             return self._render(request, form)
         # A fresh session: on a shared computer nothing of an earlier visitor (a draft,
-        # a just-sent report) may carry over into this reporter's inbox.
+        # a just-sent report) may carry over into this reporter's inbox; only a message
+        # typed for this very report when its session timed out is carried over.
+        previous = dict(request.session.items())
         request.session.flush()
+        self._carry_kept_input(request, previous, report)
         request.session[REPORTER_SESSION_KEY] = report.pk
         request.session[REPORTER_LAST_SEEN_KEY] = time.time()
         # The cookie ends with the browser; the idle timeout ends it sooner on the server.
@@ -154,10 +186,18 @@ class InboxLoginView(InboxView):
         self, request: HttpRequest, form: ReceiptLoginForm, *, timed_out: bool = False, closed: bool = False
     ) -> HttpResponse:
         minutes = settings.VICTORY_REPORTER_IDLE_TIMEOUT // 60
+        kept = kept_input_peek(request=request)
         return render(
             request,
             self.template_name,
-            {"form": form, "timed_out": timed_out, "closed": closed, "idle_minutes": minutes},
+            {
+                "form": form,
+                "timed_out": timed_out,
+                "closed": closed,
+                "idle_minutes": minutes,
+                "message_kept": kept is not None,
+                "files_dropped": bool(kept and kept.files_dropped),
+            },
         )
 
 
@@ -233,10 +273,23 @@ class InboxPageView(ReporterView):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         services.report_read_by_reporter(report=self.report, what="inbox")
-        return render_inbox(request, self.report, ReporterMessageForm())
+        kept = kept_input_take(
+            request=request, owner=_kept_owner(self.report.pk), path=reverse("reports:inbox_message")
+        )
+        if kept is None:
+            return render_inbox(request, self.report, ReporterMessageForm())
+        form = ReporterMessageForm(initial={"body": kept.fields.get("body", "")})
+        return render_inbox(request, self.report, form, kept_message=True, files_dropped=kept.files_dropped)
 
 
-def render_inbox(request: HttpRequest, report: Report, message_form: ReporterMessageForm) -> HttpResponse:
+def render_inbox(
+    request: HttpRequest,
+    report: Report,
+    message_form: ReporterMessageForm,
+    *,
+    kept_message: bool = False,
+    files_dropped: bool = False,
+) -> HttpResponse:
     context = {
         "report": report,
         "organisation": report.organisation,
@@ -247,12 +300,20 @@ def render_inbox(request: HttpRequest, report: Report, message_form: ReporterMes
         "form": message_form,  # for the shared error summary
         "acknowledgement_url": _acknowledgement_url(),
         "notice": request.session.pop(REPORTER_NOTICE_KEY, None),
+        "kept_message": kept_message,
+        "files_dropped": files_dropped,
+        "idle_seconds": settings.VICTORY_REPORTER_IDLE_TIMEOUT,
     }
     return render(request, InboxPageView.template_name, context)
 
 
 class InboxMessageView(ReporterView):
-    http_method_names = ["post"]
+    http_method_names = ["get", "post"]
+    kept_fields = ("body",)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        """Never a bare 405: the form's address leads to the form."""
+        return redirect(reverse("reports:inbox") + "#send")
 
     def post(self, request: HttpRequest) -> HttpResponse:
         form = ReporterMessageForm(request.POST, request.FILES)
@@ -290,6 +351,28 @@ class InboxMessageView(ReporterView):
         return redirect(reverse("reports:inbox") + "#messages")
 
 
+class InboxKeepAliveView(InboxView):
+    """The "Stay logged in" button: restarts the idle clock (204), or 410 when the session ended."""
+
+    http_method_names = ["post"]
+
+    def inbox_dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.method != "POST":
+            return self.http_method_not_allowed(request, *args, **kwargs)
+        report_id = request.session.get(REPORTER_SESSION_KEY)
+        if not isinstance(report_id, int):
+            return HttpResponse(status=410)
+        now = time.time()
+        if now - request.session.get(REPORTER_LAST_SEEN_KEY, 0) > settings.VICTORY_REPORTER_IDLE_TIMEOUT:
+            request.session.flush()
+            return HttpResponse(status=410)
+        if _reporter_report(report_id) is None:
+            request.session.flush()
+            return HttpResponse(status=410)
+        request.session[REPORTER_LAST_SEEN_KEY] = now
+        return HttpResponse(status=204)
+
+
 class InboxDeleteView(ReporterView):
     template_name = "reports/inbox/delete_confirm.html"
 
@@ -324,6 +407,7 @@ urlpatterns = [
     path("inbox/", InboxLoginView.as_view(), name="inbox_login"),
     path("inbox/report/", InboxPageView.as_view(), name="inbox"),
     path("inbox/report/message/", InboxMessageView.as_view(), name="inbox_message"),
+    path("inbox/report/keep/", InboxKeepAliveView.as_view(), name="inbox_keep_alive"),
     path("inbox/report/delete/", InboxDeleteView.as_view(), name="inbox_delete"),
     path("inbox/deleted/", InboxDeletedView.as_view(), name="inbox_deleted"),
     path("inbox/logout/", InboxLogoutView.as_view(), name="inbox_logout"),

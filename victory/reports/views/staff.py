@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
@@ -23,6 +23,7 @@ from django.views.decorators.cache import never_cache
 
 from victory.accounts.models import User
 from victory.accounts.views import ProfessionalRequiredMixin
+from victory.core.kept_input import kept_input_take
 
 from .. import selectors, services
 from ..countries import country_name
@@ -113,6 +114,7 @@ def render_detail(
     *,
     reply_form: StaffReplyForm | None = None,
     status_form: StaffStatusForm | None = None,
+    kept_notice: bool = False,
 ) -> HttpResponse:
     """The report page. Each showing is a read of the report, so each is audited."""
     user: User = request.user  # type: ignore[assignment]
@@ -152,6 +154,7 @@ def render_detail(
         "reply_form": reply_form or StaffReplyForm(),
         "status_form": status_form
         or StaffStatusForm(initial={"status": report.status, "referred_to": report.referred_to}),
+        "kept_notice": kept_notice,
     }
     response = render(request, "reports/staff/detail.html", context)
     add_never_cache_headers(response)
@@ -189,12 +192,41 @@ class StaffReportListView(ProfessionalRequiredMixin, View):
 class StaffReportDetailView(ProfessionalRequiredMixin, View):
     def get(self, request: HttpRequest, reference: str) -> HttpResponse:
         report = selectors.report_get_for_staff(user=request.user, reference=reference)  # type: ignore[arg-type]
+        owner = f"user:{request.user.pk}"
+        # A reply or a status typed when the session had ended: back in its form, unsent.
+        kept_reply = kept_input_take(
+            request=request, owner=owner, path=reverse("reports:staff_reply", args=[report.reference])
+        )
+        if kept_reply is not None:
+            reply_form = StaffReplyForm(initial={"body": kept_reply.fields.get("body", "")})
+            return render_detail(request, report, reply_form=reply_form, kept_notice=True)
+        kept_status = kept_input_take(
+            request=request, owner=owner, path=reverse("reports:staff_status", args=[report.reference])
+        )
+        if kept_status is not None:
+            status_form = StaffStatusForm(
+                initial={
+                    "status": kept_status.fields.get("status", report.status),
+                    "referred_to": kept_status.fields.get("referred_to", ""),
+                }
+            )
+            return render_detail(request, report, status_form=status_form, kept_notice=True)
         return render_detail(request, report)
 
 
+class PostOnlyPageMixin:
+    """A form's address answers a GET (a login that came back to it, an old bookmark)
+    with the page the form is on, never with a bare 405."""
+
+    page_anchor = ""
+
+    def get(self, request: HttpRequest, reference: str) -> HttpResponse:
+        return redirect(reverse("reports:staff_detail", args=[reference]) + self.page_anchor)
+
+
 @method_decorator(never_cache, name="dispatch")
-class StaffReplyView(ProfessionalRequiredMixin, View):
-    http_method_names = ["post"]
+class StaffReplyView(ProfessionalRequiredMixin, PostOnlyPageMixin, View):
+    page_anchor = "#reply"
 
     def post(self, request: HttpRequest, reference: str) -> HttpResponse:
         user: User = request.user  # type: ignore[assignment]
@@ -212,8 +244,8 @@ class StaffReplyView(ProfessionalRequiredMixin, View):
 
 
 @method_decorator(never_cache, name="dispatch")
-class StaffStatusView(ProfessionalRequiredMixin, View):
-    http_method_names = ["post"]
+class StaffStatusView(ProfessionalRequiredMixin, PostOnlyPageMixin, View):
+    page_anchor = "#status"
 
     def post(self, request: HttpRequest, reference: str) -> HttpResponse:
         user: User = request.user  # type: ignore[assignment]
