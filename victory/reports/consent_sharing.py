@@ -80,7 +80,7 @@ def parts_from_answers(answers: dict[str, Any], *, file_count: int, contact_agre
 
 def parts_from_report(report: Report) -> SharedParts:
     """From a report already sent (the inbox)."""
-    contact = report.contact if isinstance(report.contact, dict) else {}
+    contact: dict[str, Any] = report.contact if isinstance(report.contact, dict) else {}
     return SharedParts(
         narrative=bool(report.narrative),
         when=bool(report.occurred_date or report.occurred_when),

@@ -405,22 +405,45 @@ class ContactForm(IntakeForm):
         return data
 
 
+class DescribedRadioSelect(forms.RadioSelect):
+    """Radios whose every option points at its own hint (``<id>_about``), GOV.UK's item
+    hint: a screen reader hears where the organisation works after its name."""
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option: dict[str, Any] = super().create_option(*args, **kwargs)
+        option["attrs"]["aria-describedby"] = f"{option['attrs']['id']}_about"
+        return option
+
+
 class OrganisationForm(IntakeForm):
     organisation = forms.ChoiceField(
         label=_("Which organisation should receive your report?"),
         choices=(),
         initial=ORGANISATION_AUTO,
         required=False,
-        widget=forms.RadioSelect,
+        widget=DescribedRadioSelect,
+        error_messages={"invalid_choice": _("Choose one of the organisations listed, or let VicTory choose for you.")},
     )
 
     def __init__(self, *args: Any, country: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.country = country
         self.organisations = list(selectors.organisation_list_accepting_reports(country=country)) if country else []
         cast(forms.ChoiceField, self.fields["organisation"]).choices = [
             (ORGANISATION_AUTO, _("Let VicTory choose for me")),
             *((str(org.pk), org.name) for org in self.organisations),
         ]
+
+    def options(self, default: Any) -> list[dict[str, Any]]:
+        """Each radio with what the page says about its organisation: for "Let VicTory
+        choose", the one it would choose now (``default``, or None)."""
+        profiles = {
+            str(org.pk): selectors.organisation_profile(organisation=org, country=self.country)
+            for org in self.organisations
+        }
+        if default is not None:
+            profiles[ORGANISATION_AUTO] = selectors.organisation_profile(organisation=default, country=self.country)
+        return [{"radio": radio, "profile": profiles.get(str(radio.data["value"]))} for radio in self["organisation"]]
 
     def clean_organisation(self) -> str:
         return self.cleaned_data.get("organisation") or ORGANISATION_AUTO
@@ -442,7 +465,10 @@ class EvidenceForm(IntakeForm):
     evidence = MultipleFileField(
         label=_("Add photos, screenshots, documents, sound or video (optional)"),
         required=False,
-        widget=MultipleFileInput(attrs={"accept": "image/*,application/pdf,audio/*,video/*"}),
+        # Visually hidden; a label styled as a button stands in for the browser's own (files.html).
+        widget=MultipleFileInput(
+            attrs={"accept": "image/*,application/pdf,audio/*,video/*", "class": "file-input__input"}
+        ),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

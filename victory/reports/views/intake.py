@@ -341,7 +341,13 @@ class StepView(View):
             country = draft["answers"].get("country", "")
             context["country_name"] = country_name(country) if country else ""
             # Without a country, the platform-wide intake organisation ("*"), if configured.
-            context["default_organisation"] = selectors.intake_organisation_for(country=country)
+            default = selectors.intake_organisation_for(country=country)
+            context["default_organisation"] = default
+            context["default_profile"] = (
+                selectors.organisation_profile(organisation=default, country=country) if default else None
+            )
+            context["options"] = form.options(default)
+            context["support_url"] = f"{reverse('support:directory')}?country={country}" if country else ""
             context["where_url"] = _step_url("where", returning=context["returning"])
         return render(request, self.step.template, context)
 

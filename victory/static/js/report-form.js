@@ -1,6 +1,7 @@
 /* Report form, progressive enhancement only: a warning 5 minutes before the answers
-   of an unsent report would be cleared, with a button to keep them. It never clears,
-   sends or stores any answer; without JavaScript the form works the same. */
+   of an unsent report would be cleared, with a button to keep them; and the names of
+   the files chosen in the (visually hidden) file input, in the page's language. It
+   never clears, sends or stores any answer; without JavaScript the form works the same. */
 (function () {
   "use strict";
 
@@ -43,9 +44,27 @@
     schedule(expiresIn);
   }
 
+  function showChosenFiles(group) {
+    var input = group.querySelector("input[type=file]");
+    var chosen = group.querySelector("[data-file-chosen]");
+    if (!input || !chosen) { return; }
+    function update() {
+      var names = [];
+      for (var i = 0; i < input.files.length; i += 1) { names.push(input.files[i].name); }
+      chosen.textContent = names.length
+        ? chosen.getAttribute("data-some") + " " + names.join(", ")
+        : chosen.getAttribute("data-none");
+      chosen.hidden = false;
+    }
+    input.addEventListener("change", update);
+    update();
+  }
+
   function start() {
     var warning = document.querySelector("[data-timeout-warning]");
     if (warning) { setUp(warning); }
+    var groups = document.querySelectorAll("[data-file-input]");
+    for (var i = 0; i < groups.length; i += 1) { showChosenFiles(groups[i]); }
   }
 
   if (document.readyState === "loading") {
