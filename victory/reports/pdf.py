@@ -8,8 +8,13 @@ from typing import Any, NoReturn
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, gettext_noop
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher
+
+from victory.core.templatetags.victory_text import bidi_direction, isolate_numbers
 
 from .countries import country_name
 from .forms import BIAS_CHOICES, INCIDENT_CHOICES
@@ -17,21 +22,35 @@ from .models import PlaceKind, Report, ReporterRole, SupportNeed
 
 # Fonts installed with the system (Debian's fonts-dejavu-core, fonts-noto-core): no web
 # fonts, and Noto covers the scripts DejaVu lacks.
+# Facts as a two-column table, not a grid: WeasyPrint lays table columns out right to left
+# in Arabic, but not grid columns. Sized so that a typical report fits one page in every
+# language (a long story continues on the next, never a page with only the footer).
 STYLESHEET = """
-@page { size: A4; margin: 20mm 18mm; }
-body { font-family: "DejaVu Sans", "Noto Sans", "Noto Sans Arabic", sans-serif; font-size: 10.5pt;
-       line-height: 1.45; color: #1b1b1f; }
-h1 { font-size: 18pt; margin: 0 0 4mm; color: #34216b; }
-h2 { font-size: 12.5pt; margin: 7mm 0 2mm; color: #34216b; }
-.brand { font-weight: bold; font-size: 13pt; color: #34216b; margin-bottom: 6mm; }
-dl { margin: 0; }
-dt { font-weight: bold; margin-top: 2.5mm; }
-dd { margin: 0.5mm 0 0; }
-.reference { font-size: 14pt; font-weight: bold; letter-spacing: 0.05em; }
+@page { size: A4; margin: 15mm 16mm; }
+body { font-family: "DejaVu Sans", "Noto Sans", "Noto Sans Arabic", sans-serif; font-size: 10pt;
+       line-height: 1.35; color: #1b1b1f; margin: 0; }
+h1 { font-size: 16pt; margin: 0 0 2.5mm; color: #34216b; }
+h2 { font-size: 12pt; margin: 4.5mm 0 1.5mm; color: #34216b; break-after: avoid; }
+p { margin: 0 0 2mm; }
+.brand { font-weight: bold; font-size: 12pt; color: #34216b; margin-bottom: 3mm; }
+.facts { width: 100%; border-collapse: collapse; }
+.facts th, .facts td { text-align: start; vertical-align: top; padding: 1mm 0; border-bottom: 0.5pt solid #d4d4dc; }
+.facts th { width: 34%; padding-inline-end: 4mm; }
+[dir="rtl"] .facts th { padding-right: 0; padding-left: 4mm; }
+.items { margin: 0; padding-left: 4.5mm; }
+[dir="rtl"] .items { padding-left: 0; padding-right: 4.5mm; }
+.reference { font-size: 13pt; font-weight: bold; letter-spacing: 0.05em; }
 .narrative { white-space: pre-wrap; border-left: 3px solid #34216b; padding-left: 4mm; }
-.help { margin-top: 8mm; padding: 3mm 4mm; border: 1px solid #6b6b78; }
-.small { font-size: 9pt; color: #4a4a55; }
+.narrative[dir="rtl"] { border-left: 0; padding-left: 0; border-right: 3px solid #34216b; padding-right: 4mm; }
+.help { margin-top: 5mm; padding: 2.5mm 4mm 0.5mm; border: 1px solid #6b6b78; break-inside: avoid; }
+.small { font-size: 8.5pt; color: #4a4a55; margin-top: 3mm; }
 """
+
+# Also in the catalogue (gettext_noop): rendered here to isolate its parts.
+INTRODUCTION = gettext_noop(
+    "This confirms that %(organisation)s received your report. You have the right to this written "
+    "acknowledgement (Article 5 of the EU Victims' Rights Directive, 2012/29/EU)."
+)
 
 
 class _NoFetching(URLFetcher):
@@ -47,8 +66,20 @@ def _labels(values: list[str], choices: list[tuple[str, Any]]) -> list[str]:
 
 
 def acknowledgement_filename(*, report: Report) -> str:
-    """The file name the acknowledgement is downloaded under."""
-    return f"victory-acknowledgement-{report.reference}.pdf"
+    """The file name the acknowledgement is downloaded under: "document-2026-12-01.pdf".
+
+    It stays in the device's downloads, where someone who hurt the reporter may look:
+    so it names neither the platform, nor an acknowledgement or report, nor the
+    reference (whose "VT-" prefix hints at the platform), only the date."""
+    return f"document-{timezone.localtime(report.created_at).date().isoformat()}.pdf"
+
+
+def _introduction(*, organisation: str, direction: str) -> SafeString:
+    """The opening sentence, its numbers ("2012/29/EU") kept left to right and the
+    organisation's name isolated in its own direction."""
+    sentence = isolate_numbers(gettext(INTRODUCTION))
+    name = format_html('<bdi dir="{}">{}</bdi>', bidi_direction(organisation, default=direction), organisation)
+    return mark_safe(sentence % {"organisation": name})  # noqa: S308  (both parts escaped)
 
 
 def acknowledgement_pdf(*, report: Report) -> bytes:
@@ -56,17 +87,20 @@ def acknowledgement_pdf(*, report: Report) -> bytes:
     with translation.override(report.language):
         country = country_name(report.country) if report.country else ""
         place_kind = PlaceKind(report.place_kind).label if report.place_kind else ""
-        place = ", ".join(part for part in (country, report.location) if part)
+        direction = "rtl" if translation.get_language_bidi() else "ltr"
+        organisation = report.organisation.name
         context = {
             "report": report,
             "language": report.language,
+            "direction": direction,
+            "introduction": _introduction(organisation=organisation, direction=direction),
             "received_at": timezone.localtime(report.created_at),
-            "organisation": report.organisation.name,
+            "organisation": organisation,
             "reporter_role": ReporterRole(report.reporter_role).label if report.reporter_role else "",
             "country": country,
             "place_kind": place_kind,
-            # Country and town, then the kind of place: only what was given (the country is optional).
-            "where": [str(part) for part in (place, place_kind) if part],
+            # Country, town, then the kind of place, one a line: only what was given.
+            "where": [str(part) for part in (country, report.location, place_kind) if part],
             "incident_types": _labels(report.incident_types, INCIDENT_CHOICES),
             "bias_motivations": _labels(report.bias_motivations, BIAS_CHOICES),
             "support_needs": _labels(report.support_needs, SupportNeed.choices),

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 
 from django import template
@@ -45,3 +46,21 @@ def isolate_numbers(text: object) -> SafeString:
         start = found.end()
     parts.append(str(conditional_escape(raw[start:])))
     return mark_safe("".join(parts))  # noqa: S308  (every part escaped above)
+
+
+@register.filter
+def text_direction(text: object, default: str = "ltr") -> str:
+    """"rtl" or "ltr" for ``text`` by its first letter with a direction (what
+    ``dir="auto"`` does in a browser, for renderers that lack it, such as WeasyPrint);
+    ``default`` when it has none (only digits or signs)."""
+    return bidi_direction(str(text), default=default)
+
+
+def bidi_direction(text: str, *, default: str = "ltr") -> str:
+    for character in text:
+        kind = unicodedata.bidirectional(character)
+        if kind == "L":
+            return "ltr"
+        if kind in ("R", "AL"):
+            return "rtl"
+    return default
