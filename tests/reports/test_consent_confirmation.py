@@ -259,9 +259,7 @@ def test_inbox_no_on_the_confirmation_shares_nothing(client: Client, without_sha
     assert "Nothing was shared." in client.get(INBOX).content.decode()
 
 
-def test_inbox_withdrawing_a_sharing_consent_is_immediate(
-    client: Client, receiving_organisation: Organisation
-) -> None:
+def test_inbox_withdrawing_a_sharing_consent_is_immediate(client: Client, receiving_organisation: Organisation) -> None:
     sent = services.report_submit(draft=make_draft(consents={"share_police": True}))
     inbox_login(client, sent.receipt)
     response = client.post(CONSENT, {"purpose": "share_police", "granted": "0"})
