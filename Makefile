@@ -39,6 +39,7 @@ setup: $(VENV)/.installed compilemessages
 	$(MANAGE) seed_demo_reports --receipts var/demo-receipts.json
 	$(MANAGE) seed_demo_services
 	$(MANAGE) seed_content
+	$(MANAGE) rebuild_search_index -v 0
 
 run: setup
 	@echo "VicTory is on http://127.0.0.1:$(PORT)/ — demo logins are in var/demo-credentials.json"

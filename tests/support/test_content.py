@@ -154,11 +154,11 @@ def test_navigator_drops_only_the_unknown_answer(client: Client, content: None) 
 
 
 def test_search_finds_published_pages_in_the_readers_language(client: Client, content: None) -> None:
-    html = client.get("/es/search/?q=derecho").content.decode()
+    html = client.post("/es/search/", {"q": "derecho"}).content.decode()
     assert "Estar protegida o protegido" in html
-    english_only = client.get("/es/search/?q=reporting").content.decode()
+    english_only = client.post("/es/search/", {"q": "reporting"}).content.decode()
     assert "Support is yours even if you do not report" in english_only
-    nothing = client.get("/en/search/?q=zebra").content.decode()
+    nothing = client.post("/en/search/", {"q": "zebra"}).content.decode()
     assert "Nothing found" in nothing
 
 
@@ -231,15 +231,22 @@ def test_one_persons_message_never_reaches_the_cache(org_admin_client: Client, o
 
 
 def test_service_search_uses_the_readers_language(client: Client, content: None) -> None:
-    service = SupportService.objects.create(
+    from victory.support import services
+
+    service = services.service_create(
+        actor=None,
         slug="search-me",
         name="Harbour Help (fictional)",
         organisation_name="Test (fictional)",
         country="PT",
-        status=PublicationStatus.PUBLISHED,
     )
-    SupportServiceTranslation.objects.create(service=service, language="fi", description="Kuuntelemme sinua.")
-    SupportServiceTranslation.objects.create(service=service, language="en", description="We listen to you.")
-    assert "Harbour Help" in client.get("/fi/search/?q=kuuntelemme").content.decode()
-    assert "Harbour Help" in client.get("/es/search/?q=listen").content.decode()  # English as fallback
-    assert "Harbour Help" not in client.get("/es/search/?q=kuuntelemme").content.decode()
+    services.service_translation_set(actor=None, service=service, language="fi", description="Kuuntelemme sinua.")
+    services.service_translation_set(actor=None, service=service, language="en", description="We listen to you.")
+    services.service_publish(actor=None, service=service)
+
+    def found(language: str, query: str) -> bool:
+        return "Harbour Help" in client.post(f"/{language}/search/", {"q": query}).content.decode()
+
+    assert found("fi", "kuuntelemme")
+    assert found("es", "listen")  # English as fallback
+    assert not found("es", "kuuntelemme")

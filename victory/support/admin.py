@@ -279,7 +279,7 @@ class SupportServiceAdmin(ServiceModelAdmin):
 # --- Rights pages, explainers and country notes ------------------------------------
 
 from . import content_services  # noqa: E402
-from .models import ContentPage, ContentTranslation, CountryNote  # noqa: E402
+from .models import ContentPage, ContentTranslation, CountryNote, HelplineAvailability  # noqa: E402
 
 
 class ContentTranslationForm(forms.ModelForm):
@@ -333,3 +333,38 @@ class ContentPageAdmin(ServiceModelAdmin):
 
     def delete_model(self, request: HttpRequest, obj: ContentPage) -> None:
         content_services.content_object_delete(actor=request.user, instance=obj)
+
+
+class HelplineAvailabilityForm(forms.ModelForm):
+    country = forms.ChoiceField(label=_("Country"), choices=country_choices)
+
+    class Meta:
+        model = HelplineAvailability
+        fields = ["country", "status", "source", "last_reviewed_on"]
+
+
+@admin.register(HelplineAvailability, site=admin_site)
+class HelplineAvailabilityAdmin(ServiceModelAdmin):
+    """Where 116 006 answers: each country's entry with its source and review date."""
+
+    form = HelplineAvailabilityForm
+    list_display = ["country", "status", "last_reviewed_on"]
+    list_filter = ["status"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        # Another country is another entry.
+        return ["country"] if obj else []
+
+    def save_model(self, request: HttpRequest, obj: HelplineAvailability, form: Any, change: bool) -> None:
+        saved = content_services.helpline_availability_set(
+            actor=request.user,
+            country=obj.country,
+            status=obj.status,
+            source=obj.source,
+            last_reviewed_on=obj.last_reviewed_on,
+        )
+        obj.pk = saved.pk
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Mark the country "not known" instead: its pages then point to the directory.
+        return False

@@ -24,6 +24,7 @@ class SupportConfig(AppConfig):
             models.ContentPage,
             models.ContentTranslation,
             models.CountryNote,
+            models.HelplineAvailability,
         ):
             post_save.connect(changed, sender=model, weak=False, dispatch_uid=f"public-cache-{model.__name__}")
             post_delete.connect(changed, sender=model, weak=False, dispatch_uid=f"public-cache-del-{model.__name__}")

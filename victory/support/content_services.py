@@ -12,7 +12,8 @@ from django.db import transaction
 
 from victory.core.audit import audit_record
 
-from .models import ContentKind, ContentPage, ContentTranslation, PublicationStatus
+from .models import ContentKind, ContentPage, ContentTranslation, HelplineAvailability, PublicationStatus
+from .search_services import search_index_page
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 # When the shipped texts were last checked against Directive 2012/29/EU.
@@ -64,6 +65,9 @@ def content_seed(*, content: dict[str, list[dict[str, Any]]] | None = None) -> i
             created += 1
     if created:
         audit_record(action="content.seeded", reason=f"{created} texts")
+        for page in pages.values():
+            search_index_page(page=page)
+    helpline_availability_seed()
     return created
 
 
@@ -88,10 +92,52 @@ def content_object_save(*, actor: Any, instance: ContentPage | ContentTranslatio
         actor=actor,
         obj=instance,
     )
+    search_index_page(page=instance if isinstance(instance, ContentPage) else instance.page)
 
 
 @transaction.atomic
 def content_object_delete(*, actor: Any, instance: Any) -> None:
     _require_admin(actor)
     audit_record(action=f"content.{type(instance).__name__.lower()}.deleted", actor=actor, obj=instance)
-    instance.delete()
+    page = None if isinstance(instance, ContentPage) else getattr(instance, "page", None)
+    instance.delete()  # a page's entries go with it
+    if page is not None:
+        search_index_page(page=page)
+
+
+HELPLINE_FILE = Path(__file__).resolve().parent / "fixtures" / "helpline_116006.json"
+
+
+@transaction.atomic
+def helpline_availability_set(
+    *, actor: Any, country: str, status: str, source: str, last_reviewed_on: date
+) -> HelplineAvailability:
+    """Record whether 116 006 answers in ``country``, where that comes from and when it was checked."""
+    _require_admin(actor)
+    country = country.strip().upper()
+    entry = HelplineAvailability.objects.filter(country=country).first() or HelplineAvailability(country=country)
+    entry.status, entry.source, entry.last_reviewed_on = status, source.strip(), last_reviewed_on
+    entry.full_clean(validate_unique=False)
+    entry.save()
+    audit_record(action="content.helpline_availability.set", actor=actor, obj=entry, reason=f"{country}: {status}")
+    return entry
+
+
+def helpline_availability_seed(*, path: Path = HELPLINE_FILE) -> int:
+    """Load the shipped availability of 116 006 for the countries not in the database yet
+    (an administrator's later correction stays)."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    known = set(HelplineAvailability.objects.values_list("country", flat=True))
+    created = 0
+    for row in data["countries"]:
+        if row["country"] in known:
+            continue
+        helpline_availability_set(
+            actor=None,
+            country=row["country"],
+            status=row["status"],
+            source=row.get("source", data["source"]),
+            last_reviewed_on=date.fromisoformat(row.get("last_reviewed_on", data["last_reviewed_on"])),
+        )
+        created += 1
+    return created

@@ -1,15 +1,15 @@
 """Public pages for rights, explainers, the needs navigator and site search.
 
 Nothing a person answers in the navigator or types into the search is stored or logged
-by these views; the navigator posts its answers (so they stay out of addresses and the
-browser history) and its result is never cached."""
+by these views; both post what they are given (so it stays out of addresses and the
+browser history) and their results are never cached."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
@@ -67,6 +67,7 @@ class ContentPageView(View):
                 "country_label": country_name(country) if known_country else "",
                 "unknown_country": bool(country) and not known_country,
                 "notes": [(note, render_plain(note.text)) for note in notes],
+                "law": content_selectors.country_law(country=country) if known_country else None,
             },
         )
 
@@ -173,21 +174,39 @@ class NavigatorView(View):
                     "country": answers["country"],
                     "country_label": country_name(answers["country"]) if answers["country"] else "",
                     "offers": offers,
+                    "law": content_selectors.country_law(country=answers["country"]) if answers["country"] else None,
                 },
             },
         )
 
 
+@method_decorator([csrf_exempt, never_cache], name="dispatch")
 class SearchView(View):
+    """Search posts its words, like the navigator its answers, so they stay out of the
+    address, the browser history and server logs; read-only, so no CSRF token (or
+    cookie) is needed, and the result is never cached. Nothing typed is stored."""
+
+    template_name = "support/search.html"
+
     def get(self, request: HttpRequest) -> HttpResponse:
-        query = request.GET.get("q", "").strip()[:200]
+        if "q" in request.GET:
+            # An old link with the words in its address: open the empty search instead,
+            # so the words do not stay on the screen or reach a new address.
+            return HttpResponseRedirect(reverse("rights:search"), status=303)
+        return render(request, self.template_name, {"query": "", "rights_url": reverse("rights:index")})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        query = request.POST.get("q", "").strip()[:200]
         language = _language()
-        results = content_selectors.content_search(query=query, language=language) if query else []
-        services = selectors.service_search(query=query, language=language) if query else []
         return render(
             request,
-            "support/search.html",
-            {"query": query, "results": results, "services": services, "rights_url": reverse("rights:index")},
+            self.template_name,
+            {
+                "query": query,
+                "results": content_selectors.content_search(query=query, language=language) if query else [],
+                "services": selectors.service_search(query=query, language=language) if query else [],
+                "rights_url": reverse("rights:index"),
+            },
         )
 
 

@@ -166,3 +166,76 @@ class CountryNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.page} {self.country} ({self.language})"
+
+
+class SearchEntry(models.Model):
+    """One published page or service in one language, as the site search reads it: the
+    word stems of its title and of its text (see ``victory.support.search``), and the
+    plain text an excerpt is cut from. Rebuilt by the services whenever the page or
+    service is written, and by ``manage.py rebuild_search_index``. Public text only."""
+
+    page = models.ForeignKey(
+        ContentPage, null=True, blank=True, on_delete=models.CASCADE, related_name="search_entries"
+    )
+    service = models.ForeignKey(
+        SupportService, null=True, blank=True, on_delete=models.CASCADE, related_name="search_entries"
+    )
+    language = models.CharField(_("language"), max_length=10, db_index=True)
+    title = models.CharField(_("title"), max_length=200)
+    # Stems separated by single spaces, with a space at each end, so that " stem" finds
+    # every token starting with it on SQLite and PostgreSQL alike.
+    title_terms = models.TextField(blank=True)
+    body_terms = models.TextField(blank=True)
+    text = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("search entry")
+        verbose_name_plural = _("search entries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["page", "language"], condition=models.Q(page__isnull=False), name="one_search_entry_per_page"
+            ),
+            models.UniqueConstraint(
+                fields=["service", "language"],
+                condition=models.Q(service__isnull=False),
+                name="one_search_entry_per_service",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(page__isnull=False, service__isnull=True)
+                | models.Q(page__isnull=True, service__isnull=False),
+                name="search_entry_is_a_page_or_a_service",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.language})"
+
+
+class HelplineStatus(models.TextChoices):
+    AVAILABLE = "available", _("Works in this country")
+    NOT_AVAILABLE = "not_available", _("Not available in this country yet")
+    UNKNOWN = "unknown", _("Not known")
+
+
+class HelplineAvailability(models.Model):
+    """Whether the EU victims' helpline 116 006 answers in one country: content, with the
+    source it comes from and when someone last checked it. Pages show the number for a
+    chosen country only when it is known to work there."""
+
+    country = models.CharField(_("country"), max_length=2, unique=True)
+    status = models.CharField(
+        _("116 006 in this country"), max_length=15, choices=HelplineStatus.choices, default=HelplineStatus.UNKNOWN
+    )
+    source = models.CharField(
+        _("source"), max_length=500, help_text=_("Where this comes from: a law, an official page.")
+    )
+    last_reviewed_on = models.DateField(_("last reviewed on"))
+
+    class Meta:
+        ordering = ["country"]
+        verbose_name = _("116 006 availability")
+        verbose_name_plural = _("116 006 availability")
+
+    def __str__(self) -> str:
+        return f"116 006 {self.country}: {self.status}"

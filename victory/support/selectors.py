@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
+from django.urls import reverse
 
+from . import content_selectors, search
 from .models import PublicationStatus, SupportService, SupportServiceTranslation
 
 
@@ -86,22 +88,20 @@ def service_regions(*, country: str) -> list[str]:
     )
 
 
-def service_search(*, query: str, language: str) -> list[SupportService]:
-    """Published services whose name, organisation, region or description in the reader's
-    language (or English) contains every word of the query; narrowed in SQL first."""
-    words = [word for word in query.split() if len(word) > 1][:8]
-    if not words:
+def service_search(*, query: str, language: str, limit: int = 20) -> list[content_selectors.SearchHit]:
+    """Published services whose name, organisation, place, offers, focus or description
+    hold the query's words, best first."""
+    terms = search.query_terms(query, language)
+    if not terms:
         return []
-    texts = SupportServiceTranslation.objects.filter(
-        language__in={language, settings.LANGUAGE_CODE}, service__status=PublicationStatus.PUBLISHED
-    )
-    services = SupportService.objects.filter(status=PublicationStatus.PUBLISHED)
-    for word in words:
-        matching_texts = texts.filter(description__icontains=word).values("service_id")
-        services = services.filter(
-            Q(name__icontains=word)
-            | Q(organisation_name__icontains=word)
-            | Q(region__icontains=word)
-            | Q(pk__in=matching_texts)
+    hits: list[content_selectors.SearchHit | None] = []
+    for entry in content_selectors.search_entries(
+        terms, language, service__isnull=False, service__status=PublicationStatus.PUBLISHED
+    ):
+        service = entry.service
+        assert service is not None
+        order = (3, 0, f"{service.country} {service.name}")
+        hits.append(
+            content_selectors.search_hit(entry, terms, language, reverse("support:service", args=[service.slug]), order)
         )
-    return list(services.order_by("country", "name")[:20])
+    return content_selectors.search_hits_sorted(hits, limit)

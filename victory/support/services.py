@@ -26,6 +26,7 @@ from victory.core.permissions import can_manage_organisations
 from . import importing
 from .importing import ServiceRow, TranslationText
 from .models import PublicationStatus, SupportService, SupportServiceTranslation
+from .search_services import search_index_service
 
 # What service_update may change; "organisation" links a service to an organisation on
 # the platform, which files do not carry.
@@ -107,6 +108,7 @@ def service_create(
     )
     service = _save_new(values)
     audit_record(action="support_service.created", actor=actor, obj=service)
+    search_index_service(service=service)
     return service
 
 
@@ -133,6 +135,7 @@ def service_update(*, actor: User | None, service: SupportService, data: Mapping
     changed = _apply(service, data)
     if changed:
         audit_record(action="support_service.updated", actor=actor, obj=service, reason=", ".join(sorted(changed)))
+        search_index_service(service=service)
     return service
 
 
@@ -148,6 +151,7 @@ def service_publish(*, actor: User | None, service: SupportService) -> SupportSe
     service.status = PublicationStatus.PUBLISHED
     service.save(update_fields=["status", "updated_at"])
     audit_record(action="support_service.published", actor=actor, obj=service)
+    search_index_service(service=service)
     return service
 
 
@@ -159,6 +163,7 @@ def service_unpublish(*, actor: User | None, service: SupportService) -> Support
     service.status = PublicationStatus.DRAFT
     service.save(update_fields=["status", "updated_at"])
     audit_record(action="support_service.unpublished", actor=actor, obj=service)
+    search_index_service(service=service)
     return service
 
 
@@ -224,6 +229,7 @@ def service_translation_set(
     current = SupportServiceTranslation.objects.filter(service=service, language=language).first()
     if _translation_write(service, language, texts, current):
         audit_record(action="support_service.translation_set", actor=actor, obj=service, reason=language)
+        search_index_service(service=service)
     return SupportServiceTranslation.objects.get(service=service, language=language)
 
 
@@ -233,6 +239,7 @@ def service_translation_delete(*, actor: User | None, translation: SupportServic
     service, language = translation.service, translation.language
     translation.delete()
     audit_record(action="support_service.translation_deleted", actor=actor, obj=service, reason=language)
+    search_index_service(service=service)
 
 
 # --- Importing a file -------------------------------------------------------
@@ -305,6 +312,7 @@ def services_import(
                     updated += 1
                 else:
                     unchanged += 1
+            search_index_service(service=service)
             if progress is not None:
                 progress(1)
         audit_record(

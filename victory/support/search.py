@@ -1,0 +1,580 @@
+"""Words to search terms, in each shipped language.
+
+A text becomes a list of *stems*: lower-cased words without stop-words, cut to their
+stem by the language's Snowball stemmer ("attacked" and "attack" are both "attack"),
+with accents folded where the language does not tell words apart by them. A query word
+becomes a *term*: a set of stems any of which counts as a match — its own stems, and
+those of the related words in ``search_terms/<language>.json`` ("gay" also looks for
+"LGBTI", "racist" for "racism"), because people type words the texts do not use.
+
+Nothing here stores or logs what a person types.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import snowballstemmer
+
+TERMS_DIR = Path(__file__).resolve().parent / "search_terms"
+
+STEMMERS = {
+    "en": "english",
+    "es": "spanish",
+    "pt": "portuguese",
+    "it": "italian",
+    "fi": "finnish",
+    "hu": "hungarian",
+    "eu": "basque",
+    "ar": "arabic",
+}
+# Languages whose readers often type without accents and whose words accents rarely
+# tell apart. Finnish (ä/a) and Hungarian (ö/o, long vowels) keep theirs.
+FOLD_ACCENTS = frozenset({"en", "es", "pt", "it", "eu"})
+
+STOP_WORDS: dict[str, frozenset[str]] = {
+    "en": frozenset(
+        [
+            "i",
+            "me",
+            "my",
+            "we",
+            "our",
+            "you",
+            "your",
+            "he",
+            "she",
+            "it",
+            "they",
+            "them",
+            "a",
+            "an",
+            "the",
+            "and",
+            "or",
+            "but",
+            "of",
+            "to",
+            "in",
+            "on",
+            "at",
+            "by",
+            "for",
+            "with",
+            "from",
+            "is",
+            "am",
+            "are",
+            "was",
+            "were",
+            "be",
+            "been",
+            "being",
+            "do",
+            "did",
+            "does",
+            "have",
+            "has",
+            "had",
+            "what",
+            "can",
+            "could",
+            "should",
+            "would",
+            "will",
+            "how",
+            "who",
+            "which",
+            "that",
+            "this",
+            "there",
+            "here",
+            "if",
+            "so",
+            "not",
+            "no",
+            "as",
+            "about",
+            "after",
+            "before",
+            "up",
+            "out",
+            "just",
+            "now",
+        ]
+    ),
+    "es": frozenset(
+        [
+            "yo",
+            "me",
+            "mi",
+            "mis",
+            "tu",
+            "tus",
+            "el",
+            "la",
+            "los",
+            "las",
+            "lo",
+            "un",
+            "una",
+            "unos",
+            "unas",
+            "y",
+            "o",
+            "pero",
+            "de",
+            "del",
+            "a",
+            "al",
+            "en",
+            "con",
+            "por",
+            "para",
+            "es",
+            "soy",
+            "son",
+            "fue",
+            "fui",
+            "era",
+            "he",
+            "ha",
+            "han",
+            "que",
+            "qué",
+            "como",
+            "cómo",
+            "se",
+            "si",
+            "no",
+            "ya",
+            "muy",
+            "mas",
+            "más",
+            "le",
+            "les",
+            "su",
+            "sus",
+            "este",
+            "esta",
+        ]
+    ),
+    "pt": frozenset(
+        [
+            "eu",
+            "me",
+            "meu",
+            "minha",
+            "você",
+            "o",
+            "a",
+            "os",
+            "as",
+            "um",
+            "uma",
+            "uns",
+            "umas",
+            "e",
+            "ou",
+            "mas",
+            "de",
+            "do",
+            "da",
+            "dos",
+            "das",
+            "em",
+            "no",
+            "na",
+            "nos",
+            "nas",
+            "com",
+            "por",
+            "para",
+            "é",
+            "sou",
+            "são",
+            "foi",
+            "fui",
+            "era",
+            "que",
+            "como",
+            "se",
+            "não",
+            "já",
+            "muito",
+            "mais",
+            "lhe",
+            "seu",
+            "sua",
+            "este",
+            "esta",
+            "isso",
+        ]
+    ),
+    "it": frozenset(
+        [
+            "io",
+            "mi",
+            "mio",
+            "mia",
+            "tu",
+            "il",
+            "lo",
+            "la",
+            "i",
+            "gli",
+            "le",
+            "un",
+            "uno",
+            "una",
+            "e",
+            "o",
+            "ma",
+            "di",
+            "del",
+            "della",
+            "dei",
+            "delle",
+            "a",
+            "al",
+            "alla",
+            "in",
+            "nel",
+            "nella",
+            "con",
+            "per",
+            "è",
+            "sono",
+            "era",
+            "ho",
+            "ha",
+            "hanno",
+            "che",
+            "come",
+            "se",
+            "non",
+            "già",
+            "molto",
+            "più",
+            "suo",
+            "sua",
+            "questo",
+            "questa",
+        ]
+    ),
+    "fi": frozenset(
+        [
+            "minä",
+            "minua",
+            "minut",
+            "minulle",
+            "minun",
+            "sinä",
+            "hän",
+            "me",
+            "te",
+            "he",
+            "ja",
+            "tai",
+            "mutta",
+            "on",
+            "olen",
+            "oli",
+            "olin",
+            "ovat",
+            "ole",
+            "ei",
+            "en",
+            "että",
+            "kun",
+            "jos",
+            "se",
+            "ne",
+            "tämä",
+            "tuo",
+            "mitä",
+            "mikä",
+            "miten",
+            "mä",
+            "mua",
+            "mut",
+        ]
+    ),
+    "hu": frozenset(
+        [
+            "én",
+            "engem",
+            "te",
+            "ő",
+            "mi",
+            "ti",
+            "ők",
+            "a",
+            "az",
+            "egy",
+            "és",
+            "vagy",
+            "de",
+            "is",
+            "nem",
+            "hogy",
+            "van",
+            "volt",
+            "vagyok",
+            "voltam",
+            "mi",
+            "mit",
+            "mikor",
+            "hol",
+            "ez",
+            "azt",
+            "ezt",
+            "meg",
+            "már",
+            "csak",
+            "nekem",
+            "engemet",
+        ]
+    ),
+    "eu": frozenset(
+        [
+            "ni",
+            "nik",
+            "niri",
+            "zu",
+            "hura",
+            "gu",
+            "eta",
+            "edo",
+            "baina",
+            "da",
+            "dira",
+            "zen",
+            "naiz",
+            "nintzen",
+            "ez",
+            "bai",
+            "ere",
+            "hau",
+            "hori",
+            "zer",
+            "nola",
+        ]
+    ),
+    "ar": frozenset(
+        [
+            "أنا",
+            "انا",
+            "أنت",
+            "انت",
+            "هو",
+            "هي",
+            "نحن",
+            "هم",
+            "في",
+            "من",
+            "على",
+            "إلى",
+            "الى",
+            "عن",
+            "مع",
+            "و",
+            "أو",
+            "او",
+            "لكن",
+            "هذا",
+            "هذه",
+            "ذلك",
+            "التي",
+            "الذي",
+            "ما",
+            "ماذا",
+            "كيف",
+            "لا",
+            "لم",
+            "لن",
+            "قد",
+            "كان",
+            "كانت",
+            "تم",
+            "ثم",
+        ]
+    ),
+}
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_ARABIC_MARKS = re.compile("[\u064b-\u0652\u0640\u0670]")  # short vowels, shadda, sukun, tatweel
+_ARABIC_ARTICLE = re.compile("^(?:وال|بال|كال|فال|لل|ال)(?=...)")
+
+
+def _fold(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def _before_stemming(word: str, language: str) -> str:
+    if language == "ar":
+        word = _ARABIC_MARKS.sub("", word)
+        word = re.sub("[أإآ]", "ا", word).replace("ى", "ي").replace("ة", "ه")
+        return _ARABIC_ARTICLE.sub("", word)
+    if language == "pt":
+        # agressões/agressão: the stemmer keeps the nasal plural apart from the singular.
+        return re.sub("(?:ões|ães|ãos)$", "ão", word)
+    return word
+
+
+def _after_stemming(stem: str, language: str) -> str:
+    if language == "fi":
+        # Consonant gradation the stemmer leaves: hyökkäys / hyökkäyksen, rikos / rikoksen.
+        stem = re.sub("([aeiouyäö])ks$", r"\1s", stem)
+    elif language == "eu" and len(stem) > 4:
+        stem = stem.removesuffix("a")  # the article: erasoa "the attack" is eraso
+    if language in FOLD_ACCENTS:
+        stem = _fold(stem)
+    return stem
+
+
+@cache
+def _stemmer(language: str) -> snowballstemmer.stemmer:  # type: ignore[name-defined]
+    return snowballstemmer.stemmer(STEMMERS.get(language, "english"))
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text.casefold())
+
+
+def stem(word: str, language: str) -> str:
+    prepared = _before_stemming(word.casefold(), language)
+    return _after_stemming(_stemmer(language).stemWord(prepared), language)
+
+
+def stems(text: str, language: str) -> list[str]:
+    """The stems of every word of ``text`` that is not a stop-word."""
+    stop = STOP_WORDS.get(language, frozenset())
+    return [stem(word, language) for word in words(text) if word not in stop and _fold(word) not in stop]
+
+
+def terms_text(text: str, language: str) -> str:
+    """Stems as stored in the index: one space between, and one at each end."""
+    found = stems(text, language)
+    return f" {' '.join(found)} " if found else ""
+
+
+@cache
+def related_words(language: str) -> tuple[tuple[str, ...], ...]:
+    """The groups of related words people use for one thing, from search_terms/<language>.json."""
+    path = TERMS_DIR / f"{language}.json"
+    if not path.exists():
+        return ()
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return tuple(tuple(group) for group in data["groups"])
+
+
+@cache
+def _related_stems(language: str) -> tuple[frozenset[str], ...]:
+    return tuple(frozenset(stems(" ".join(group), language)) for group in related_words(language))
+
+
+@dataclass(frozen=True)
+class Term:
+    """One word of a query: its own stems, and the stems of its related words."""
+
+    word: str
+    own: frozenset[str]
+    related: frozenset[str]
+
+    @property
+    def alternatives(self) -> frozenset[str]:
+        return self.own | self.related
+
+
+def _own_stems(word: str, language: str) -> frozenset[str]:
+    found = {stem(word, language), stem(_fold(word), language)}
+    return frozenset(s for s in found if s)
+
+
+def query_terms(query: str, language: str, *, limit: int = 8) -> list[Term]:
+    """The terms of a query, stop-words left out ("I was attacked" is one term)."""
+    stop = STOP_WORDS.get(language, frozenset())
+    terms: list[Term] = []
+    seen: set[frozenset[str]] = set()
+    for word in words(query):
+        if word in stop or _fold(word) in stop or (len(word) < 2 and not word.isdigit()):
+            continue
+        own = _own_stems(word, language)
+        if not own or own in seen:
+            continue
+        seen.add(own)
+        related: set[str] = set()
+        for group in _related_stems(language):
+            if own & group:
+                related |= group
+        terms.append(Term(word=word, own=own, related=frozenset(related - own)))
+        if len(terms) == limit:
+            break
+    return terms
+
+
+def _token_matches(stem_: str, token: str) -> bool:
+    """A token matches a stem when it is the stem, or starts with a stem of four letters
+    or more (stemmers leave some forms longer: áldoz / áldozat, väkiv / väkivalt)."""
+    return token == stem_ or (len(stem_) >= 4 and token.startswith(stem_))
+
+
+def term_in(term: Term, tokens: list[str]) -> bool:
+    return any(_token_matches(s, token) for s in term.alternatives for token in tokens)
+
+
+def excerpt(text: str, terms: list[Term], language: str, *, length: int = 180) -> str:
+    """The first sentence of ``text`` that holds a term, cut to about ``length`` characters."""
+    plain = re.sub(r"^(?:## |- )", "", text, flags=re.M)
+    sentences = [s.strip() for s in re.split(r"(?<=[.!?؟])\s+|\n+", plain) if s.strip()]
+    chosen = next(
+        (s for s in sentences if any(term_in(term, stems(s, language)) for term in terms)),
+        sentences[0] if sentences else "",
+    )
+    if len(chosen) <= length:
+        return chosen
+    cut = chosen[:length].rsplit(" ", 1)[0]
+    return f"{cut}…"
+
+
+@dataclass(frozen=True)
+class Rank:
+    """How well an entry answers a query; ``key`` sorts the best first."""
+
+    title_terms: int  # terms found in the title
+    terms: int  # terms found anywhere
+    quality: int  # the query's own words count more than related words, titles more than text
+
+    @property
+    def key(self) -> tuple[int, int, int]:
+        return (-self.title_terms, -self.terms, -self.quality)
+
+
+def rank(terms: list[Term], title_tokens: list[str], body_tokens: list[str]) -> Rank | None:
+    """None when no term is found in the entry."""
+    title_hits = found = quality = 0
+    for term in terms:
+        own = Term(word=term.word, own=term.own, related=frozenset())
+        in_title = term_in(term, title_tokens)
+        best = (
+            4
+            if in_title and term_in(own, title_tokens)
+            else 3
+            if in_title
+            else 2
+            if term_in(own, body_tokens)
+            else 1
+            if term_in(term, body_tokens)
+            else 0
+        )
+        if best:
+            found += 1
+            quality += best
+            title_hits += in_title
+    return Rank(title_terms=title_hits, terms=found, quality=quality) if found else None
