@@ -3,6 +3,7 @@ language with the reference and the facts they gave, never the receipt."""
 
 from __future__ import annotations
 
+import datetime
 import re
 import socket
 import subprocess
@@ -51,7 +52,8 @@ def test_the_just_sent_report_has_a_pdf_with_the_reference_and_not_the_receipt(
     response = client.get("/en/report/acknowledgement.pdf")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == f'attachment; filename="victory-acknowledgement-{report.reference}.pdf"'
+    day = timezone.localtime(report.created_at).date().isoformat()
+    assert response["Content-Disposition"] == f'attachment; filename="document-{day}.pdf"'
     assert "no-store" in response["Cache-Control"].split(", ")
     assert response.content.startswith(b"%PDF")
 
@@ -185,3 +187,111 @@ def test_the_pdf_fetches_nothing(submitted: services.SubmittedReport, monkeypatc
     assert "http://example.invalid/style.css" in asked
     assert "http://example.invalid/x.woff" in asked
     assert opened == []
+
+
+# --- Laid out in the reader's language, on one page --------------------------------
+
+LANGUAGES = ["en", "es", "pt", "it", "fi", "hu", "eu", "ar"]
+# Direction marks pdftotext writes around runs of text: left out to compare the words.
+BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+TYPICAL_NARRATIVE = (
+    "I was waiting for the bus after work when two men started shouting insults about my "
+    "headscarf. One of them pushed me against the shelter and I fell. People were watching "
+    "but nobody helped. One man filmed it on his phone. I went home and did not go to the "
+    "police because I was afraid. My arm still hurts and I do not want to take that bus "
+    "again. It is the second time this year that something like this happens near the "
+    "station, and I do not feel safe in my own street any more."
+)
+
+
+def typical_report(language: str) -> Report:
+    """A report with every answer given and a story of a few sentences."""
+    draft = make_draft(
+        narrative=TYPICAL_NARRATIVE,
+        language=language,
+        occurred_on=datetime.date(2026, 11, 28),
+        occurred_when="in the evening, around 7",
+        location="Lisboa",
+        place_kind="transport",
+        incident_types=["violent_attack", "threat_harassment"],
+        bias_motivations=["anti_muslim", "gender"],
+        support_needs=["talk", "legal", "medical"],
+        support_language="Português",
+    )
+    return services.report_submit(draft=draft).report
+
+
+def reading_lines(document: bytes) -> list[str]:
+    """The PDF's text in reading order (pdftotext), one line per line, without the
+    invisible direction marks."""
+    return [" ".join(BIDI_CONTROLS.sub("", line).split()) for line in pdf_text(document).splitlines()]
+
+
+def test_the_arabic_pdf_reads_right_to_left(receiving_organisation: Organisation) -> None:
+    report = typical_report("ar")
+    lines = [line for line in reading_lines(acknowledgement_pdf(report=report)) if line]
+    text = "\n".join(lines)
+
+    # The helpline in its own order, never "006 116"; the emergency number and the
+    # reference whole.
+    assert "116 006" in text
+    assert "006 116" not in text
+    assert "112" in text
+    assert report.reference in lines
+    # A sentence starts at its beginning, and its full stop sits at its end: "هل أنت في
+    # خطر الآن؟ ... رقم الطوارئ الأوروبي." ("In danger now? Call 112, ...").
+    danger = next(line for line in lines if "112" in line and "خطر" in line)
+    assert danger.startswith("هل أنت في خطر")
+    assert danger.endswith(".")
+    # The organisation's name in Latin letters stays inside the sentence that names it.
+    opening = next(line for line in lines if "Receiving support" in line)
+    assert opening.startswith("يؤكد هذا")
+    # The date of the incident reads day, month, year: "28 نوفمبر 2026".
+    with translation.override("ar"):
+        occurred = date_format(datetime.date(2026, 11, 28), "DATE_FORMAT")
+    assert occurred == "28 نوفمبر 2026"
+    assert occurred.replace(" ", "") in text.replace(" ", "")
+
+
+def test_the_arabic_pdf_is_a_right_to_left_document(
+    receiving_organisation: Organisation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rendered: list[str] = []
+    render = pdf._render
+    monkeypatch.setattr(pdf, "_render", lambda html: rendered.append(html) or render(html))
+    acknowledgement_pdf(report=typical_report("ar"))
+    assert '<html lang="ar" dir="rtl">' in rendered[0]
+    assert '<bdi dir="ltr" class="ltr">116 006</bdi>' in rendered[0]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_typical_report_fits_one_page(receiving_organisation: Organisation, language: str) -> None:
+    document = acknowledgement_pdf(report=typical_report(language))
+    pages = pdf_text(document).split("\f")[:-1]  # pdftotext ends every page with a form feed
+    assert len(pages) == 1, [page.strip()[-200:] for page in pages]
+
+
+def test_a_long_story_continues_on_the_next_page_with_real_content(receiving_organisation: Organisation) -> None:
+    story = " ".join(f"Sentence {number} of what happened to me that night." for number in range(1, 120))
+    report = services.report_submit(draft=make_draft(narrative=story)).report
+    pages = pdf_text(acknowledgement_pdf(report=report)).split("\f")[:-1]
+    assert len(pages) >= 2
+    last = " ".join(pages[-1].split())
+    assert "of what happened to me that night." in last  # the story goes on there
+    assert "116 006" in last
+
+
+def test_the_file_name_names_neither_the_platform_nor_the_report(submitted: services.SubmittedReport) -> None:
+    report = submitted.report
+    name = pdf.acknowledgement_filename(report=report)
+    day = timezone.localtime(report.created_at).date().isoformat()
+    assert name == f"document-{day}.pdf"
+    for revealing in ("victory", "acknowledg", "report", report.reference, report.reference[:3]):
+        assert revealing.lower() not in name.lower()
+
+
+def test_the_sent_page_says_the_pdf_goes_to_the_downloads(client: Client, receiving_organisation: Organisation) -> None:
+    sent_report(client)
+    page = " ".join(client.get("/en/report/sent/").content.decode().split())
+    assert "The file is saved in the downloads of this phone or computer." in page
+    assert "delete the file from your downloads" in page

@@ -50,7 +50,7 @@ def isolate_numbers(text: object) -> SafeString:
 
 @register.filter
 def text_direction(text: object, default: str = "ltr") -> str:
-    """"rtl" or "ltr" for ``text`` by its first letter with a direction (what
+    """Either "rtl" or "ltr" for ``text`` by its first letter with a direction (what
     ``dir="auto"`` does in a browser, for renderers that lack it, such as WeasyPrint);
     ``default`` when it has none (only digits or signs)."""
     return bidi_direction(str(text), default=default)
