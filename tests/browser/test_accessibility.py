@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 from playwright.sync_api import Page
@@ -14,6 +15,7 @@ from playwright.sync_api import Page
 PUBLIC_PAGES = [
     "core:home",
     "core:safety",
+    "core:right_now",
     "accounts:login",
     "accounts:password_reset",
     "reports:start",
@@ -119,3 +121,19 @@ def test_a_rights_page_has_no_accessibility_violation(
         url = live_server.url + reverse("rights:page", args=["protection"])
     open_page(page, url)
     assert_no_axe_violations(page)
+
+
+@pytest.mark.parametrize("language", [code for code, _name in settings.LANGUAGES])
+def test_the_right_now_page_has_no_accessibility_violation_in_any_language(
+    new_context: Callable[..., Any],
+    live_server: Any,
+    language: str,
+    assert_no_axe_violations: Callable[[Page], Any],
+    third_party_requests: list[str],
+) -> None:
+    """"I was attacked – what can I do right now?" is read on a phone, in every language."""
+    page = new_context(viewport={"width": 360, "height": 740}).new_page()
+    open_page(page, page_url(live_server, "core:right_now", language))
+    assert page.locator("html").get_attribute("dir") == ("rtl" if language in RIGHT_TO_LEFT else "ltr")
+    assert_no_axe_violations(page)
+    assert third_party_requests == []

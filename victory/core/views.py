@@ -1,9 +1,11 @@
 """Public pages of the shell. They set no cookie and make no request to another host."""
 
+from typing import Any
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
 from django.views.generic import TemplateView
 
@@ -20,6 +22,15 @@ class RightNowView(TemplateView):
     """"I was attacked – what can I do right now?": safety, care, evidence, who to call."""
 
     template_name = "core/right_now.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(
+            report_url=reverse("reports:start"),
+            rights_url=reverse("rights:index"),
+            directory_url=reverse("support:directory"),
+        )
+        return context
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
