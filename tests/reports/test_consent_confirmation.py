@@ -27,7 +27,7 @@ CONSENT = "/en/inbox/report/consent/"
 
 def _text(html: str) -> str:
     """The page as a person reads it: tags gone, spaces collapsed."""
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    return " ".join(re.sub(r"<[^>]+>", " ", re.sub(r"</?bdi>", "", html)).split())
 
 
 def _to_contact_page(client: Client) -> None:
