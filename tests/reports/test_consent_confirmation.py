@@ -49,7 +49,7 @@ def test_ticking_share_police_leads_to_a_confirmation_naming_what_and_with_whom(
     client: Client, receiving_organisation: Organisation
 ) -> None:
     _to_contact_page(client)
-    location = answer(client, "contact", {"consents": ["statistics", "share_police"]})
+    location = answer(client, "contact", {"consents": ["contact", "statistics", "restorative", "share_police"]})
     assert location == CONFIRM
 
     page = client.get(location)
@@ -68,8 +68,10 @@ def test_ticking_share_police_leads_to_a_confirmation_naming_what_and_with_whom(
     assert 'value="no">No, do not share<' in page.content.decode()
 
     # Not agreed yet: held apart, never among the consents a report is sent with.
+    # Not agreed yet: held apart, never among the consents a report is sent with. The
+    # choices that send nothing to anyone else (restorative too) count at once.
     answers = _draft_answers(client)
-    assert answers["consents"] == ["statistics"]
+    assert answers["consents"] == ["contact", "statistics", "restorative"]
     assert answers["pending_consents"] == ["share_police"]
 
 
@@ -176,14 +178,6 @@ def test_a_forged_confirmation_for_a_consent_not_ticked_agrees_to_nothing(
     assert _draft_answers(client)["consents"] == ["statistics"]
 
 
-def test_the_restorative_choice_and_the_others_need_no_confirmation(
-    client: Client, receiving_organisation: Organisation
-) -> None:
-    _to_contact_page(client)
-    location = answer(client, "contact", {"consents": ["contact", "statistics", "restorative"]})
-    assert location == "/en/report/organisation/"
-
-
 # --- Contact details without "You may contact me" --------------------------------------
 
 
@@ -199,6 +193,12 @@ def test_contact_details_without_the_contact_consent_are_said_unused_with_two_wa
     assert 'href="/en/report/contact/?return=check#id_consents_0"' in check  # change the choice
     assert 'action="/en/report/contact/remove/"' in check  # or remove the details
 
+    # Changing the choice ends the warning; taking it back brings it again.
+    answer(client, "contact", {"contact_email": "me@example.org", "consents": ["contact"], "return": "check"})
+    assert "will not be used" not in client.get("/en/report/check/").content.decode()
+    answer(client, "contact", {"contact_email": "me@example.org", "consents": [], "return": "check"})
+    assert "will not be used" in client.get("/en/report/check/").content.decode()
+
     response = client.post("/en/report/contact/remove/")
     assert response["Location"] == "/en/report/check/#contact-details"
     check = _text(client.get("/en/report/check/").content.decode())
@@ -207,14 +207,6 @@ def test_contact_details_without_the_contact_consent_are_said_unused_with_two_wa
     assert "me@example.org" not in check
     send(client)
     assert Report.objects.get().contact is None
-
-
-def test_contact_details_with_the_contact_consent_get_no_warning(
-    client: Client, receiving_organisation: Organisation
-) -> None:
-    _to_contact_page(client)
-    answer(client, "contact", {"contact_email": "me@example.org", "consents": ["contact"]})
-    assert "will not be used" not in client.get("/en/report/check/").content.decode()
 
 
 # --- The inbox --------------------------------------------------------------------------
@@ -250,6 +242,12 @@ def test_inbox_granting_share_police_first_shows_the_confirmation_and_changes_no
     assert _granted(report, ConsentPurpose.SHARE_POLICE)
     assert "You gave your agreement" in client.get(INBOX).content.decode()
 
+    # Withdrawing is one step, and immediate.
+    response = client.post(CONSENT, {"purpose": "share_police", "granted": "0"})
+    assert response["Location"] == f"{INBOX}#consents"
+    assert not _granted(report, ConsentPurpose.SHARE_POLICE)
+    assert "This took effect at once" in client.get(INBOX).content.decode()
+
 
 def test_inbox_no_on_the_confirmation_shares_nothing(client: Client, without_sharing: SubmittedReport) -> None:
     inbox_login(client, without_sharing.receipt)
@@ -257,19 +255,7 @@ def test_inbox_no_on_the_confirmation_shares_nothing(client: Client, without_sha
     assert response["Location"] == f"{INBOX}#consents"
     assert not _granted(without_sharing.report, ConsentPurpose.SHARE_SUPPORT)
     assert "Nothing was shared." in client.get(INBOX).content.decode()
-
-
-def test_inbox_withdrawing_a_sharing_consent_is_immediate(client: Client, receiving_organisation: Organisation) -> None:
-    sent = services.report_submit(draft=make_draft(consents={"share_police": True}))
-    inbox_login(client, sent.receipt)
-    response = client.post(CONSENT, {"purpose": "share_police", "granted": "0"})
-    assert response.status_code == 302
-    assert not _granted(sent.report, ConsentPurpose.SHARE_POLICE)
-    assert "This took effect at once" in client.get(INBOX).content.decode()
-
-
-def test_inbox_a_consent_that_shares_nothing_is_one_step(client: Client, without_sharing: SubmittedReport) -> None:
-    inbox_login(client, without_sharing.receipt)
+    # A choice that sends nothing elsewhere is one step.
     client.post(CONSENT, {"purpose": "restorative", "granted": "1"})
     assert _granted(without_sharing.report, ConsentPurpose.RESTORATIVE)
 
