@@ -112,12 +112,12 @@ SITE_PAGES = [
 
 
 def _entry_filter(terms: list[search.Term]) -> Q:
-    """Entries holding any stem of any term (a stem of four letters or more also matches
+    """Entries holding any stem of any term (a stem of five letters or more also matches
     longer tokens starting with it, as ``search.term_in`` does)."""
     condition = Q()
     for term in terms:
         for stem in term.alternatives:
-            token = f" {stem}" if len(stem) >= 4 else f" {stem} "
+            token = f" {stem}" if len(stem) >= search.PREFIX_LENGTH else f" {stem} "
             condition |= Q(title_terms__contains=token) | Q(body_terms__contains=token)
     return condition
 

@@ -407,6 +407,9 @@ STOP_WORDS: dict[str, frozenset[str]] = {
     ),
 }
 
+# Shorter stems match only whole tokens ("tran" must not find "translation").
+PREFIX_LENGTH = 5
+
 _WORD = re.compile(r"\w+", re.UNICODE)
 _ARABIC_MARKS = re.compile("[\u064b-\u0652\u0640\u0670]")  # short vowels, shadda, sukun, tatweel
 _ARABIC_ARTICLE = re.compile("^(?:وال|بال|كال|فال|لل|ال)(?=...)")
@@ -428,7 +431,9 @@ def _before_stemming(word: str, language: str) -> str:
 
 
 def _after_stemming(stem: str, language: str) -> str:
-    if language == "fi":
+    if language == "ar" and len(stem) > 3:
+        stem = stem.removesuffix("ا")  # what the stemmer leaves of the plural -ات: اعتداءات / اعتداء
+    elif language == "fi":
         # Consonant gradation the stemmer leaves: hyökkäys / hyökkäyksen, rikos / rikoksen.
         stem = re.sub("([aeiouyäö])ks$", r"\1s", stem)
     elif language == "eu" and len(stem) > 4:
@@ -520,9 +525,9 @@ def query_terms(query: str, language: str, *, limit: int = 8) -> list[Term]:
 
 
 def _token_matches(stem_: str, token: str) -> bool:
-    """A token matches a stem when it is the stem, or starts with a stem of four letters
+    """A token matches a stem when it is the stem, or starts with a stem of five letters
     or more (stemmers leave some forms longer: áldoz / áldozat, väkiv / väkivalt)."""
-    return token == stem_ or (len(stem_) >= 4 and token.startswith(stem_))
+    return token == stem_ or (len(stem_) >= PREFIX_LENGTH and token.startswith(stem_))
 
 
 def term_in(term: Term, tokens: list[str]) -> bool:
