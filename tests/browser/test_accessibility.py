@@ -131,7 +131,7 @@ def test_the_right_now_page_has_no_accessibility_violation_in_any_language(
     assert_no_axe_violations: Callable[[Page], Any],
     third_party_requests: list[str],
 ) -> None:
-    """"I was attacked – what can I do right now?" is read on a phone, in every language."""
+    """The page "I was attacked – what can I do right now?" is read on a phone, in every language."""
     page = new_context(viewport={"width": 360, "height": 740}).new_page()
     open_page(page, page_url(live_server, "core:right_now", language))
     assert page.locator("html").get_attribute("dir") == ("rtl" if language in RIGHT_TO_LEFT else "ltr")

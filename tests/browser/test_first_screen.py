@@ -58,9 +58,7 @@ def test_report_help_and_right_now_are_on_the_first_screen(
     assert third_party_requests == []
 
 
-def test_the_language_choice_is_reachable_with_the_keyboard(
-    new_context: Callable[..., Any], live_server: Any
-) -> None:
+def test_the_language_choice_is_reachable_with_the_keyboard(new_context: Callable[..., Any], live_server: Any) -> None:
     page = _phone(new_context)
     page.goto(f"{live_server.url}/en/")
     choice = page.locator("summary.language-switcher__toggle")
@@ -123,9 +121,25 @@ def _scroll_width(page: Page) -> tuple[int, list[str]]:
         """() => [...document.querySelectorAll('body *')]
             .filter((el) => el.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
             .slice(0, 8)
-            .map((el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.className ? '.' + el.className : ''))"""
+            .map((el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+                + (el.className ? '.' + el.className : ''))"""
     )
     return width, too_wide
+
+
+# Text that runs out of its own box (a long word in a narrow column) is cut off or overlaps
+# what is next to it even when the page itself does not scroll sideways.
+SPILLING_TEXT = """() => [...document.querySelectorAll('main *, header *')]
+    .filter((el) => {
+        const style = getComputedStyle(el);
+        if (style.display === 'inline' || el.clientWidth === 0) return false;
+        if (['select', 'input', 'textarea', 'svg'].includes(el.tagName.toLowerCase())) return false;
+        if (el.closest('.visually-hidden')) return false;
+        return el.scrollWidth > el.clientWidth + 1;
+    })
+    .slice(0, 8)
+    .map((el) => el.tagName.toLowerCase() + (el.className ? '.' + el.className : '')
+        + ' ' + el.textContent.trim().slice(0, 30))"""
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -143,6 +157,8 @@ def test_no_sideways_scrolling_at_360px_even_at_200_percent_text(
             page.evaluate("(size) => { document.documentElement.style.fontSize = size; }", size)
             width, too_wide = _scroll_width(page)
             assert width <= PHONE["width"], f"{lang}{path} at {size} text is {width}px wide: {too_wide}"
+            spilling = page.evaluate(SPILLING_TEXT)
+            assert spilling == [], f"{lang}{path} at {size} text: text runs out of its box: {spilling}"
         # The country list is there and fits on the screen.
         if path in {"/report/where/", "/support/"}:
             country = page.locator("main select[name='country']")

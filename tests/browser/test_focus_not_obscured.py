@@ -34,8 +34,8 @@ FOCUSED_BOX = """() => {
 }"""
 
 
-def _phone(new_context: Callable[..., Any]) -> Page:
-    page: Page = new_context(viewport=PHONE).new_page()
+def _phone(new_context: Callable[..., Any], **kwargs: Any) -> Page:
+    page: Page = new_context(viewport=PHONE, **kwargs).new_page()
     return page
 
 
@@ -73,11 +73,14 @@ def _start_report(page: Page, base: str) -> None:
     page.wait_for_load_state("load")
 
 
-@pytest.mark.parametrize("where", ["home", "report step"])
+@pytest.mark.parametrize(
+    ("where", "javascript"), [("home", True), ("home", False), ("report step", True), ("report step", False)]
+)
 def test_tab_and_shift_tab_never_leave_focus_under_the_exit_bar(
-    new_context: Callable[..., Any], live_server: Any, where: str
+    new_context: Callable[..., Any], live_server: Any, where: str, javascript: bool
 ) -> None:
-    page = _phone(new_context)
+    """Without JavaScript the stylesheet's padding (in rem) alone keeps focus clear of the bar."""
+    page = _phone(new_context, java_script_enabled=javascript)
     if where == "home":
         page.goto(f"{live_server.url}/en/")
     else:

@@ -19,7 +19,7 @@ class SafetyAdviceView(TemplateView):
 
 
 class RightNowView(TemplateView):
-    """"I was attacked – what can I do right now?": safety, care, evidence, who to call."""
+    """The page "I was attacked – what can I do right now?": safety, care, evidence, who to call."""
 
     template_name = "core/right_now.html"
 
