@@ -61,7 +61,7 @@ def test_from_the_home_page_to_a_service_nearby(
         assert_no_axe_violations(page)
 
     # A right that fits, in the reader's language, with what to do now.
-    results = page.locator("#results-title + p ~ ul").first
+    results = page.locator("#results .content-list").first
     expect(results).to_be_visible()
     page.locator(f"main a[href^='/{lang}/rights/support/']").first.click()
     page.wait_for_load_state("load")

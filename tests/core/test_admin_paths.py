@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from types import SimpleNamespace
 from typing import Any
 
@@ -35,7 +36,7 @@ from victory.reports import services as report_services
 from victory.reports.models import CountryIntake
 from victory.support import content_services
 from victory.support import services as support_services
-from victory.support.models import ContentKind, ContentPage, SupportService
+from victory.support.models import ContentKind, ContentPage, HelplineAvailability, HelplineStatus, SupportService
 
 pytestmark = pytest.mark.django_db
 
@@ -95,6 +96,16 @@ def _content_page() -> ContentPage:
     page = ContentPage(slug="walk-page", kind=ContentKind.EXPLAINER, order=3)
     content_services.content_object_save(actor=None, instance=page)
     return page
+
+
+def _helpline() -> HelplineAvailability:
+    return content_services.helpline_availability_set(
+        actor=None,
+        country="PT",
+        status=HelplineStatus.AVAILABLE,
+        source="A walked source (fictional)",
+        last_reviewed_on=date(2026, 11, 1),
+    )
 
 
 def _intake() -> CountryIntake:
@@ -176,6 +187,18 @@ RECIPES: dict[type[models.Model], Recipe] = {
         },
         change=lambda page: {"order": "4"},
         delete=True,
+    ),
+    HelplineAvailability: Recipe(
+        audit_prefixes=("content.helpline_availability.",),
+        make=_helpline,
+        add=lambda: {
+            "country": "ES",
+            "status": HelplineStatus.NOT_AVAILABLE,
+            "source": "A walked source (fictional)",
+            "last_reviewed_on": "2026-11-30",
+        },
+        change=lambda entry: {"status": HelplineStatus.UNKNOWN},
+        delete=False,
     ),
 }
 

@@ -16,7 +16,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import snowballstemmer
@@ -452,6 +452,7 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.casefold())
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str, language: str) -> str:
     prepared = _before_stemming(word.casefold(), language)
     return _after_stemming(_stemmer(language).stemWord(prepared), language)

@@ -1,7 +1,9 @@
 /* After the navigator's or the search's answer loads, move focus to its results heading
    (marked data-focus-on-load, with tabindex="-1"), so that a screen reader announces the
    results and the page shows them. Without JavaScript the form's action "#results"
-   already scrolls the browser there. */
+   already scrolls the browser there.
+   Focus is moved once the page has loaded: Chromium drops a focus given earlier, while
+   it is still scrolling to the address's "#results". */
 (function () {
   "use strict";
   function focusResults() {
@@ -10,9 +12,9 @@
     heading.focus({ preventScroll: true });
     heading.scrollIntoView({ block: "start" });
   }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", focusResults);
-  } else {
+  if (document.readyState === "complete") {
     focusResults();
+  } else {
+    window.addEventListener("load", focusResults);
   }
 })();
