@@ -321,6 +321,9 @@ def test_a_country_without_a_local_organisation_says_the_only_one_is_elsewhere(
     assert "It works in Portugal, not in Hungary." in text
     assert 'href="/en/support/?country=HU"' in page
     assert answer(client, "organisation", {"organisation": "auto"}) == "/en/report/files/"
+    # And the check page says it again, next to who receives it.
+    check = _text(client.get("/en/report/check/").content.decode())
+    assert "Let VicTory choose for me (now: Apoio Teste (fictional)) It works in Portugal, not in Hungary." in check
 
 
 def test_an_organisation_not_offered_is_refused_on_the_page(

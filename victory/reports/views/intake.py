@@ -617,6 +617,15 @@ def _summary(draft: dict[str, Any]) -> list[dict[str, Any]]:
     else:
         found = selectors.organisation_list_accepting_reports().filter(pk=int(organisation)).first()
         organisation_text = found.name if found else _("Let VicTory choose for me")
+        default = found
+    if default is not None and answers.get("country"):
+        profile = selectors.organisation_profile(organisation=default, country=answers["country"])
+        if not profile.works_in_country:
+            elsewhere = _("It works in %(countries)s, not in %(country)s.") % {
+                "countries": profile.countries,
+                "country": profile.report_country,
+            }
+            organisation_text = f"{organisation_text} {elsewhere}"
     contact_ways = [
         value
         for value in (
