@@ -134,7 +134,7 @@ SPILLING_TEXT = """() => [...document.querySelectorAll('main *, header *')]
         const style = getComputedStyle(el);
         if (style.display === 'inline' || el.clientWidth === 0) return false;
         if (['select', 'input', 'textarea', 'svg'].includes(el.tagName.toLowerCase())) return false;
-        if (el.closest('.visually-hidden')) return false;
+        if (el.closest('.visually-hidden') || !el.checkVisibility()) return false;
         return el.scrollWidth > el.clientWidth + 1;
     })
     .slice(0, 8)
