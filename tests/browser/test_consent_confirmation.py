@@ -166,3 +166,22 @@ def test_the_file_button_speaks_the_page_language_and_works_from_the_keyboard(
     expect(page.locator("[data-file-chosen]")).to_contain_text("window.png")
     _click(page, "button[value=add]")
     expect(page.locator(".file-list")).to_contain_text("window.png")
+
+
+def test_without_javascript_the_file_label_still_chooses_files(
+    new_context: Callable[..., Any], live_server: Any, tmp_path: Path
+) -> None:
+    _general_intake()
+    base = live_server.url
+    page = new_context(viewport=PHONE, java_script_enabled=False).new_page()
+    page.goto(f"{base}/en/report/")
+    _click(page, "button[value=start]")
+    page.goto(f"{base}/en/report/files/")
+    expect(page.locator("[data-file-chosen]")).to_be_hidden()  # says nothing it cannot know
+    document = tmp_path / "letter.pdf"
+    document.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    with page.expect_file_chooser() as chooser:
+        page.locator("label.file-input__button").click()
+    chooser.value.set_files(str(document))
+    _click(page, "button[value=add]")
+    expect(page.locator(".file-list")).to_contain_text("letter.pdf")
