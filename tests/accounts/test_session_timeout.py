@@ -202,3 +202,23 @@ def test_the_dashboard_says_fictional_once(client: Client, report_caseworker: Me
     assert "Receiving support (fictional)" in html
     assert "(fictional) <span" not in html
     assert html.count("fictional)") == 1
+
+
+def test_passwords_codes_and_tokens_are_never_kept(
+    client: Client, report_caseworker: Membership, submitted: SubmittedReport
+) -> None:
+    log_in(client, report_caseworker)
+    let_session_expire(client)
+    client.post(
+        f"{detail_url(submitted)}reply/",
+        {
+            "body": REPLY,
+            "password": "my long secret passphrase",
+            "code": "123456",
+            "api_token": "tok-abc",
+            "victory_form_page": detail_url(submitted) + "#reply",
+        },
+    )
+    kept = client.session["victory_kept_input"]
+    assert kept["fields"] == {"body": REPLY}
+    assert kept["page"] == detail_url(submitted) + "#reply"
