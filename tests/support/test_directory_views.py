@@ -279,7 +279,8 @@ def test_a_service_page_shows_every_public_fact(client: Client) -> None:
         "Step-free entrance.",
         "This service accepts reports through VicTory.",
         'href="/en/report/',
-        'last reviewed on <time datetime="2025-02-03">Feb. 3, 2025</time>',
+        # In the language's own date format (the formats are the locale's, not this test's).
+        f'last reviewed on <time datetime="2025-02-03">{_english_date(date(2025, 2, 3))}</time>',
     ]:
         assert text in html, text
     # A link is not a request: nothing from another host is embedded.
@@ -352,3 +353,10 @@ def test_a_real_service_has_no_demo_label(client: Client) -> None:
     make_service("real", is_fictional=False)
     assert "Fictional service (demo data)" not in client.get("/en/support/real/").content.decode()
     assert "Fictional service (demo data)" not in client.get("/en/support/").content.decode()
+
+
+def _english_date(day: date) -> str:
+    from django.utils import formats, translation
+
+    with translation.override("en"):
+        return formats.date_format(day, "DATE_FORMAT")
