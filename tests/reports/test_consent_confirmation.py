@@ -336,10 +336,32 @@ def test_an_organisation_not_offered_is_refused_on_the_page(
     assert "Choose one of the organisations listed, or let VicTory choose for you." in response.content.decode()
 
 
-def test_the_admin_languages_are_checked(portuguese_general_intake: Organisation) -> None:
-    from django.core.exceptions import ValidationError
+def test_a_platform_administrator_sets_the_languages_and_description_in_the_admin(
+    client: Client, portuguese_general_intake: Organisation
+) -> None:
+    from tests.factories import PASSWORD, current_code
+    from victory.accounts import services as account_services
 
-    with pytest.raises(ValidationError):
-        organisation_public_profile_set(
-            actor=None, organisation=portuguese_general_intake, languages=["Portuguese"], description=""
-        )
+    admin = account_services.user_create(email="root@test.victory.example", password=PASSWORD, is_platform_admin=True)
+    device = account_services.totp_device_create_confirmed(user=admin)
+    client.post("/en/staff/login/", {"email": admin.email, "password": PASSWORD})
+    client.post("/en/staff/login/code/", {"code": current_code(device)})
+    url = f"/en/admin/accounts/organisation/{portuguese_general_intake.pk}/change/"
+    form = {
+        "name": portuguese_general_intake.name,
+        "kind": "victim_support",
+        "countries": "PT",
+        "languages": "pt, en, rom",
+        "description": "Free support for victims of hate crime, in person and by phone.",
+        "accepts_public_reports": "on",
+        "is_active": "on",
+    }
+    page = client.get(url).content.decode()
+    assert 'name="languages" value="pt, en"' in page
+    refused = client.post(url, {**form, "languages": "Portuguese"})
+    assert refused.status_code == 200  # shown on the field, nothing saved
+    assert "is not a language code" in refused.content.decode()
+    assert client.post(url, form).status_code == 302
+    portuguese_general_intake.refresh_from_db()
+    assert portuguese_general_intake.languages == ["pt", "en", "rom"]
+    assert portuguese_general_intake.description == "Free support for victims of hate crime, in person and by phone."
