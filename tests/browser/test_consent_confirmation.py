@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 from tests.factories import OrganisationFactory
 from tests.reports.conftest import make_draft
 from victory.accounts.models import Organisation
-from victory.accounts.services_public_profile import organisation_public_profile_set
+from victory.accounts.services import organisation_public_profile_set
 from victory.reports import services
 from victory.reports.models import ConsentPurpose, Report
 from victory.reports.receipts import receipt_format

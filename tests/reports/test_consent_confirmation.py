@@ -15,7 +15,7 @@ from tests.reports.conftest import make_draft
 from tests.reports.test_inbox_views import INBOX, inbox_login
 from tests.reports.test_intake_views import NARRATIVE, answer, send, start
 from victory.accounts.models import Organisation
-from victory.accounts.services_public_profile import organisation_public_profile_set
+from victory.accounts.services import organisation_public_profile_set
 from victory.reports import services
 from victory.reports.models import ConsentPurpose, Report, ReportConsent
 from victory.reports.services import SubmittedReport

@@ -17,7 +17,7 @@ from . import services
 from .admin_site import ServiceModelAdmin, admin_site
 from .forms import MembershipAdminForm, role_grant_pending_message
 from .models import Membership, Organisation, RoleGrant, User
-from .services_public_profile import organisation_public_profile_set, validate_languages
+from .services import organisation_public_profile_set, validate_languages
 
 
 class OrganisationAdminForm(forms.ModelForm):

@@ -18,20 +18,49 @@ class DemoOrganisation:
     kind: str
     countries: tuple[str, ...]
     accepts_public_reports: bool
+    # Shown to a person choosing who receives their report (main language first).
+    languages: tuple[str, ...] = ()
+    description: str = ""
 
 
 DEMO_ORGANISATIONS = (
     DemoOrganisation(
-        "support-pt", "Apoio Lumen — victim support (fictional)", OrganisationKind.VICTIM_SUPPORT, ("PT",), True
+        "support-pt",
+        "Apoio Lumen — victim support (fictional)",
+        OrganisationKind.VICTIM_SUPPORT,
+        ("PT",),
+        True,
+        ("pt", "en"),
+        "Free, confidential support for people harmed by hate crime: someone to talk to, "
+        "legal information and help with reporting.",
     ),
     DemoOrganisation(
-        "support-es", "Red Faro — victim support (fictional)", OrganisationKind.VICTIM_SUPPORT, ("ES",), True
+        "support-es",
+        "Red Faro — victim support (fictional)",
+        OrganisationKind.VICTIM_SUPPORT,
+        ("ES",),
+        True,
+        ("es", "en", "ar"),
+        "Free support for victims of hate crime: emotional support, legal advice "
+        "and help with reporting to the police.",
     ),
     DemoOrganisation(
-        "police-pt", "Northbridge Police Hate Crime Unit (fictional)", OrganisationKind.POLICE, ("PT",), False
+        "police-pt",
+        "Northbridge Police Hate Crime Unit (fictional)",
+        OrganisationKind.POLICE,
+        ("PT",),
+        False,
+        ("pt",),
+        "The police unit that looks into hate crime.",
     ),
     DemoOrganisation(
-        "rj-es", "Puente Restorative Justice Service (fictional)", OrganisationKind.RESTORATIVE_JUSTICE, ("ES",), False
+        "rj-es",
+        "Puente Restorative Justice Service (fictional)",
+        OrganisationKind.RESTORATIVE_JUSTICE,
+        ("ES",),
+        False,
+        ("es",),
+        "Restorative dialogue between the person harmed and the person responsible, only when both agree.",
     ),
     DemoOrganisation(
         "prosecution-pt",
@@ -39,6 +68,8 @@ DEMO_ORGANISATIONS = (
         OrganisationKind.PROSECUTION,
         ("PT",),
         False,
+        ("pt",),
+        "Brings criminal cases to court.",
     ),
 )
 

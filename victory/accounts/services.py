@@ -4,6 +4,7 @@ organisations and memberships. Each action checks its permission and is audited.
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from datetime import datetime, timedelta
 
@@ -1105,3 +1106,49 @@ def organisation_admin_added_notice_send(*, organisation_id: int, user_id: int, 
             event="admin_added", organisation=organisation, role=Role.ORG_ADMIN, recipients=recipients, deciders=set()
         )
     )
+
+
+# --- What a person reporting sees of an organisation -----------------------------
+
+# ISO 639-1 or 639-2/3 codes, optionally with a region: "pt", "rom", "pt-br".
+_LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})?$")
+
+
+def validate_languages(languages: list[str]) -> list[str]:
+    cleaned: list[str] = []
+    for code in (value.strip().lower().replace("_", "-") for value in languages):
+        if not code:
+            continue
+        if not _LANGUAGE_CODE.match(code):
+            raise ValidationError(
+                {"languages": _("“%(code)s” is not a language code such as pt, en or rom.") % {"code": code}}
+            )
+        if code not in cleaned:
+            cleaned.append(code)  # in the order given: the organisation's main language first
+    return cleaned
+
+
+@transaction.atomic
+def organisation_public_profile_set(
+    *, actor: User | None, organisation: Organisation, languages: list[str], description: str
+) -> Organisation:
+    """Set the languages and the one-sentence description shown on the report form.
+    ``actor`` None means the platform itself (demo seeding, management commands)."""
+    if actor is not None and not can_manage_organisations(actor):
+        raise PermissionDenied
+    values = {"languages": validate_languages(languages), "description": " ".join(description.split())}
+    changed = [name for name, value in values.items() if getattr(organisation, name) != value]
+    if not changed:
+        return organisation
+    for name in changed:
+        setattr(organisation, name, values[name])
+    organisation.full_clean()
+    organisation.save(update_fields=changed)
+    audit_record(
+        action="organisation.updated",
+        actor=actor,
+        organisation=organisation,
+        obj=organisation,
+        reason=", ".join(changed),
+    )
+    return organisation

@@ -73,16 +73,17 @@ class Command(BaseCommand):
             return {}
 
     def _organisation(self, demo: Any) -> Organisation:
-        existing = Organisation.objects.filter(name=demo.name).first()
-        if existing:
-            return existing
-        return services.organisation_create(
+        organisation = Organisation.objects.filter(name=demo.name).first() or services.organisation_create(
             actor=None,
             name=demo.name,
             kind=demo.kind,
             countries=list(demo.countries),
             accepts_public_reports=demo.accepts_public_reports,
             is_fictional=True,
+        )
+        # Also on an older demo database, whose organisations had no public profile yet.
+        return services.organisation_public_profile_set(
+            actor=None, organisation=organisation, languages=list(demo.languages), description=demo.description
         )
 
     def _user(self, email: str, password: str, *, is_platform_admin: bool) -> User:
