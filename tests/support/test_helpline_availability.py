@@ -99,3 +99,32 @@ def test_the_membership_lists_are_the_countries_the_platform_serves() -> None:
     assert len(EU_MEMBER_STATES) == 27
     assert EU_MEMBER_STATES <= COUNCIL_OF_EUROPE_MEMBERS <= set(COUNTRIES)
     assert set(COUNTRIES) - COUNCIL_OF_EUROPE_MEMBERS == {"XK"}
+
+
+def _help_now(client: Client, url: str) -> str:
+    """The page's own "talk to someone now / in danger now" panel."""
+    found = re.search(r'<div class="panel help-now">(.*?)</div>', client.get(url).content.decode(), re.S)
+    assert found, url
+    return found.group(1)
+
+
+def test_a_service_page_and_a_countrys_directory_offer_116_006_only_where_it_answers(
+    client: Client, shipped: None
+) -> None:
+    from victory.support import services as support_services
+
+    for slug, country in (("madrid-help", "ES"), ("lisboa-help", "PT")):
+        service = support_services.service_create(
+            actor=None,
+            slug=slug,
+            name=f"Help {country} (fictional)",
+            organisation_name="Org (fictional)",
+            country=country,
+        )
+        support_services.service_translation_set(actor=None, service=service, language="en", description="We help.")
+        support_services.service_publish(actor=None, service=service)
+    assert "tel:116006" not in _help_now(client, "/en/support/madrid-help/")
+    assert "tel:116006" not in _help_now(client, "/en/support/?country=ES")
+    assert "tel:116006" in _help_now(client, "/en/support/lisboa-help/")
+    assert "tel:116006" in _help_now(client, "/en/support/?country=PT")
+    assert "tel:112" in _help_now(client, "/en/support/madrid-help/")

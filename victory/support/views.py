@@ -21,7 +21,7 @@ from django.views import View
 
 from victory.reports.countries import country_name
 
-from . import selectors
+from . import content_selectors, selectors
 from .filters import GROUP_LABELS, directory_filter, language_name
 from .models import Channel, ServiceOffer, SupportService
 
@@ -92,6 +92,8 @@ class DirectoryView(View):
                 "page": page,
                 "cards": [service_facts(service) for service in page.object_list],
                 "regions": regions,
+                # 112 and 116 006 are offered only where they answer, once a country is chosen.
+                "law": content_selectors.country_law(country=filters.country) if filters.country else None,
             },
         )
 
@@ -131,5 +133,6 @@ class ServiceDetailView(View):
                 "text_is_bidi": bool(language_info.get("bidi")),
                 "phone_href": _phone_href(service.phone) if service.phone else "",
                 "website_is_link": _is_web_address(service.website),
+                "law": content_selectors.country_law(country=service.country),
             },
         )
