@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from victory.core.forms import AccessibleFormMixin
+from victory.core.lists import list_join
 from victory.core.permissions import REPORT_HANDLER_ROLES
 
 from .models import Membership, Role
@@ -53,7 +54,7 @@ class EnrolmentCodeForm(CodeForm):
 
 
 def _report_roles() -> str:
-    return ", ".join(str(Role(role).label) for role in REPORT_HANDLER_ROLES)
+    return list_join([str(Role(role).label) for role in REPORT_HANDLER_ROLES])
 
 
 def reason_field(**kwargs: Any) -> forms.CharField:

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 
+from victory.core.lists import list_join
 from victory.core.uploads import refused_upload_message
 from victory.reports import selectors, services
 from victory.reports.consent_sharing import confirmation, is_sharing, parts_from_answers
@@ -469,7 +470,7 @@ class EvidenceView(View):
         if restarted:
             return redirect(_step_url(STEPS[0].slug))
         if added:
-            _notice(request, _("Added: %(names)s") % {"names": ", ".join(added)})
+            _notice(request, _("Added: %(names)s") % {"names": list_join(added)})
         returning = _returning(request)
         if request.POST.get("action") == "add":
             return redirect(_step_url(EVIDENCE_STEP, returning=returning))
