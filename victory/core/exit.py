@@ -4,13 +4,19 @@ then sends the browser to the neutral site (``VICTORY_EXIT_URL``).
 What ends, before the neutral site loads: the session (a reporter's inbox login, an
 unsent report and, through ``visit_ending``, its uploaded files, the "your report was
 sent" page and its PDF), the session and CSRF cookies, and what the browser keeps for
-this site (``Clear-Site-Data``: its cache, cookies and storage, applied by browsers on
-secure origins, which include http://127.0.0.1 and http://localhost).
+this site (``Clear-Site-Data``: its cookies and storage, applied by browsers on
+secure origins, which include http://127.0.0.1 and http://localhost). Not its cache:
+Chromium can take seconds to clear one, and holds the redirect to the neutral site
+until it is done, which is the one thing an exit must not do; every page with
+personal content is ``no-store`` anyway, so the cache holds none of it.
 
-It answers a GET because without JavaScript the control is an ordinary link. That
-makes it reachable from another site too (a link, an image): the worst a hostile page
-can do with it is end someone's visit, which loses nothing sent and reveals nothing,
-so no CSRF check stands between a person and the way out.
+It answers a GET because without JavaScript the control is an ordinary link. A hostile
+site could then link to it and, with the session cookie a top-level navigation carries,
+destroy an unsent report and its files or log a caseworker out. So a request the
+browser marks as coming from another site (``Sec-Fetch-Site: cross-site``) is only
+redirected, and ends nothing. The control itself sends ``same-origin``, a bookmark or
+a typed address ``none``; browsers too old to send the header are treated as ours, so
+the way out never fails for a person.
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ from victory.core.signals import visit_ending
 
 logger = logging.getLogger(__name__)
 
-CLEAR_SITE_DATA = '"cache", "cookies", "storage"'
+CLEAR_SITE_DATA = '"cookies", "storage"'
 
 
 class ExitRedirect(HttpResponseRedirect):
@@ -38,6 +44,10 @@ class ExitView(View):
     http_method_names = ["get", "head"]
 
     def get(self, request: HttpRequest) -> HttpResponse:
+        if request.headers.get("Sec-Fetch-Site") == "cross-site":
+            response = ExitRedirect(settings.VICTORY_EXIT_URL)
+            add_never_cache_headers(response)
+            return response
         for receiver, result in visit_ending.send_robust(sender=self.__class__, request=request):
             if isinstance(result, Exception):
                 logger.error("A visit_ending receiver failed: %s", receiver, exc_info=result)
