@@ -144,3 +144,30 @@ def test_inbox_page_carries_the_timeout_warning(client: Client, submitted: Submi
     assert f'data-keep-alive-url="{KEEP_ALIVE}"' in html
     assert "Stay logged in" in html
     assert 'src="/static/js/session-timeout.js"' in html
+
+
+def test_the_login_page_mentions_a_kept_message_once_only(client: Client, submitted: SubmittedReport) -> None:
+    """Said on every visit for an hour, the notice would tell whoever picks the phone up
+    later that there is a report and that someone was writing to it."""
+    inbox_login(client, submitted.receipt)
+    post_after_timeout(client)
+    assert "The message you wrote was not sent" in client.get("/en/inbox/?ended=idle").content.decode()
+
+    for later in ("/en/inbox/", "/en/inbox/?ended=idle"):
+        assert "The message you wrote was not sent" not in client.get(later).content.decode()
+    # Still offered to its writer after logging in with the receipt.
+    inbox_login(client, submitted.receipt)
+    assert f"{TYPED}</textarea>" in client.get(INBOX).content.decode()
+
+
+def test_a_kept_message_is_cut_to_a_bounded_size(client: Client, submitted: SubmittedReport) -> None:
+    from victory.core.kept_input import MAX_FIELD_CHARS, kept_input_peek
+
+    inbox_login(client, submitted.receipt)
+    let_session_expire(client)
+    client.post(MESSAGE, {"body": "x" * (MAX_FIELD_CHARS * 50)})
+
+    request = type("Request", (), {"session": client.session})()
+    kept = kept_input_peek(request=request)  # type: ignore[arg-type]
+    assert kept is not None
+    assert len(kept.fields["body"]) == MAX_FIELD_CHARS

@@ -26,7 +26,13 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.decorators.debug import sensitive_post_parameters
 
-from victory.core.kept_input import kept_input_carry, kept_input_keep, kept_input_peek, kept_input_take
+from victory.core.kept_input import (
+    kept_input_carry,
+    kept_input_fields,
+    kept_input_keep,
+    kept_input_peek,
+    kept_input_take,
+)
 from victory.core.session_timeout import TOUCH_EVERY
 from victory.core.uploads import refused_upload_message
 
@@ -51,6 +57,7 @@ def messages_throttled_message(retry_after: int) -> str:
 REPORTER_SESSION_KEY = "victory_reporter_report"
 REPORTER_LAST_SEEN_KEY = "victory_reporter_last_seen"
 REPORTER_NOTICE_KEY = "victory_reporter_notice"
+KEPT_NOTICE_KEY = "victory_reporter_kept_notice"
 # Saving the session on every request would write each time; 30 s is precise enough
 # for a timeout counted in minutes.
 _TOUCH_EVERY = TOUCH_EVERY
@@ -122,8 +129,7 @@ class ReporterView(InboxView):
 
     def _keep_input(self, request: HttpRequest, report_id: int) -> None:
         """In the new, anonymous session: only for a login with this report's receipt."""
-        fields = {name: request.POST.get(name, "") for name in self.kept_fields}
-        fields = {name: value for name, value in fields.items() if value.strip()}
+        fields = kept_input_fields(request.POST, allowed=self.kept_fields)
         kept = kept_input_keep(
             request=request,
             owner=_kept_owner(report_id),
@@ -135,6 +141,10 @@ class ReporterView(InboxView):
         if kept:
             # Like the inbox's own session: the cookie ends with the browser.
             request.session.set_expiry(0)
+            # Said once, on the login page the writer is sent to now. Said on every
+            # visit for an hour, it would tell whoever picks up the phone later that
+            # there is a report, and that someone was writing to it.
+            request.session[KEPT_NOTICE_KEY] = True
 
 
 @method_decorator(sensitive_post_parameters("receipt"), name="dispatch")
@@ -186,7 +196,7 @@ class InboxLoginView(InboxView):
         self, request: HttpRequest, form: ReceiptLoginForm, *, timed_out: bool = False, closed: bool = False
     ) -> HttpResponse:
         minutes = settings.VICTORY_REPORTER_IDLE_TIMEOUT // 60
-        kept = kept_input_peek(request=request)
+        kept = kept_input_peek(request=request) if request.session.pop(KEPT_NOTICE_KEY, False) else None
         return render(
             request,
             self.template_name,
