@@ -253,3 +253,25 @@ def test_the_words_reach_no_log(client: Client, shipped: None, caplog: pytest.Lo
     client.post("/en/search/", {"q": "secretword attacked"})
     client.get("/en/search/?q=secretword")
     assert "secretword" not in caplog.text
+
+
+def test_a_query_built_to_be_expensive_is_cut_to_a_bounded_cost(
+    client: Client, shipped: None, django_assert_max_num_queries: Any
+) -> None:
+    """Found by the attacker's review: eight words from the largest related-word groups
+    made some 70 stems, each a LIKE over the whole index, and an excerpt was cut for
+    every match. Now the stems are capped (related words go first) and excerpts are cut
+    only for the results shown; the person's first words still find what they meant."""
+    hostile = "gay racist assault insult religion threat graffiti online " * 50
+    terms = search.query_terms(hostile, "en")
+    assert sum(len(term.alternatives) for term in terms) <= search.QUERY_MAX_STEMS
+    assert terms[0].word == "gay" and terms[0].related  # the first word keeps its related words
+
+    with django_assert_max_num_queries(12):
+        results = _results(client, hostile)
+    assert results  # still an answer, not an error
+
+    with mock.patch.object(search, "excerpt", wraps=search.excerpt) as cut:
+        _results(client, "attacked")
+    shown = len(_results(client, "attacked"))
+    assert cut.call_count <= shown

@@ -3,7 +3,7 @@ the English text with a note when a page is not translated yet."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.conf import settings
@@ -76,6 +76,9 @@ class SearchHit:
     is_fallback: bool  # English, because the reader's language has no text for it
     rank: search.Rank
     order: tuple[int, int, str]  # the stable order among equally good results
+    # (text, terms, language) to cut the excerpt from, once the hit is among those shown:
+    # cutting one for every match made a many-word query cost a second on a large directory.
+    excerpt_source: tuple[str, tuple[search.Term, ...], str] | None = None
 
 
 @dataclass(frozen=True)
@@ -149,7 +152,8 @@ def search_hit(
     return SearchHit(
         url=url,
         title=entry.title,
-        excerpt=search.excerpt(entry.text, terms, entry.language),
+        excerpt="",
+        excerpt_source=(entry.text, tuple(terms), entry.language),
         language=entry.language,
         is_fallback=entry.language != reader_language,
         rank=found,
@@ -159,7 +163,13 @@ def search_hit(
 
 def search_hits_sorted(hits: list[SearchHit | None], limit: int) -> list[SearchHit]:
     found = [hit for hit in hits if hit is not None]
-    return sorted(found, key=lambda hit: (*hit.rank.key, *hit.order))[:limit]
+    shown = sorted(found, key=lambda hit: (*hit.rank.key, *hit.order))[:limit]
+    return [
+        replace(hit, excerpt=search.excerpt(hit.excerpt_source[0], list(hit.excerpt_source[1]), hit.excerpt_source[2]))
+        if hit.excerpt_source
+        else hit
+        for hit in shown
+    ]
 
 
 def content_search(*, query: str, language: str, limit: int = 20) -> list[SearchHit]:

@@ -506,23 +506,39 @@ def _own_stems(word: str, language: str) -> frozenset[str]:
     return frozenset(s for s in found if s)
 
 
+# What one query may cost: each stem is a LIKE over the index, so a query of many words
+# from the largest related-word groups (found by the attacker's review of issue 8: 72
+# stems, about a second per request on 2,800 entries) is cut to these bounds. A person
+# searching types a few words; the first ones count.
+QUERY_MAX_CHARS = 200
+QUERY_MAX_STEMS = 24
+
+
 def query_terms(query: str, language: str, *, limit: int = 8) -> list[Term]:
-    """The terms of a query, stop-words left out ("I was attacked" is one term)."""
+    """The terms of a query, stop-words left out ("I was attacked" is one term), with at
+    most ``QUERY_MAX_STEMS`` stems in all: related words are dropped first."""
     stop = STOP_WORDS.get(language, frozenset())
     terms: list[Term] = []
     seen: set[frozenset[str]] = set()
-    for word in words(query):
+    budget = QUERY_MAX_STEMS
+    for word in words(query[:QUERY_MAX_CHARS]):
         if word in stop or _fold(word) in stop or (len(word) < 2 and not word.isdigit()):
             continue
         own = _own_stems(word, language)
         if not own or own in seen:
             continue
         seen.add(own)
+        if len(own) > budget:
+            break
         related: set[str] = set()
         for group in _related_stems(language):
             if own & group:
                 related |= group
-        terms.append(Term(word=word, own=own, related=frozenset(related - own)))
+        related -= own
+        if len(own) + len(related) > budget:
+            related = set()
+        budget -= len(own) + len(related)
+        terms.append(Term(word=word, own=own, related=frozenset(related)))
         if len(terms) == limit:
             break
     return terms
