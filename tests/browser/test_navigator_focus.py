@@ -98,3 +98,25 @@ def test_without_javascript_the_results_are_scrolled_into_view(
     page.locator("main form button[type=submit]").click()
     page.wait_for_load_state("load")
     assert _heading_in_view(page)
+
+
+def test_the_search_words_are_not_kept_in_the_history(
+    shipped: None, new_context: Callable[..., Any], live_server: Any, third_party_requests: list[str]
+) -> None:
+    """The words stay out of the address, and out of the history entry too: after
+    another page, Back shows the empty search, not the posted words again."""
+    page = new_context(viewport=PHONE).new_page()
+    page.goto(f"{live_server.url}/en/search/")
+    page.locator("#search-q").fill("racist attack")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state("load")
+    expect(page.locator("#results-title")).to_be_focused()
+
+    page.goto(f"{live_server.url}/en/safety/")
+    page.go_back()
+    page.wait_for_load_state("load")
+
+    assert "/en/search/" in page.url
+    expect(page.locator("#search-q")).to_have_value("")
+    assert "racist" not in page.content()
+    assert third_party_requests == []

@@ -6,6 +6,12 @@
    it is still scrolling to the address's "#results". */
 (function () {
   "use strict";
+  // The browser keeps a posted form's words with its history entry: Back, then Reload,
+  // would offer to send them again. Replacing the entry drops them; Back then shows
+  // the empty form.
+  if (window.history && window.history.replaceState) {
+    window.history.replaceState(null, "", window.location.href);
+  }
   function focusResults() {
     var heading = document.querySelector("[data-focus-on-load]");
     if (!heading) { return; }
