@@ -257,3 +257,29 @@ def test_exit_half_way_through_the_form_discards_the_draft_and_its_files(
     replay.goto(f"{base}/en/report/what-happened/")
     assert NARRATIVE[:20] not in _what_is_shown(replay)
     assert third_party_requests == []
+
+
+def test_the_sites_other_open_tabs_leave_too(
+    new_context: Callable[..., BrowserContext],
+    live_server: Any,
+    exit_url: str,
+    submitted: SubmittedReport,
+    third_party_requests: list[str],
+) -> None:
+    """The inbox left open in another tab must not stay on screen after the exit."""
+    context = new_context()
+    inbox = context.new_page()
+    inbox.goto(f"{live_server.url}/en/inbox/")
+    inbox.locator("input[name=receipt]").fill(submitted.receipt)
+    inbox.locator("main form button[type=submit]").click()
+    inbox.wait_for_url(f"{live_server.url}/en/inbox/report/")
+    expect(inbox.locator("main")).to_contain_text(submitted.report.reference)
+
+    other = context.new_page()
+    other.goto(f"{live_server.url}/en/rights/")
+    other.locator(BUTTON).click()
+    other.wait_for_url(exit_url)
+
+    inbox.wait_for_url(exit_url)
+    assert submitted.report.reference not in inbox.content()
+    assert third_party_requests == []

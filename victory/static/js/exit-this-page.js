@@ -6,15 +6,18 @@
    within 5 seconds (like GOV.UK's component; any other key starts the count again)
    blanks the page at once and replaces it in the history with the exit address, so
    Back does not return to it. Each press lights one of three marks on the button and
-   is announced to screen readers. */
+   is announced to screen readers. The site's other open tabs leave too (a
+   BroadcastChannel): the inbox left open in another tab must not stay on screen. */
 (function () {
   "use strict";
   var SHIFT_PRESSES = 3;
   var WINDOW_MS = 5000;
   var exiting = false;
   var exitUrl = null;
+  var channel = window.BroadcastChannel ? new window.BroadcastChannel("victory-exit-this-page") : null;
 
-  function blankAndLeave(loadingText, announcement) {
+  function blankAndLeave(loadingText, announcement, fromAnotherTab) {
+    if (channel && !fromAnotherTab) { channel.postMessage("exit"); }
     exiting = true;
     document.title = "";
     document.body.innerHTML = "";
@@ -40,6 +43,12 @@
       blankAndLeave("", "");
     }
   });
+
+  if (channel) {
+    channel.onmessage = function () {
+      if (!exiting && exitUrl) { blankAndLeave("", "", true); }
+    };
+  }
 
   function init() {
     var bar = document.querySelector("[data-exit-this-page-bar]");
