@@ -120,6 +120,22 @@ def test_arabic_finds_a_word_with_and_without_its_article(client: Client) -> Non
     assert ("/ar/rights/harm/", "عنف") in _results(client, "العنف", "ar")
 
 
+def test_arabic_gay_does_not_match_every_text_that_says_such_as(client: Client) -> None:
+    """The Arabic stemmer makes مثلي ("gay") مثل ("such as"), a word of nearly every text."""
+    content_seed(
+        content={
+            "en": [_page("lgbti", "LGBTI", "x"), _page("help", "Help", "x")],
+            "ar": [
+                _page("lgbti", "العداء للمثليين", "الاعتداء على المثليين والمثليات جريمة كراهية."),
+                _page("help", "المساعدة", "يمكنك طلب المساعدة، مثل الدعم النفسي."),
+            ],
+        }
+    )
+    found = [address for address, _title in _results(client, "مثلي", "ar")]
+    assert "/ar/rights/lgbti/" in found
+    assert "/ar/rights/help/" not in found
+
+
 @pytest.mark.parametrize("language", sorted(search.STEMMERS))
 def test_every_language_has_related_words_that_find_its_own_texts(language: str) -> None:
     groups = search.related_words(language)

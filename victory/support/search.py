@@ -455,9 +455,18 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.casefold())
 
 
+# Words whose stem would be a common word: the Arabic stemmer makes مثلي / مثلية ("gay",
+# "lesbian") مثل ("such as", in nearly every text), so every page would match. Words
+# starting with one of these are stemmed to it instead.
+_KEEP_WHOLE = {"ar": ("مثلي",)}
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str, language: str) -> str:
     prepared = _before_stemming(word.casefold(), language)
+    for whole in _KEEP_WHOLE.get(language, ()):
+        if prepared.startswith(whole):
+            return whole
     return _after_stemming(_stemmer(language).stemWord(prepared), language)
 
 
