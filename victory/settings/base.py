@@ -378,6 +378,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {
         "django.security.DisallowedHost": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        # WeasyPrint reports each step of every PDF at INFO (and its own stylesheets
+        # when first imported): noise in every command's output, never a problem.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 
