@@ -343,6 +343,11 @@ def organisation_update(
         if value is not None and getattr(organisation, field) != value:
             setattr(organisation, field, value)
             changed.append(field)
+    return _organisation_changes_save(actor=actor, organisation=organisation, changed=changed)
+
+
+def _organisation_changes_save(*, actor: User | None, organisation: Organisation, changed: list[str]) -> Organisation:
+    """Validate and save the ``changed`` fields, with one audit event naming them."""
     if changed:
         organisation.full_clean()
         organisation.save(update_fields=changed)
@@ -1138,17 +1143,6 @@ def organisation_public_profile_set(
         raise PermissionDenied
     values = {"languages": validate_languages(languages), "description": " ".join(description.split())}
     changed = [name for name, value in values.items() if getattr(organisation, name) != value]
-    if not changed:
-        return organisation
     for name in changed:
         setattr(organisation, name, values[name])
-    organisation.full_clean()
-    organisation.save(update_fields=changed)
-    audit_record(
-        action="organisation.updated",
-        actor=actor,
-        organisation=organisation,
-        obj=organisation,
-        reason=", ".join(changed),
-    )
-    return organisation
+    return _organisation_changes_save(actor=actor, organisation=organisation, changed=changed)
