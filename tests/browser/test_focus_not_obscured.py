@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 PHONE = {"width": 360, "height": 740}
 # Stop after this many focus moves: enough to go through a page and back.
@@ -157,3 +157,26 @@ def test_a_link_to_a_date_shows_the_legend_of_its_group_below_the_bar(
     )
     assert positions["legend"] >= positions["bar"], positions
     assert positions["field"] <= positions["viewport"], positions
+
+
+def test_the_focused_skip_link_does_not_cover_exit_this_page(
+    new_context: Callable[..., Any], live_server: Any, third_party_requests: list[str]
+) -> None:
+    """The first Tab shows "Skip to main content": it must not hide the way out."""
+    for language in ("en", "ar"):
+        page = _phone(new_context)
+        page.goto(f"{live_server.url}/{language}/")
+        page.keyboard.press("Tab")
+        expect(page.locator(".skip-link")).to_be_focused()
+        covered = page.evaluate(
+            """() => {
+                const exit = document.querySelector('[data-exit-this-page]').getBoundingClientRect();
+                const skip = document.querySelector('.skip-link').getBoundingClientRect();
+                const overlap = !(skip.bottom <= exit.top || skip.top >= exit.bottom
+                                  || skip.right <= exit.left || skip.left >= exit.right);
+                return {overlap, skipRight: skip.right, skipLeft: skip.left, width: window.innerWidth};
+            }"""
+        )
+        assert not covered["overlap"], (language, covered)
+        assert covered["skipLeft"] >= 0 and covered["skipRight"] <= covered["width"], (language, covered)
+    assert third_party_requests == []

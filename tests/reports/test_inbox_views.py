@@ -245,3 +245,12 @@ def test_the_inbox_in_spanish(client: Client, submitted: SubmittedReport) -> Non
     assert wrong.status_code == 200
     assert '<html lang="es"' in wrong.content.decode()
     assert "0" * 24 in wrong.content.decode()
+
+
+def test_the_inbox_file_button_speaks_the_pages_language(client: Client, submitted: SubmittedReport) -> None:
+    """The browser's own file button says "Choose Files / No file chosen" in the browser's
+    language; the inbox, like the report form, labels it in the page's."""
+    inbox_login(client, submitted.receipt, lang="es")
+    html = client.get("/es/inbox/report/").content.decode()
+    assert 'class="file-input__input"' in html
+    assert 'class="button button--secondary file-input__button">Elegir archivos</label>' in html

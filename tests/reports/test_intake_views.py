@@ -550,3 +550,11 @@ def test_pages_load_only_own_scripts(client: Client, receiving_organisation: Org
     assert scripts and all("src=" in tag and "nonce=" in tag for tag in scripts)
     assert "<style" not in page
     assert "style=" not in page
+
+
+def test_typed_answers_on_the_check_page_read_in_their_own_direction(client: Client, db: None) -> None:
+    """On the Arabic page a story typed in English must not end with its full stop first."""
+    start(client, "ar")
+    answer(client, "what-happened", {"narrative": "He shouted at me and pushed me."}, "ar")
+    html = client.get("/ar/report/check/").content.decode()
+    assert '<div dir="auto">He shouted at me and pushed me.</div>' in html

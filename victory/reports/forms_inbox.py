@@ -47,7 +47,14 @@ class MultipleFileField(forms.FileField):
     which checks each one by its content."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*,application/pdf,audio/*,video/*"}))
+        # Visually hidden; a label styled as a button stands in for the browser's own
+        # (includes/file_field.html), so the button speaks the page's language.
+        kwargs.setdefault(
+            "widget",
+            MultipleFileInput(
+                attrs={"accept": "image/*,application/pdf,audio/*,video/*", "class": "file-input__input"}
+            ),
+        )
         super().__init__(*args, **kwargs)
 
     def clean(self, data: Any, initial: Any = None) -> list[Any]:
