@@ -125,14 +125,22 @@ class Command(BaseCommand):
         return found
 
     def _write(self, path: Path, rows: list[dict[str, str]]) -> None:
-        """Receipts cannot be recovered later, so earlier ones in the file are kept."""
+        """Receipts cannot be recovered later, so earlier ones in the file are kept, unless
+        their report is no longer in the database (a database made again): a receipt
+        that opens nothing would only mislead whoever tries it."""
         previous: list[dict[str, str]] = []
         if path.exists():
             try:
                 loaded = json.loads(path.read_text(encoding="utf-8"))
-                previous = loaded if isinstance(loaded, list) else []
+                previous = [row for row in loaded if isinstance(row, dict)] if isinstance(loaded, list) else []
             except ValueError:
                 previous = []
+        existing = set(
+            Report.objects.filter(reference__in=[row.get("reference") for row in previous]).values_list(
+                "reference", flat=True
+            )
+        )
+        previous = [row for row in previous if row.get("reference") in existing]
         content = json.dumps([*previous, *rows], indent=2, ensure_ascii=False) + "\n"
         if path.exists():
             path.chmod(0o600)
