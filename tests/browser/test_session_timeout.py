@@ -75,6 +75,9 @@ def _inbox_login(page: Page, base: str, receipt: str) -> None:
     page.locator("#id_receipt").fill(receipt_format(receipt))
     page.locator("main form button.button").click()
     expect(page).to_have_url(f"{base}/en/inbox/report/")
+    # The warning's timers are set by a deferred script: a clock moved on before it has
+    # run would move past nothing (seen once under CI).
+    page.wait_for_load_state("load")
 
 
 def _assert_warning_shown(page: Page) -> None:
