@@ -143,6 +143,15 @@ def test_navigator_leads_to_the_right_pages_and_services(client: Client, content
     assert not response.cookies  # nothing about the answers is kept
 
 
+def test_someone_attacked_is_offered_the_steps_for_right_now_first(client: Client, content: None) -> None:
+    attacked = client.post("/en/navigator/", {"what": "violence"}).content.decode()
+    results = attacked[attacked.index('id="results-title"') :]
+    assert '<a href="/en/right-now/">I was attacked – what can I do right now?</a>' in results.split("</p>")[0]
+    threatened = client.post("/en/navigator/", {"what": "threats"}).content.decode()
+    section = threatened[threatened.index('id="results-title"') : threatened.index("</section>")]
+    assert "/en/right-now/" not in section  # (the footer links to it on every page)
+
+
 def test_navigator_drops_only_the_unknown_answer(client: Client, content: None) -> None:
     response = client.post("/en/navigator/", {"country": "ZZ", "help": ["safety"]})
     html = response.content.decode()

@@ -175,6 +175,8 @@ class NavigatorView(View):
                     "country_label": country_name(answers["country"]) if answers["country"] else "",
                     "offers": offers,
                     "law": content_selectors.country_law(country=answers["country"]) if answers["country"] else None,
+                    # Someone just attacked or hurt gets the steps for right now first.
+                    "right_now": answers["what"] == "violence",
                 },
             },
         )
