@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from victory.reports import selectors, services
+from victory.reports import services
 
 
 def draft_discard_on_exit(sender: Any, *, request: HttpRequest, **kwargs: Any) -> None:
@@ -17,6 +17,5 @@ def draft_discard_on_exit(sender: Any, *, request: HttpRequest, **kwargs: Any) -
     draft = request.session.get(DRAFT)
     if not isinstance(draft, dict) or not draft.get("key"):
         return
-    for evidence in selectors.draft_evidence(draft_key=draft["key"]):
-        services.evidence_discard_draft(draft_key=draft["key"], evidence_id=evidence.pk)
+    services.draft_discard(draft_key=draft["key"])
     request.session.pop(DRAFT, None)

@@ -443,6 +443,16 @@ def evidence_discard_draft(*, draft_key: str, evidence_id: int) -> None:
             transaction.on_commit(functools.partial(storage.delete, name))
 
 
+@transaction.atomic
+def draft_discard(*, draft_key: str) -> None:
+    """Remove every file of a report not yet sent: the draft is abandoned, has expired,
+    or the person used "Exit this page"."""
+    for evidence_id in ReportEvidence.objects.filter(draft_key=draft_key, report__isnull=True).values_list(
+        "pk", flat=True
+    ):
+        evidence_discard_draft(draft_key=draft_key, evidence_id=evidence_id)
+
+
 # --- The reporter, with their receipt -------------------------------------------
 
 

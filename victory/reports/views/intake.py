@@ -179,8 +179,7 @@ def _draft_touch(request: HttpRequest, draft: dict[str, Any]) -> None:
 def _draft_discard(request: HttpRequest) -> None:
     draft = request.session.pop(DRAFT, None)
     if draft and draft.get("key"):
-        for evidence in selectors.draft_evidence(draft_key=draft["key"]):
-            services.evidence_discard_draft(draft_key=draft["key"], evidence_id=evidence.pk)
+        services.draft_discard(draft_key=draft["key"])
 
 
 def _report_draft(request: HttpRequest, draft: dict[str, Any]) -> services.ReportDraft:
