@@ -1,25 +1,25 @@
-"""Every recurring job of the platform, in one place.
+"""The scheduler of recurring jobs. Each app declares its own jobs in ``<app>/jobs.py``
+as ``JOBS`` (a tuple of ``ScheduledJob``), and the scheduler discovers them in every
+installed app: core knows no app (the import contracts in pyproject.toml hold it).
 
 The scheduler (``manage.py run_worker`` starts it beside the worker) enqueues each job
 when its interval has passed since it was last enqueued; the time is kept in the
 database, so restarting the worker or running several does not run a job twice as often.
-Later issues add their jobs (retention, statistics) to ``SCHEDULE``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from importlib import import_module
+from importlib.util import find_spec
 
+from django.apps import apps
 from django.db import transaction
 from django.tasks import Task
 from django.utils import timezone
 
-from victory.accounts.tasks import api_tokens_prune_expired
-from victory.core.counters import counters_prune_expired
 from victory.core.models import ScheduledJobRun
-from victory.core.tasks import sessions_clear_expired
-from victory.reports.tasks import reports_erase_expired_task
 
 
 @dataclass(frozen=True)
@@ -29,19 +29,25 @@ class ScheduledJob:
     every: timedelta
 
 
-SCHEDULE: tuple[ScheduledJob, ...] = (
-    ScheduledJob("sessions_clear_expired", sessions_clear_expired, every=timedelta(hours=6)),
-    ScheduledJob("api_tokens_prune_expired", api_tokens_prune_expired, every=timedelta(hours=1)),
-    # Expired rate-limit counters are already ignored; this only keeps the table small.
-    ScheduledJob("counters_prune_expired", counters_prune_expired, every=timedelta(hours=1)),
-    # Hourly, so a reporter's deletion request is honoured within the hour.
-    ScheduledJob("reports_erase_expired", reports_erase_expired_task, every=timedelta(hours=1)),
-)
+def schedule_jobs() -> tuple[ScheduledJob, ...]:
+    """Every app's ``jobs.JOBS``, in the order of INSTALLED_APPS."""
+    found: list[ScheduledJob] = []
+    for config in apps.get_app_configs():
+        module_name = f"{config.name}.jobs"
+        if find_spec(module_name) is None:
+            continue
+        found.extend(import_module(module_name).JOBS)
+    names = [job.name for job in found]
+    duplicates = sorted({name for name in names if names.count(name) > 1})
+    if duplicates:
+        raise ValueError(f"Two scheduled jobs share a name: {', '.join(duplicates)}")
+    return tuple(found)
 
 
-def schedule_enqueue_due(*, now: datetime | None = None, schedule: tuple[ScheduledJob, ...] = SCHEDULE) -> list[str]:
+def schedule_enqueue_due(*, now: datetime | None = None, schedule: tuple[ScheduledJob, ...] | None = None) -> list[str]:
     """Enqueue every job whose interval has passed; returns the names enqueued."""
     now = now or timezone.now()
+    schedule = schedule_jobs() if schedule is None else schedule
     enqueued = []
     for job in schedule:
         with transaction.atomic():

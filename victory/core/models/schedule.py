@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ScheduledJobRun(models.Model):
-    """When the scheduler last enqueued each job of ``victory.core.schedule.SCHEDULE``."""
+    """When the scheduler last enqueued each job of ``victory.core.schedule`` (every app's ``jobs.JOBS``)."""
 
     name = models.CharField(_("job"), max_length=100, unique=True)
     last_enqueued_at = models.DateTimeField(_("last enqueued at"))
