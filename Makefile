@@ -17,7 +17,7 @@ help:
 	@echo "make test    set everything up and run the whole test suite"
 	@echo "make setup   virtual environment, dependencies, translations, database, demo data"
 	@echo "make worker  run the background-task worker and the scheduler"
-	@echo "make lint    ruff and mypy"
+	@echo "make lint    ruff, mypy and the import contracts (core knows no app)"
 	@echo "make messages  extract translatable strings into victory/locale"
 	@echo "make openapi   write the OpenAPI document to docs/openapi.json"
 
@@ -55,6 +55,7 @@ worker: setup
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy victory
+	$(VENV)/bin/lint-imports
 
 # Throwaway SQLite database and keys in a temporary directory, removed afterwards.
 bench: $(VENV)/.installed compilemessages

@@ -36,7 +36,7 @@ class BearerToken(HttpBearer):
         user = services.api_token_user(token=token)
         if user is not None:
             # Tokens are issued only after the second factor (api_token_issue), so the
-            # request counts as verified for victory.core.permissions.is_professional.
+            # request counts as verified for victory.accounts.permissions.is_professional.
             user.is_verified = lambda: True  # type: ignore[attr-defined]
             request.user = user
         return user

@@ -8,9 +8,9 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from victory.accounts.permissions import REPORT_HANDLER_ROLES
 from victory.core.forms import AccessibleFormMixin
 from victory.core.lists import list_join
-from victory.core.permissions import REPORT_HANDLER_ROLES
 
 from .models import Membership, Role
 from .services import ROLE_GRANT_REASON_MAX_CHARS

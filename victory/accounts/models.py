@@ -122,7 +122,7 @@ class User(AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-m
     is_platform_admin = models.BooleanField(_("platform administrator"), default=False)
     # Who made this account a platform administrator (None: the platform itself, or made
     # before this was recorded). A platform administrator never decides a request for
-    # the one their standing comes from (victory.core.permissions.role_grant_deciders).
+    # the one their standing comes from (victory.accounts.permissions.role_grant_deciders).
     platform_admin_granted_by = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="platform_admins_granted"
     )
@@ -169,7 +169,7 @@ class Membership(models.Model):
     # administrator standing in the organisation or on the platform, and so on up. Fixed
     # when the role is given, so removing someone in the middle of the chain does not
     # wash it: an administrator never decides a request of, or for, anyone in it
-    # (victory.core.permissions.role_grant_deciders).
+    # (victory.accounts.permissions.role_grant_deciders).
     standing_from = models.ManyToManyField(User, blank=True, related_name="+")
 
     class Meta:
@@ -192,7 +192,7 @@ class RoleGrantStatus(models.TextChoices):
 
 class RoleGrant(models.Model):
     """A request to give someone a role that reads victims' reports. It takes effect only
-    when a second person approves it (``victory.core.permissions.role_grant_deciders``);
+    when a second person approves it (``victory.accounts.permissions.role_grant_deciders``);
     until then the person has no such role. Kept after the decision, as its record."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="role_grants")

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from victory.core.permissions import can_manage_members
+from victory.accounts.permissions import can_manage_members
 
 from .models import Membership, Organisation, Role, RoleGrant, RoleGrantStatus, User
 

@@ -23,9 +23,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import gettext_noop
 from django_otp import match_token
 
-from victory.core.audit import audit_record
-from victory.core.mail import MailNotSent, mail_send
-from victory.core.permissions import (
+from victory.accounts.permissions import (
     can_decide_role_grant,
     can_manage_members,
     can_manage_organisations,
@@ -36,6 +34,8 @@ from victory.core.permissions import (
     role_grant_standing_conflict,
     role_reads_reports,
 )
+from victory.core.audit import audit_record
+from victory.core.mail import MailNotSent, mail_send
 from victory.core.ratelimit import FailureThrottle, Throttled
 
 from .models import (
@@ -696,7 +696,7 @@ def _last_admin_guard(membership: Membership) -> None:
 def _standing_given_by(*, actor: User, organisation: Organisation) -> set[int]:
     """Whom a role given by ``actor`` has its standing from: ``actor``, and everyone
     ``actor``'s own administrator standing comes from, in the organisation and on the
-    platform (``victory.core.permissions.role_grant_deciders`` reads it)."""
+    platform (``victory.accounts.permissions.role_grant_deciders`` reads it)."""
     standing = {actor.pk} | platform_admin_standing_from(actor)
     own = Membership.objects.filter(user=actor, organisation=organisation, role=Role.ORG_ADMIN).first()
     if own is not None:

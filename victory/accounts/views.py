@@ -32,13 +32,13 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView, TemplateView
 from django_otp import login as otp_login
 
-from victory.core.kept_input import kept_input_discard_unless
-from victory.core.permissions import (
+from victory.accounts.permissions import (
     can_decide_role_grant,
     can_handle_reports,
     can_withdraw_role_grant,
     is_professional,
 )
+from victory.core.kept_input import kept_input_discard_unless
 
 from . import selectors, services
 from .forms import (
@@ -418,7 +418,7 @@ class MemberChangeView(MemberListView):
 
 class RoleGrantDecideView(ProfessionalRequiredMixin, View):
     """POST only: approve, refuse or withdraw a request for a role that reads reports. The
-    service decides who may (victory.core.permissions.role_grant_deciders)."""
+    service decides who may (victory.accounts.permissions.role_grant_deciders)."""
 
     http_method_names = ["post"]
 

@@ -23,9 +23,11 @@ from victory.core.models import AuditChainHead, AuditEvent
 from victory.core.models.audit import AppendOnlyError
 
 if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
     from django.contrib.auth.models import AnonymousUser
 
-    from victory.accounts.models import Organisation, User
+# Core knows no app: the actor is any user model and the organisation any model (the
+# accounts app's User and Organisation in practice); only their keys are recorded.
 
 __all__ = [
     "GENESIS_HASH",
@@ -74,7 +76,7 @@ def audit_hash(values: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def _actor_ref(actor: User | AnonymousUser | None) -> str:
+def _actor_ref(actor: AbstractBaseUser | AnonymousUser | None) -> str:
     if actor is None:
         return "system"
     if not actor.is_authenticated:
@@ -86,8 +88,8 @@ def _actor_ref(actor: User | AnonymousUser | None) -> str:
 def audit_record(
     *,
     action: str,
-    actor: User | AnonymousUser | None = None,
-    organisation: Organisation | None = None,
+    actor: AbstractBaseUser | AnonymousUser | None = None,
+    organisation: models.Model | None = None,
     obj: models.Model | None = None,
     object_type: str = "",
     object_id: str = "",
@@ -116,7 +118,7 @@ def audit_record(
     event = AuditEvent(
         sequence=head.last_sequence + 1,
         occurred_at=timezone.now(),
-        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor_id=actor.pk if actor is not None and actor.is_authenticated else None,
         actor_ref=_actor_ref(actor),
         organisation_ref=f"organisation:{organisation.pk}" if organisation is not None else "",
         action=action,

@@ -40,7 +40,8 @@ from django.core.signals import setting_changed
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.dispatch import receiver
 
-from victory.settings.env import ConfigError, write_private_file
+from victory.core.private_files import write_private_file
+from victory.settings.env import ConfigError
 
 VERSION = "v2"  # row-bound; what model fields write
 UNBOUND_VERSION = "v1"  # no row: standalone values, and values from before rows were bound

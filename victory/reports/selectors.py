@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils.translation import get_language
 
 from victory.accounts.models import Organisation, User
-from victory.core.permissions import REPORT_HANDLER_ROLES
+from victory.accounts.permissions import REPORT_HANDLER_ROLES
 
 from .countries import COUNTRIES, country_name
 from .models import CountryIntake, Report, ReporterToken, ReportEvidence, ReportMessage, ReportStatus, Sender

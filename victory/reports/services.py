@@ -29,8 +29,8 @@ from django.utils.translation import ngettext
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from victory.accounts.models import Organisation, User
+from victory.accounts.permissions import can_handle_reports
 from victory.core.audit import audit_record
-from victory.core.permissions import can_handle_reports
 from victory.core.ratelimit import FailureThrottle, Throttled, WindowCap
 
 from . import selectors
@@ -698,7 +698,7 @@ def evidence_open(*, actor: User, evidence: ReportEvidence) -> bytes:
 def country_intake_set(*, actor: User | None, country: str, organisation: Organisation) -> None:
     """Which organisation receives a country's reports by default ("*": any other country).
     ``actor`` None means the platform itself (demo seeding)."""
-    from victory.core.permissions import can_manage_organisations
+    from victory.accounts.permissions import can_manage_organisations
 
     from .models import CountryIntake
 

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from victory.accounts.models import User
+from victory.accounts.permissions import REPORT_HANDLER_ROLES
 from victory.core.mail import MailNotSent, mail_send
-from victory.core.permissions import REPORT_HANDLER_ROLES
 
 from .models import ConsentPurpose, Report
 

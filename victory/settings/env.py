@@ -12,6 +12,8 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
+from victory.core.private_files import write_private_file
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("VICTORY_VAR_DIR", BASE_DIR / "var"))
 
@@ -68,14 +70,6 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     if not items:
         raise ConfigError(name, "must list at least one value, separated by commas.")
     return items
-
-
-def write_private_file(path: Path, content: str) -> None:
-    """Create ``path`` with 0600 rights, never overwriting an existing file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(content)
 
 
 # A secret shorter than this can be guessed offline from what it protects (signed

@@ -74,7 +74,7 @@ def content_seed(*, content: dict[str, list[dict[str, Any]]] | None = None) -> i
 def _require_admin(actor: Any) -> None:
     from django.core.exceptions import PermissionDenied
 
-    from victory.core.permissions import can_manage_organisations
+    from victory.accounts.permissions import can_manage_organisations
 
     if actor is not None and not can_manage_organisations(actor):
         raise PermissionDenied

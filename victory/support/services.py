@@ -20,8 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from victory.accounts.models import Organisation, User
+from victory.accounts.permissions import can_manage_organisations
 from victory.core.audit import audit_record
-from victory.core.permissions import can_manage_organisations
 
 from . import importing
 from .importing import ServiceRow, TranslationText

@@ -16,7 +16,7 @@ from tqdm import tqdm
 from victory.accounts import services
 from victory.accounts.demo import DEMO_EMAIL_DOMAIN, DEMO_ORGANISATIONS, DEMO_PLATFORM_ADMIN, DEMO_USERS
 from victory.accounts.models import AuthenticatorDevice, Membership, Organisation, User
-from victory.settings.env import write_private_file
+from victory.core.private_files import write_private_file
 
 
 class Command(BaseCommand):

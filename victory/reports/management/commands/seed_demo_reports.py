@@ -13,10 +13,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from victory.accounts.demo import DEMO_ORGANISATIONS
 from victory.accounts.models import Organisation
+from victory.core.private_files import write_private_file
 from victory.reports import services
 from victory.reports.models import Report
 from victory.reports.services import ReportDraft
-from victory.settings.env import write_private_file
 
 DEMO_PREFIX = "(Fictional demo report)"
 
