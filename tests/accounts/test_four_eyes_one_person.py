@@ -20,7 +20,7 @@ from tests.conftest import login
 from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, UserFactory
 from victory.accounts import services
 from victory.accounts.models import Membership, Organisation, Role, RoleGrant, RoleGrantStatus, User
-from victory.core.permissions import can_decide_role_grant, can_handle_reports, role_grant_deciders
+from victory.accounts.permissions import can_decide_role_grant, can_handle_reports, role_grant_deciders
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,6 @@
 """Nobody quietly gives themselves access to victims' reports (issue 7, item 7).
 
-A role that reads reports (victory.core.permissions.REPORT_HANDLER_ROLES) is given only
+A role that reads reports (victory.accounts.permissions.REPORT_HANDLER_ROLES) is given only
 when a second person approves the request: never the person who asked, never the
 person who would get it. The others are told at once, and every step is audited with
 the reason."""
@@ -22,8 +22,8 @@ from tests.factories import PASSWORD, MembershipFactory, UserFactory
 from tests.reports.conftest import make_draft
 from victory.accounts import services
 from victory.accounts.models import Membership, Organisation, Role, RoleGrant, RoleGrantStatus, User
+from victory.accounts.permissions import REPORT_HANDLER_ROLES
 from victory.core.models import AuditEvent
-from victory.core.permissions import REPORT_HANDLER_ROLES
 from victory.reports import services as report_services
 from victory.reports.models import Report
 
