@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 
 from victory.core.models import AuditEvent
-from victory.reports.countries import COUNTRIES
+from victory.core.vocabulary import COUNTRIES
 from victory.support import content_services
 from victory.support.content_services import content_seed
 from victory.support.jurisdictions import COUNCIL_OF_EUROPE_MEMBERS, EU_MEMBER_STATES

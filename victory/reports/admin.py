@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from victory.accounts.admin_site import ServiceModelAdmin, admin_site
 from victory.accounts.models import User
+from victory.core.vocabulary import country_choices
 
 from . import services
-from .countries import country_choices
 from .models import CountryIntake
 
 ANY_OTHER_COUNTRY = "*"

@@ -24,9 +24,9 @@ from ninja.security import HttpBearer
 from pydantic import ConfigDict
 
 from victory.accounts.models import Organisation
+from victory.core.vocabulary import COUNTRIES
 
 from . import selectors, services
-from .countries import COUNTRIES
 from .models import (
     BiasMotivation,
     ConsentPurpose,

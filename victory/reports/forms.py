@@ -19,9 +19,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from victory.core.forms import AccessibleFormMixin
+from victory.core.vocabulary import country_choices
 
 from . import selectors
-from .countries import country_choices
 from .models import ConsentPurpose, IncidentType, PlaceKind, PoliceAware, ReporterRole, SupportNeed
 from .services import SHORT_TEXT_MAX_CHARS
 

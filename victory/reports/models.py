@@ -13,37 +13,17 @@ from django.utils.translation import gettext_lazy as _
 from victory.accounts.models import Organisation
 from victory.core.fields import EncryptedFileField, EncryptedJSONField, EncryptedTextField
 
+# The shared vocabulary, re-exported: the report's fields are coded in it.
+from victory.core.vocabulary import BiasMotivation as BiasMotivation
+from victory.core.vocabulary import IncidentType as IncidentType
+from victory.core.vocabulary import SupportNeed as SupportNeed
+
 
 class ReporterRole(models.TextChoices):
     VICTIM = "victim", _("The person harmed")
     WITNESS = "witness", _("A witness")
     THIRD_PARTY = "third_party", _("Someone reporting for another person, with their agreement")
     ORGANISATION = "organisation", _("An organisation")
-
-
-class BiasMotivation(models.TextChoices):
-    """OSCE/ODIHR bias motivations, plus "not sure"."""
-
-    RACISM_XENOPHOBIA = "racism_xenophobia", _("Racism and xenophobia")
-    ANTI_ROMA = "anti_roma", _("Anti-Roma")
-    ANTISEMITISM = "antisemitism", _("Antisemitism")
-    ANTI_MUSLIM = "anti_muslim", _("Anti-Muslim")
-    ANTI_CHRISTIAN = "anti_christian", _("Anti-Christian")
-    OTHER_RELIGION = "other_religion", _("Other religion or belief")
-    ANTI_LGBTI = "anti_lgbti", _("Anti-LGBTI")
-    GENDER = "gender", _("Gender-based")
-    DISABILITY = "disability", _("Disability")
-    OTHER = "other", _("Other")
-    UNKNOWN = "unknown", _("Not sure")
-
-
-class IncidentType(models.TextChoices):
-    """ODIHR incident types."""
-
-    VIOLENT_ATTACK = "violent_attack", _("Violent attack against people")
-    THREAT_HARASSMENT = "threat_harassment", _("Threats and harassment")
-    PROPERTY_ATTACK = "property_attack", _("Attack against property")
-    OTHER = "other", _("Other")
 
 
 class PlaceKind(models.TextChoices):
@@ -61,22 +41,6 @@ class PoliceAware(models.TextChoices):
     YES = "yes", _("Yes")
     NO = "no", _("No")
     NOT_SURE = "not_sure", _("I am not sure")
-
-
-class SupportNeed(models.TextChoices):
-    """What a person would like, mapped to Directive 2012/29/EU Art. 4(1) and Art. 9."""
-
-    SAFETY = "safety", _("Feeling safe (protection)")
-    TALK = "talk", _("Someone to talk to (emotional support)")
-    INFORMATION = "information", _("Information about my rights and what happens next")
-    LEGAL = "legal", _("Legal advice")
-    MEDICAL = "medical", _("Medical help")
-    PSYCHOLOGICAL = "psychological", _("Psychological help")
-    ACCOMMODATION = "accommodation", _("A safe place to stay")
-    INTERPRETATION = "interpretation", _("An interpreter or translation")
-    PRACTICAL = "practical", _("Practical help (for example with forms or repairs)")
-    COMPENSATION = "compensation", _("Compensation")
-    REPORTING = "reporting", _("Help with reporting to the police")
 
 
 class ReportStatus(models.TextChoices):

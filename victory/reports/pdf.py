@@ -15,8 +15,8 @@ from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher
 
 from victory.core.templatetags.victory_text import bidi_direction, isolate_numbers
+from victory.core.vocabulary import country_name
 
-from .countries import country_name
 from .forms import BIAS_CHOICES, INCIDENT_CHOICES
 from .models import PlaceKind, Report, ReporterRole, SupportNeed
 

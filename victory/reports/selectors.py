@@ -12,8 +12,8 @@ from django.utils.translation import get_language
 
 from victory.accounts.models import Organisation, User
 from victory.accounts.permissions import REPORT_HANDLER_ROLES
+from victory.core.vocabulary import COUNTRIES, country_name
 
-from .countries import COUNTRIES, country_name
 from .models import CountryIntake, Report, ReporterToken, ReportEvidence, ReportMessage, ReportStatus, Sender
 
 

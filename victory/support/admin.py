@@ -21,8 +21,7 @@ from django.utils.translation import ngettext
 from victory.accounts.admin_site import ServiceModelAdmin, admin_site
 from victory.accounts.models import User
 from victory.accounts.permissions import can_manage_organisations
-from victory.reports.countries import country_choices, country_name
-from victory.reports.models import BiasMotivation
+from victory.core.vocabulary import BiasMotivation, country_choices, country_name
 
 from . import importing, services
 from .forms import ServiceImportForm

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from victory.reports.countries import COUNTRIES, country_name
+from victory.core.vocabulary import COUNTRIES, country_name
 
 from . import jurisdictions, search
 from .models import (

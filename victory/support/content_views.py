@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
 from victory.core.cache import public_cache
-from victory.reports.countries import country_choices, country_name
+from victory.core.vocabulary import country_choices, country_name
 
 from . import content_selectors, selectors
 from .models import ContentKind, ServiceOffer

@@ -18,7 +18,7 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from victory.core.forms import AccessibleFormMixin
-from victory.reports.countries import country_choices
+from victory.core.vocabulary import country_choices
 
 from .models import ServiceOffer
 

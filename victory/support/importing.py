@@ -27,8 +27,7 @@ from django.core.validators import URLValidator, validate_email
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from victory.reports.countries import COUNTRIES
-from victory.reports.models import BiasMotivation
+from victory.core.vocabulary import COUNTRIES, BiasMotivation
 
 from .models import Channel, PublicationStatus, ServiceOffer, SupportService
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import translation
 
 from victory.core.audit import audit_record
-from victory.reports.countries import country_name
+from victory.core.vocabulary import country_name
 
 from . import search
 from .models import (
@@ -44,7 +44,7 @@ def _page_entries(page: ContentPage) -> list[SearchEntry]:
 def _service_entries(service: SupportService) -> list[SearchEntry]:
     if service.status != PublicationStatus.PUBLISHED:
         return []
-    from victory.reports.models import BiasMotivation
+    from victory.core.vocabulary import BiasMotivation
 
     offers = dict(ServiceOffer.choices)
     groups = dict(BiasMotivation.choices)

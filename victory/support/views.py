@@ -19,7 +19,7 @@ from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 from django.views import View
 
-from victory.reports.countries import country_name
+from victory.core.vocabulary import country_name
 
 from . import content_selectors, selectors
 from .filters import GROUP_LABELS, directory_filter, language_name

@@ -12,9 +12,10 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
+from victory.core.vocabulary import country_name
+
 from .. import services
 from ..consent_sharing import confirmation, is_sharing, parts_from_report
-from ..countries import country_name
 from ..forms_inbox import ConsentForm
 from ..models import ConsentPurpose
 from .inbox import ReporterView, _notice

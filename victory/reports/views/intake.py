@@ -32,9 +32,9 @@ from django.views.decorators.cache import never_cache
 
 from victory.core.lists import list_join
 from victory.core.uploads import refused_upload_message
+from victory.core.vocabulary import country_name
 from victory.reports import selectors, services
 from victory.reports.consent_sharing import confirmation, is_sharing, parts_from_answers
-from victory.reports.countries import country_name
 from victory.reports.forms import (
     BIAS_CHOICES,
     CONSENT_CHOICES,

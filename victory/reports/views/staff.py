@@ -24,9 +24,9 @@ from django.views.decorators.cache import never_cache
 from victory.accounts.models import User
 from victory.accounts.views import ProfessionalRequiredMixin
 from victory.core.kept_input import kept_input_take
+from victory.core.vocabulary import country_name
 
 from .. import selectors, services
-from ..countries import country_name
 from ..forms_staff import StaffReplyForm, StaffStatusForm, StatusFilterForm
 from ..models import BiasMotivation, ConsentPurpose, IncidentType, Report, Sender, SupportNeed
 
