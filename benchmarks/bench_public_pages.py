@@ -91,7 +91,7 @@ def _fill_services(count: int) -> float:
     from django.db import transaction
     from django.utils import timezone
 
-    from victory.reports.countries import COUNTRIES
+    from victory.core.vocabulary import COUNTRIES
     from victory.support.filters import GROUP_CHOICES, language_codes
     from victory.support.models import (
         Channel,
