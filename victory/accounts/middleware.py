@@ -22,9 +22,6 @@ from victory.core.kept_input import form_page, kept_input_fields, kept_input_kee
 from victory.core.session_timeout import TOUCH_EVERY
 
 SESSION_LAST_SEEN = "victory_last_seen"
-# Saving the session on every request would write to the database each time;
-# a precision of 30 seconds is enough for a timeout counted in minutes.
-_TOUCH_EVERY = TOUCH_EVERY
 # The first part of a staff page's address, after the language prefix.
 STAFF_PATH_PREFIXES = ("staff", "admin")
 # Bidirectional embeddings and overrides (U+202A–U+202E) and isolates (U+2066–U+2069):
@@ -95,7 +92,7 @@ class ProfessionalSessionMiddleware:
             last_seen = request.session.get(SESSION_LAST_SEEN)
             if last_seen is not None and now - last_seen > settings.VICTORY_IDLE_TIMEOUT:
                 return self._end_idle_session(request)
-            if last_seen is None or now - last_seen > _TOUCH_EVERY:
+            if last_seen is None or now - last_seen > TOUCH_EVERY:
                 request.session[SESSION_LAST_SEEN] = now
         return self.get_response(request)
 

@@ -137,7 +137,14 @@ def search_entries(terms: list[search.Term], language: str, **kind: Any) -> list
     candidates = list(SearchEntry.objects.filter(condition, **kind).select_related("page", "service"))
     if language == settings.LANGUAGE_CODE:
         return candidates
-    own_language = set(SearchEntry.objects.filter(language=language, **kind).values_list(key, flat=True))
+    # An English entry counts only for a page or service with no entry in the reader's
+    # language: look those up among the English candidates, not over the whole index.
+    english_keys = {getattr(entry, key) for entry in candidates if entry.language != language}
+    own_language = set(
+        SearchEntry.objects.filter(language=language, **{f"{key}__in": english_keys}, **kind).values_list(
+            key, flat=True
+        )
+    )
     return [entry for entry in candidates if entry.language == language or getattr(entry, key) not in own_language]
 
 

@@ -58,9 +58,6 @@ REPORTER_SESSION_KEY = "victory_reporter_report"
 REPORTER_LAST_SEEN_KEY = "victory_reporter_last_seen"
 REPORTER_NOTICE_KEY = "victory_reporter_notice"
 KEPT_NOTICE_KEY = "victory_reporter_kept_notice"
-# Saving the session on every request would write each time; 30 s is precise enough
-# for a timeout counted in minutes.
-_TOUCH_EVERY = TOUCH_EVERY
 MESSAGE_KEPT = gettext_lazy("Your message is not sent yet and is kept below. Choose your files again, then send.")
 
 
@@ -122,7 +119,7 @@ class ReporterView(InboxView):
             # The login page says only that the session ended, as after a logout.
             request.session.flush()
             return redirect(reverse("reports:inbox_login") + "?ended=closed")
-        if now - last_seen > _TOUCH_EVERY:
+        if now - last_seen > TOUCH_EVERY:
             request.session[REPORTER_LAST_SEEN_KEY] = now
         self.report = report
         return super().inbox_dispatch(request, *args, **kwargs)
