@@ -24,6 +24,7 @@ from django_otp.admin import OTPAdminSite
 
 from . import services
 from .models import User
+from .permissions import administers_platform
 
 # Set on the request while a form refused by a service is shown again (see changeform_view).
 _REFUSAL = "_victory_service_refusal"
@@ -157,8 +158,7 @@ class VicToryAdminSite(OTPAdminSite):
         return LogEntry.objects.none()
 
     def has_permission(self, request: HttpRequest) -> bool:
-        user = request.user
-        return bool(super().has_permission(request) and getattr(user, "is_platform_admin", False))
+        return bool(super().has_permission(request) and administers_platform(request.user))
 
     def login(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
         """One way in for everyone: the platform's own login, with its second factor and

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import secrets
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
 from django.conf import settings
@@ -21,6 +21,9 @@ from django_otp.util import random_hex
 
 from victory.core.fields import EncryptedTextField
 from victory.core.lookup import lookup_digest
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
 
 class OrganisationKind(models.TextChoices):
@@ -40,6 +43,55 @@ class Role(models.TextChoices):
     ANALYST = "analyst", _("Analyst")
     TRAINER = "trainer", _("Trainer")
     ORG_ADMIN = "org_admin", _("Organisation administrator")
+
+
+# The one list of roles that read and answer an organisation's reports, used by selectors,
+# e-mails and the four-eyes rule for giving such a role (role_grant_deciders). A later role
+# that reads reports (a case role) joins this list, and is then given only with approval.
+REPORT_HANDLER_ROLES = (Role.CASEWORKER.value, Role.SUPERVISOR.value)
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    """The access rules, each written once as the memberships that confer it. Every check
+    (``permissions``), list (selectors) and recipient list (e-mails) derives from these, so
+    none can forget a condition the others keep."""
+
+    def in_force(self) -> MembershipQuerySet:
+        # A role counts only while its holder and its organisation are both active: a
+        # deactivated organisation reads nothing and is told nothing.
+        return self.filter(user__is_active=True, organisation__is_active=True)
+
+    def handling_reports(self) -> MembershipQuerySet:
+        """Roles that read and answer the organisation's reports."""
+        return self.in_force().filter(role__in=REPORT_HANDLER_ROLES)
+
+    def administering_members(self) -> MembershipQuerySet:
+        """Roles that manage the organisation's members."""
+        return self.in_force().filter(role=Role.ORG_ADMIN)
+
+
+class OrganisationQuerySet(models.QuerySet["Organisation"]):
+    def active(self) -> OrganisationQuerySet:
+        return self.filter(is_active=True)
+
+    def handled_by(self, user: User | AnonymousUser) -> OrganisationQuerySet:
+        """The organisations whose reports ``user`` reads and answers."""
+        if not isinstance(user, User):
+            return self.none()
+        return self.filter(
+            pk__in=Membership.objects.handling_reports().filter(user_id=user.pk).values("organisation_id")
+        )
+
+    def administered_by(self, user: User | AnonymousUser) -> OrganisationQuerySet:
+        """The organisations whose members ``user`` manages: every active one for a platform
+        administrator, else those where they are an organisation administrator."""
+        if not isinstance(user, User) or not user.is_active:
+            return self.none()
+        if user.is_platform_admin:
+            return self.active()
+        return self.filter(
+            pk__in=Membership.objects.administering_members().filter(user_id=user.pk).values("organisation_id")
+        )
 
 
 class Organisation(models.Model):
@@ -64,6 +116,8 @@ class Organisation(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -104,6 +158,18 @@ class UserManager(BaseUserManager["User"]):
     def create_superuser(self, email: str, password: str | None = None, **extra: object) -> User:
         extra.update(is_platform_admin=True, is_staff=True, is_superuser=True)
         return self.create_user(email, password, **extra)
+
+    def handling_reports_of(self, organisation: Organisation) -> models.QuerySet[User]:
+        """Who reads and answers ``organisation``'s reports, and so is told when one arrives:
+        nobody while the organisation is deactivated."""
+        return self.filter(
+            pk__in=Membership.objects.handling_reports().filter(organisation_id=organisation.pk).values("user_id")
+        )
+
+    def platform_admins(self) -> models.QuerySet[User]:
+        """The separate rule for running the platform itself (organisations, the directory,
+        the admin site): active accounts marked as platform administrators."""
+        return self.filter(is_active=True, is_platform_admin=True)
 
 
 # The ignore: django-otp is untyped, so mypy cannot see the reverse managers that the
@@ -171,6 +237,8 @@ class Membership(models.Model):
     # wash it: an administrator never decides a request of, or for, anyone in it
     # (victory.accounts.permissions.role_grant_deciders).
     standing_from = models.ManyToManyField(User, blank=True, related_name="+")
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("membership")

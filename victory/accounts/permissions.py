@@ -1,8 +1,14 @@
-"""Who may do what: one function per rule, used by views, the API and services alike."""
+"""Who may do what: one function per rule, used by views, the API and services alike.
+
+A rule about organisations is a queryset in ``accounts.models`` (``Organisation.objects
+.handled_by``, ``.administered_by``; ``User.objects.handling_reports_of``); the yes/no
+checks here ask that same queryset, so a check, a list and an e-mail cannot disagree."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+
+from victory.accounts.models import REPORT_HANDLER_ROLES as REPORT_HANDLER_ROLES
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -26,25 +32,19 @@ def _is_active_user(user: User | AnonymousUser) -> bool:
 
 
 def can_manage_members(user: User | AnonymousUser, organisation: Organisation) -> bool:
-    from victory.accounts.models import Role
+    from victory.accounts.models import Organisation
 
-    if not _is_active_user(user):
-        return False
-    if user.is_platform_admin:  # type: ignore[union-attr]
-        return True
-    return user.memberships.filter(  # type: ignore[union-attr]
-        organisation=organisation, role=Role.ORG_ADMIN, organisation__is_active=True
-    ).exists()
+    return Organisation.objects.administered_by(user).filter(pk=organisation.pk).exists()
+
+
+def administers_platform(user: User | AnonymousUser) -> bool:
+    """The rule for running the platform itself, apart from any organisation's role:
+    organisations, the directory, the content pages and the admin site."""
+    return _is_active_user(user) and bool(getattr(user, "is_platform_admin", False))
 
 
 def can_manage_organisations(user: User | AnonymousUser) -> bool:
-    return _is_active_user(user) and bool(user.is_platform_admin)  # type: ignore[union-attr]
-
-
-# The one list of roles that read and answer an organisation's reports, used by selectors,
-# e-mails and the four-eyes rule for giving such a role (role_grant_deciders). A later role
-# that reads reports (a case role) joins this list, and is then given only with approval.
-REPORT_HANDLER_ROLES = ("caseworker", "supervisor")
+    return administers_platform(user)
 
 
 def role_reads_reports(role: str) -> bool:
@@ -90,13 +90,11 @@ def _organisation_deciders(grant: RoleGrant, involved: set[int]) -> QuerySet[Use
     appointed_by_involved = Membership.objects.filter(
         organisation_id=grant.organisation_id, role=Role.ORG_ADMIN, standing_from__in=involved
     ).values("user_id")
+    administrators = Membership.objects.administering_members().filter(organisation_id=grant.organisation_id)
     return (
-        User.objects.filter(
-            is_active=True, memberships__organisation_id=grant.organisation_id, memberships__role=Role.ORG_ADMIN
-        )
+        User.objects.filter(pk__in=administrators.values("user_id"))
         .exclude(pk__in=involved)
         .exclude(pk__in=appointed_by_involved)
-        .distinct()
     )
 
 
@@ -118,11 +116,7 @@ def role_grant_deciders(grant: RoleGrant) -> QuerySet[User]:
     if organisation_admins.exists():
         return organisation_admins
     appointed_by_involved = [pk for pk, chain in _platform_admin_chains().items() if chain & involved]
-    return (
-        User.objects.filter(is_active=True, is_platform_admin=True)
-        .exclude(pk__in=involved)
-        .exclude(pk__in=appointed_by_involved)
-    )
+    return User.objects.platform_admins().exclude(pk__in=involved).exclude(pk__in=appointed_by_involved)
 
 
 def role_grant_standing_conflict(user: User | AnonymousUser, grant: RoleGrant) -> bool:
@@ -162,8 +156,6 @@ def can_withdraw_role_grant(user: User | AnonymousUser, grant: RoleGrant) -> boo
 
 def can_handle_reports(user: User | AnonymousUser, organisation: Organisation) -> bool:
     """Caseworkers and supervisors of the receiving organisation read and answer its reports."""
-    if not _is_active_user(user) or not organisation.is_active:
-        return False
-    return user.memberships.filter(  # type: ignore[union-attr]
-        organisation=organisation, role__in=REPORT_HANDLER_ROLES
-    ).exists()
+    from victory.accounts.models import Organisation
+
+    return Organisation.objects.handled_by(user).filter(pk=organisation.pk).exists()

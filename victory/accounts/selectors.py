@@ -8,7 +8,12 @@ from django.shortcuts import get_object_or_404
 
 from victory.accounts.permissions import can_manage_members
 
-from .models import Membership, Organisation, Role, RoleGrant, RoleGrantStatus, User
+from .models import Membership, Organisation, RoleGrant, RoleGrantStatus, User
+
+
+def organisation_list_handled_by(*, user: User) -> QuerySet[Organisation]:
+    """Organisations whose reports ``user`` reads and answers."""
+    return Organisation.objects.handled_by(user)
 
 
 def membership_list_for_user(*, user: User) -> QuerySet[Membership]:
@@ -22,11 +27,7 @@ def membership_list_for_user(*, user: User) -> QuerySet[Membership]:
 
 def organisation_list_managed_by(*, user: User) -> QuerySet[Organisation]:
     """Organisations whose members ``user`` may manage."""
-    if user.is_platform_admin:
-        return Organisation.objects.filter(is_active=True)
-    return Organisation.objects.filter(
-        is_active=True, memberships__user=user, memberships__role=Role.ORG_ADMIN
-    ).distinct()
+    return Organisation.objects.administered_by(user)
 
 
 def organisation_get_managed(*, user: User, organisation_id: int) -> Organisation:
@@ -47,7 +48,7 @@ def membership_get_managed(*, user: User, organisation: Organisation, membership
 
 
 def organisation_list_public() -> QuerySet[Organisation]:
-    return Organisation.objects.filter(is_active=True)
+    return Organisation.objects.active()
 
 
 def role_grant_list_pending(*, user: User, organisation: Organisation) -> QuerySet[RoleGrant]:

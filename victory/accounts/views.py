@@ -34,7 +34,6 @@ from django_otp import login as otp_login
 
 from victory.accounts.permissions import (
     can_decide_role_grant,
-    can_handle_reports,
     can_withdraw_role_grant,
     is_professional,
 )
@@ -291,7 +290,7 @@ class DashboardView(ProfessionalRequiredMixin, TemplateView):
         return super().get_context_data(
             memberships=memberships,
             managed_organisations=selectors.organisation_list_managed_by(user=user),
-            handles_reports=any(can_handle_reports(user, m.organisation) for m in memberships),
+            handles_reports=selectors.organisation_list_handled_by(user=user).exists(),
             **kwargs,
         )
 

@@ -11,7 +11,6 @@ from django.http import Http404
 from django.utils.translation import get_language
 
 from victory.accounts.models import Organisation, User
-from victory.accounts.permissions import REPORT_HANDLER_ROLES
 from victory.core.vocabulary import COUNTRIES, country_name
 
 from .models import CountryIntake, Report, ReporterToken, ReportEvidence, ReportMessage, ReportStatus, Sender
@@ -102,19 +101,11 @@ def organisation_profile(*, organisation: Organisation, country: str) -> Organis
     )
 
 
-def _handled_organisations(user: User) -> QuerySet[Organisation]:
-    return Organisation.objects.filter(
-        is_active=True,
-        memberships__user=user,
-        memberships__role__in=REPORT_HANDLER_ROLES,
-    ).distinct()
-
-
 def report_list_for_staff(*, user: User, status: str | None = None) -> QuerySet[Report]:
     """Reports received by the organisations where ``user`` is a caseworker or supervisor,
     newest first, with the number of unread reporter messages."""
     reports = (
-        Report.objects.filter(organisation__in=_handled_organisations(user))
+        Report.objects.filter(organisation__in=Organisation.objects.handled_by(user))
         .select_related("organisation")
         .annotate(unread=Count("messages", filter=Q(messages__sender=Sender.REPORTER, messages__read_at__isnull=True)))
         .order_by("-created_at")

@@ -14,20 +14,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from victory.accounts.models import User
-from victory.accounts.permissions import REPORT_HANDLER_ROLES
 from victory.core.mail import MailNotSent, mail_send
 
 from .models import ConsentPurpose, Report
 
 
 def _caseworkers(report: Report) -> list[User]:
-    return list(
-        User.objects.filter(
-            is_active=True,
-            memberships__organisation=report.organisation,
-            memberships__role__in=REPORT_HANDLER_ROLES,
-        ).distinct()
-    )
+    return list(User.objects.handling_reports_of(report.organisation))
 
 
 def _notify_staff(report_id: int, subject: str, line: str) -> int:
