@@ -17,6 +17,7 @@ from django.core.cache import caches
 from django.test import Client
 
 from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, current_code
+from tests.openapi_check import OpenAPIClient
 from victory.accounts import services
 from victory.accounts.models import AuthenticatorDevice, Membership, Organisation, Role
 from victory.core.counters import CounterStore
@@ -128,3 +129,16 @@ def redis_url(tmp_path: Path) -> Iterator[str]:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.fixture
+def client() -> OpenAPIClient:
+    """pytest-django's ``client``, checking every answer to an /api/ path against the
+    OpenAPI document (tests/openapi_check.py), so no API test can skip the check."""
+    return OpenAPIClient()
+
+
+@pytest.fixture
+def api_client(client: OpenAPIClient) -> OpenAPIClient:
+    """The same client, by the name API tests read best with."""
+    return client

@@ -6,16 +6,21 @@ requires the status to be documented with a JSON body, and validates the body wi
 against the whole document. Objects are closed: a field the document does not list
 fails the check, unless its schema says ``additionalProperties`` itself — so the
 document cannot fall behind the code unnoticed.
+
+``OpenAPIClient`` runs that check on every answer to an /api/ path; the tests' ``client``
+and ``api_client`` fixtures are one, so every API answer of every test is checked.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
 import json
 import re
+from collections.abc import Iterator
 from datetime import datetime
-from typing import Any
+from typing import Any, Self
 
 from django.http import HttpResponse
 from django.test import Client
@@ -99,13 +104,53 @@ def assert_matches_openapi(response: HttpResponse, *, path: str | None = None, m
     request = response.request  # type: ignore[attr-defined]
     path = path or request["PATH_INFO"]
     method = (method or request["REQUEST_METHOD"]).lower()
-    assert response["Content-Type"].startswith("application/json"), response["Content-Type"]
-    body = json.loads(response.content)
-    validator = Draft202012Validator(
-        response_schema(path, method, response.status_code), registry=_registry(), format_checker=FORMATS
+    schema = response_schema(path, method, response.status_code)
+    content_type = response.get("Content-Type", "")
+    assert content_type.startswith("application/json"), (
+        f"{method.upper()} {path} {response.status_code} is not JSON ({content_type})"
     )
+    body = json.loads(response.content)
+    validator = Draft202012Validator(schema, registry=_registry(), format_checker=FORMATS)
     errors = sorted(validator.iter_errors(body), key=lambda error: list(error.absolute_path))
     assert not errors, f"{method.upper()} {path} {response.status_code} does not match the OpenAPI document:\n" + (
         "\n".join(f"  at {list(error.absolute_path)}: {error.message}" for error in errors)
     )
     return body
+
+
+# --- A test client that checks every API answer ----------------------------------------
+
+API_PREFIX = "/api/"
+# The document itself and its browsable page describe the API; they are not in it.
+NOT_OPERATIONS = frozenset({OPENAPI_URL, "/api/v1/docs"})
+
+
+class OpenAPIClient(Client):
+    """``django.test.Client`` whose every answer to an /api/ path is checked against the
+    OpenAPI document (``assert_matches_openapi``): an undocumented path, method or status,
+    a body that is not JSON or does not match its schema fails the test there and then.
+
+    The ``client`` fixture (and ``api_client``) is one, so a test cannot forget the check;
+    a test that means to reach what the document does not list (an unknown address, a
+    method the API refuses) says so with ``with client.unchecked(): ...``."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._checking = True
+        self.checked_responses = 0  # lets a test prove the check ran
+
+    def request(self, **request: Any) -> Any:
+        response = super().request(**request)
+        path = request.get("PATH_INFO", "")
+        if self._checking and path.startswith(API_PREFIX) and path.rstrip("/") not in NOT_OPERATIONS:
+            assert_matches_openapi(response)
+            self.checked_responses += 1
+        return response
+
+    @contextlib.contextmanager
+    def unchecked(self) -> Iterator[Self]:
+        previous, self._checking = self._checking, False
+        try:
+            yield self
+        finally:
+            self._checking = previous

@@ -19,6 +19,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory
+from tests.openapi_check import OpenAPIClient
 from victory.accounts import services as account_services
 from victory.accounts.models import Role
 from victory.core.cache import PAGES, public_content_changed, public_content_version
@@ -67,7 +68,7 @@ def test_a_flood_of_cached_addresses_erases_no_lock(production_stores: str, monk
     organisation = OrganisationFactory(countries=["PT"], accepts_public_reports=True)
     report_services.country_intake_set(actor=None, country="PT", organisation=organisation)
     caseworker = MembershipFactory(organisation=organisation, role=Role.CASEWORKER)
-    attacker = Client()
+    attacker = OpenAPIClient()
 
     # The per-client report cap, reached.
     sent = [_api(attacker, "/reports", REPORT) for _ in range(report_services.SUBMISSION_CLIENT_CAP.limit)]
@@ -96,7 +97,7 @@ def test_a_flood_of_cached_addresses_erases_no_lock(production_stores: str, monk
     public_content_changed()
     version = public_content_version()
 
-    visitor = Client()
+    visitor = OpenAPIClient()
     for number in range(FLOOD):
         assert visitor.get(f"/en/rights/?x={number}").status_code == 200
     assert _pages_held() <= PAGE_STORE_ENTRIES + 1  # it culled
@@ -125,11 +126,11 @@ def test_a_flood_of_pages_cannot_fill_the_redis_that_holds_logins_and_reports(
     report_services.country_intake_set(actor=None, country="PT", organisation=organisation)
     caseworker = MembershipFactory(organisation=organisation, role=Role.CASEWORKER)
 
-    visitor = Client()
+    visitor = OpenAPIClient()
     for number in range(400):  # about 2 MB of pages, several times what Redis may take
         assert visitor.get(f"/en/rights/?x={number}").status_code == 200
 
-    staff = Client()
+    staff = OpenAPIClient()
     response = staff.post("/en/staff/login/", {"email": caseworker.user.email, "password": PASSWORD})
     assert response.status_code == 302  # on to the second factor
-    assert _api(Client(), "/reports", REPORT).status_code == 201
+    assert _api(OpenAPIClient(), "/reports", REPORT).status_code == 201

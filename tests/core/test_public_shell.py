@@ -9,6 +9,8 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from tests.openapi_check import OpenAPIClient
+
 pytestmark = pytest.mark.django_db
 
 PUBLIC_PAGES = ["/{lang}/", "/{lang}/safety/", "/{lang}/staff/login/", "/{lang}/staff/password-reset/"]
@@ -130,7 +132,7 @@ def test_the_request_keeps_only_a_rotating_fingerprint() -> None:
 def test_form_posts_under_no_referrer_are_checked_by_fetch_metadata(fetch_site: str | None, expected: int) -> None:
     """With no-referrer, browsers post with ``Origin: null``: only the browser's own
     same-origin marker (plus the token) lets such a post through."""
-    client = Client(enforce_csrf_checks=True)
+    client = OpenAPIClient(enforce_csrf_checks=True)
     client.get("/en/staff/login/")
     token = client.cookies["csrftoken"].value
     headers = {"HTTP_ORIGIN": "null"}

@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from tests.factories import OrganisationFactory
-from tests.openapi_check import assert_matches_openapi, openapi_document
+from tests.openapi_check import OpenAPIClient, assert_matches_openapi, openapi_document
 from tests.reports.conftest import make_draft
 from victory.accounts import services as account_services
 from victory.accounts.models import Membership, Organisation
@@ -137,7 +137,7 @@ def test_document_spells_out_every_code() -> None:
 
 
 def test_reporter_endpoints_need_no_csrf_token_and_set_no_cookie(receiving_organisation: Organisation) -> None:
-    client = Client(enforce_csrf_checks=True)
+    client = OpenAPIClient(enforce_csrf_checks=True)
     sent = _send(client)
     assert sent.status_code == 201
     session = _post(client, "/reports/session", {"receipt": sent.json()["receipt"]})
@@ -153,7 +153,7 @@ def test_reporter_endpoints_need_no_csrf_token_and_set_no_cookie(receiving_organ
 def test_no_api_answer_may_be_kept_in_a_cache(receiving_organisation: Organisation) -> None:
     """The receipt, the token and the story itself pass through these answers: a shared
     computer's browser cache or a proxy must not keep any of them."""
-    client = Client()
+    client = OpenAPIClient()
     sent = _send(client)
     session = _post(client, "/reports/session", {"receipt": sent.json()["receipt"]})
     mine = _get(client, "/reports/mine", None, **_bearer(session.json()["token"]))

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from tests.openapi_check import assert_matches_openapi
+from tests.openapi_check import OpenAPIClient, assert_matches_openapi
 from tests.reports.test_acknowledgement_pdf import pdf_text
 from tests.reports.test_inbox_views import inbox_login
 from tests.reports.test_intake_views import NARRATIVE, RECEIPT_SHOWN, go_through, send
@@ -30,7 +30,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _api_token(receipt: str) -> str:
-    response = Client().post(
+    response = OpenAPIClient().post(
         "/api/v1/reports/session", json.dumps({"receipt": receipt}), content_type="application/json"
     )
     assert response.status_code == 200, response.content
@@ -38,7 +38,7 @@ def _api_token(receipt: str) -> str:
 
 
 def _mine(token: str) -> Any:
-    return Client().get("/api/v1/reports/mine", HTTP_AUTHORIZATION=f"Bearer {token}")
+    return OpenAPIClient().get("/api/v1/reports/mine", HTTP_AUTHORIZATION=f"Bearer {token}")
 
 
 def _visible_text(html: str) -> str:
@@ -65,8 +65,8 @@ def test_a_deletion_request_ends_every_way_into_the_report_at_once(phone: Client
     assert NARRATIVE in " ".join(pdf_text(pdf.content).split())
 
     # Two other browsers logged in with the receipt, and an API client with a token.
-    laptop = inbox_login(Client(), receipt)
-    tablet = inbox_login(Client(), receipt)
+    laptop = inbox_login(OpenAPIClient(), receipt)
+    tablet = inbox_login(OpenAPIClient(), receipt)
     token = _api_token(receipt)
     assert _mine(token).status_code == 200
 
@@ -111,9 +111,9 @@ def test_a_deletion_request_ends_every_way_into_the_report_at_once(phone: Client
     assert_matches_openapi(refused)
 
     # The receipt opens nothing, in the browser or the API.
-    login = Client().post("/en/inbox/", {"receipt": receipt})
+    login = OpenAPIClient().post("/en/inbox/", {"receipt": receipt})
     assert "We could not find a report with this receipt" in login.content.decode()
-    session = Client().post(
+    session = OpenAPIClient().post(
         "/api/v1/reports/session", json.dumps({"receipt": receipt}), content_type="application/json"
     )
     assert session.status_code == 401
@@ -137,6 +137,6 @@ def test_the_neutral_pdf_page_is_the_same_as_for_a_browser_that_never_sent_anyth
     """Someone holding the phone cannot tell "deleted" from "nothing was ever sent here"."""
     services.report_deletion_request(report=Report.objects.get())
     after_deletion = _visible_text(phone.get("/en/report/acknowledgement.pdf").content.decode())
-    never_sent = _visible_text(Client().get("/en/report/acknowledgement.pdf").content.decode())
+    never_sent = _visible_text(OpenAPIClient().get("/en/report/acknowledgement.pdf").content.decode())
     strip_token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
     assert strip_token.sub("", after_deletion) == strip_token.sub("", never_sent)

@@ -12,6 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from tests.openapi_check import OpenAPIClient
 from tests.reports.test_evidence import (
     DirectoryWatcher,
     pdf,
@@ -85,7 +86,7 @@ def test_the_form_and_the_inbox_share_one_cap(
     assert upload(client, SimpleUploadedFile("a.png", png(), "image/png")).status_code == 302
     assert upload(client, SimpleUploadedFile("b.png", png((1, 1, 1)), "image/png")).status_code == 302
 
-    inbox = inbox_login(Client(), submitted.receipt)  # the same connection: 127.0.0.1
+    inbox = inbox_login(OpenAPIClient(), submitted.receipt)  # the same connection: 127.0.0.1
     page = send_message(inbox, SimpleUploadedFile("c.png", png(), "image/png")).content.decode()
     assert "Many files were added from this connection in a short time." in page
 

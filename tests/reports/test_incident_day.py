@@ -18,6 +18,7 @@ from django.test import Client
 from django.utils import formats, translation
 
 from tests.conftest import login
+from tests.openapi_check import OpenAPIClient
 from tests.reports.conftest import make_draft
 from tests.reports.test_acknowledgement_pdf import pdf_text
 from tests.reports.test_intake_views import go_through, send
@@ -77,7 +78,7 @@ def test_the_form_date_reaches_staff_and_the_reporter(
     # The reporter, in the acknowledgement from the browser that sent it.
     assert shown in " ".join(pdf_text(client.get("/en/report/acknowledgement.pdf").content).split())
     # The receiving organisation, on the report's page.
-    staff = login(Client(), report_caseworker)
+    staff = login(OpenAPIClient(), report_caseworker)
     assert shown in staff.get(f"/en/staff/reports/{report.reference}/").content.decode()
 
 

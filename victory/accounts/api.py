@@ -29,6 +29,16 @@ class ErrorOut(Schema):
     detail: str
 
 
+class FieldErrorOut(Schema):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class ValidationErrorOut(Schema):
+    detail: list[FieldErrorOut]
+
+
 class BearerToken(HttpBearer):
     """``Authorization: Bearer <token>`` for professional endpoints (later issues)."""
 
@@ -44,7 +54,7 @@ class BearerToken(HttpBearer):
 
 @router.post(
     "/token",
-    response={200: TokenOut, 401: ErrorOut, 429: ErrorOut},
+    response={200: TokenOut, 400: ErrorOut, 401: ErrorOut, 422: ValidationErrorOut, 429: ErrorOut},
     summary="Get an API token",
     auth=None,
 )
