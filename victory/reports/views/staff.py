@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
@@ -282,12 +282,3 @@ class StaffEvidenceView(ProfessionalRequiredMixin, View):
         response["X-Content-Type-Options"] = "nosniff"
         add_never_cache_headers(response)
         return response
-
-
-urlpatterns = [
-    path("staff/reports/", StaffReportListView.as_view(), name="staff_list"),
-    path("staff/reports/<str:reference>/", StaffReportDetailView.as_view(), name="staff_detail"),
-    path("staff/reports/<str:reference>/reply/", StaffReplyView.as_view(), name="staff_reply"),
-    path("staff/reports/<str:reference>/status/", StaffStatusView.as_view(), name="staff_status"),
-    path("staff/reports/<str:reference>/files/<int:pk>/", StaffEvidenceView.as_view(), name="staff_evidence"),
-]
