@@ -23,7 +23,8 @@ from ninja.responses import Status
 from ninja.security import HttpBearer
 from pydantic import ConfigDict, create_model
 
-from victory.accounts.models import Organisation
+from victory.accounts.api import BearerToken
+from victory.accounts.models import Organisation, User
 from victory.core.vocabulary import COUNTRIES
 
 from . import selectors, services
@@ -455,3 +456,66 @@ def organisation_list(request: HttpRequest, filters: Query[OrganisationFilter]) 
     if errors:
         raise ValidationError(errors)
     return list(selectors.organisation_list_accepting_reports(country=country or None))
+
+
+# --- The receiving organisation -------------------------------------------------------
+
+
+class AnswerRowOut(Schema):
+    label: str = Field(..., description="The question, in the caller's language.")
+    value: str = Field(..., description='The answer as given; `""` when not answered.')
+
+
+class ConsentRowOut(Schema):
+    purpose: ConsentPurpose
+    label: str
+    granted: bool
+    changed_at: datetime | None
+
+
+class StaffReportOut(Schema):
+    reference: str
+    organisation: str = Field(..., description="Name of the receiving organisation.")
+    received_at: datetime
+    status: ReportStatus
+    answers: list[AnswerRowOut] = Field(..., description="Every answer, in the order of the report form.")
+    contact: list[AnswerRowOut] | None = Field(
+        ...,
+        description="The contact details, only while the reporter agrees to be contacted: `null` otherwise, "
+        "an empty list when they agree but gave none.",
+    )
+    consents: list[ConsentRowOut]
+
+
+@router.get(
+    "/staff/reports/{reference}",
+    response={200: StaffReportOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Read a report received by my organisation",
+    tags=["staff"],
+    auth=BearerToken(),
+)
+def staff_report_get(request: HttpRequest, reference: str) -> StaffReportOut:
+    """The report as the staff page shows it, from the same selector, so this never shows
+    more than the page: contact details only while the reporter agrees to be contacted.
+    A report of another organisation gives 404. Each read is written to the audit log,
+    and the reporter's messages count as read, as when the page is opened."""
+    user: User = request.auth  # type: ignore[attr-defined]
+    view = selectors.report_view_for_staff(user=user, reference=reference)
+    services.report_open(actor=user, report=view.report)
+    report = view.report
+    return StaffReportOut(
+        reference=report.reference,
+        organisation=report.organisation.name,
+        received_at=report.created_at,
+        status=ReportStatus(report.status),
+        answers=[AnswerRowOut(label=row.label, value=row.value) for row in view.answers],
+        contact=None
+        if view.contact is None
+        else [AnswerRowOut(label=row.label, value=row.value) for row in view.contact],
+        consents=[
+            ConsentRowOut(
+                purpose=ConsentPurpose(row.purpose), label=row.label, granted=row.granted, changed_at=row.changed_at
+            )
+            for row in view.consents
+        ],
+    )
