@@ -7,6 +7,7 @@ it; an error from ``services.report_submit`` links back to the page and field to
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -130,6 +131,18 @@ def _summary(draft: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
+@dataclass(frozen=True)
+class Refusals:
+    """The send refused, as the shared error summary shows a form's errors; each item's
+    ``href`` leads to the page and field to fix ("" when there is none to change)."""
+
+    error_summary: list[dict[str, str]]
+
+    @property
+    def errors(self) -> bool:
+        return bool(self.error_summary)
+
+
 # Several reports from this connection: "Send report" is refused for a while.
 SUBMIT_THROTTLED = ngettext_lazy(
     "Several reports were sent from this connection in a short time. To protect this service, "
@@ -153,6 +166,8 @@ class CheckView(View):
             {
                 "form": form,
                 "errors": errors,
+                # For includes/error_summary.html: each error links to the page of its answer.
+                "refusals": Refusals(error_summary=errors),
                 "rows": _summary(draft),
                 "contact_unused": _contact_unused(draft["answers"]),
                 "contact_change_url": f"{_step_url('contact', returning=True)}#id_consents_0",
