@@ -9,6 +9,7 @@ intake organisation. Text is kept exactly as typed.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from django import forms
@@ -54,12 +55,12 @@ def _length_check(limit: int) -> Any:
 
 
 def _text(
-    label: StrOrPromise, *, help_text: StrOrPromise = "", textarea: bool = False, rows: int = 5, **attrs: str
+    label: StrOrPromise, *, help_text: StrOrPromise = "", textarea: bool = False, attrs: Mapping[str, str]
 ) -> forms.CharField:
     widget: forms.Widget = (
-        forms.Textarea(attrs={"rows": str(rows), "spellcheck": "true", **attrs})
+        forms.Textarea(attrs={"rows": "5", "spellcheck": "true", **attrs})
         if textarea
-        else forms.TextInput(attrs=attrs)
+        else forms.TextInput(attrs=dict(attrs))
     )
     return forms.CharField(
         label=label,
@@ -86,7 +87,7 @@ def question_fields(question: Question) -> dict[str, forms.Field]:
         }
     if kind in {Kind.TEXT, Kind.LONG_TEXT}:
         text = _text(
-            question.label, help_text=question.help_text, textarea=kind is Kind.LONG_TEXT, **question.widget_attrs
+            question.label, help_text=question.help_text, textarea=kind is Kind.LONG_TEXT, attrs=question.widget_attrs
         )
         return {question.name: text}
     if kind is Kind.DATE:
