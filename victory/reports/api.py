@@ -21,24 +21,15 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import ValidationError
 from ninja.responses import Status
 from ninja.security import HttpBearer
-from pydantic import ConfigDict
+from pydantic import ConfigDict, create_model
 
-from victory.accounts.models import Organisation
+from victory.accounts.api import BearerToken
+from victory.accounts.models import Organisation, User
 from victory.core.vocabulary import COUNTRIES
 
 from . import selectors, services
-from .models import (
-    BiasMotivation,
-    ConsentPurpose,
-    IncidentType,
-    PlaceKind,
-    PoliceAware,
-    Report,
-    ReporterRole,
-    ReportStatus,
-    Sender,
-    SupportNeed,
-)
+from .models import ConsentPurpose, Report, ReportStatus, Sender
+from .questions import QUESTIONS, TEXT_KINDS, Kind, Question
 
 router = Router()
 
@@ -84,42 +75,96 @@ class ConsentsIn(Schema):
     restorative: bool = Field(False, description="Tell me about a restorative dialogue.")
 
 
-class ReportIn(Schema):
-    """A report. Only ``narrative``, ``country`` and ``reporter_role`` are required;
-    everything else may be left out."""
+def _api_type(question: Question) -> tuple[Any, bool]:
+    """The question's type in the API (the enums document their codes), and whether a
+    client may leave it out."""
+    kind, choices = question.kind, question.choices
+    if kind is Kind.CHOICES:
+        return list[choices], True  # type: ignore[valid-type]
+    if kind is Kind.CHOICE:
+        return (choices, False) if question.api_required else (choices | None, True)  # type: ignore[operator]
+    if kind is Kind.YES_NO:
+        return bool | None, True
+    if kind is Kind.CHECKBOX:
+        return bool, True
+    if kind is Kind.DATE:
+        return date | None, True
+    return str, not question.api_required
 
+
+def _report_in_field(question: Question) -> tuple[Any, Any]:
+    annotation, optional = _api_type(question)
+    extra: dict[str, Any] = {"examples": ["PT"]} if question.kind is Kind.COUNTRY else {}
+    if not optional:
+        default: Any = Field(..., description=question.api_description, **extra)
+    elif question.kind is Kind.CHOICES:
+        default = Field(default_factory=list, description=question.api_description)
+    elif question.kind is Kind.CHECKBOX:
+        default = Field(False, description=question.api_description)
+    elif question.kind in TEXT_KINDS or question.kind is Kind.COUNTRY:
+        default = Field("", description=question.api_description, **extra)
+    else:
+        default = Field(None, description=question.api_description)
+    return annotation, default
+
+
+def _answer_out_field(question: Question) -> tuple[Any, Any]:
+    annotation, _optional = _api_type(question)
+    if question.kind is Kind.CHOICE:
+        annotation = question.choices | None  # type: ignore[operator]  # an answer may be left unsaid
+    if question.api_answer_description:
+        return annotation, Field(..., description=question.api_answer_description)
+    return annotation, ...
+
+
+class _Forbidding(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    narrative: str = Field(..., description="What happened, in the reporter's own words (at most 20,000 characters).")
-    country: str = Field(..., description="Where it happened: ISO 3166-1 alpha-2 code, e.g. `PT`.", examples=["PT"])
-    reporter_role: ReporterRole = Field(..., description="Who is reporting.")
-    bias_motivations: list[BiasMotivation] = Field(
-        default_factory=list, description="Why they think it happened (OSCE/ODIHR); `unknown` means not sure."
+
+# The API's required answers first, as the document has always listed them.
+_API_ORDER = sorted(QUESTIONS, key=lambda question: not question.api_required)
+
+if TYPE_CHECKING:
+
+    class ReportIn(Schema):
+        organisation: int | None
+        consents: ConsentsIn | None
+        language: LanguageCode | None
+
+        def __getattr__(self, name: str) -> Any: ...
+
+    class AnswersOut(Schema):
+        def __init__(self, **answers: Any) -> None: ...
+
+else:
+    # Derived from questions.QUESTIONS: a new question is in the API without a line here.
+    ReportIn = create_model(
+        "ReportIn",
+        __base__=_Forbidding,
+        __doc__="""A report. Only ``narrative``, ``country`` and ``reporter_role`` are required;
+    everything else may be left out.""",
+        **{question.name: _report_in_field(question) for question in _API_ORDER},
+        organisation=(
+            int | None,
+            Field(
+                None, description="Receiving organisation (from `GET /api/v1/organisations`); default: the country's."
+            ),
+        ),
+        consents=(ConsentsIn | None, Field(None, description="Choices left out (or all of them) are not agreed.")),
+        language=(
+            LanguageCode | None,
+            Field(
+                None,
+                description="The reporter's language, for messages and the acknowledgement; "
+                "default: the request's `Accept-Language`, else `en`.",
+            ),
+        ),
     )
-    incident_types: list[IncidentType] = Field(default_factory=list, description="What kind of incident (ODIHR).")
-    occurred_on: date | None = Field(None, description="The date, if known; not in the future.")
-    occurred_when: str = Field("", description="When, in the reporter's words (e.g. `last spring, at night`).")
-    location: str = Field("", description="Region or town.")
-    place_kind: PlaceKind | None = Field(None, description="Kind of place.")
-    online_platform: str = Field("", description="For online incidents: the platform's name.")
-    impact: str = Field("", description="What it did to them.")
-    offender_description: str = Field("", description="Anything about the person or people responsible.")
-    police_aware: PoliceAware | None = Field(None, description="Whether the police know.")
-    wants_police_told: bool | None = Field(None, description="Whether they want the police told.")
-    support_needs: list[SupportNeed] = Field(default_factory=list, description="Support they would like.")
-    support_language: str = Field("", description="Language they would like support in.")
-    contact_email: str = Field("", description="Only if they want to be contacted by e-mail.")
-    contact_phone: str = Field("", description="Only if they want to be contacted by phone.")
-    contact_safe_times: str = Field("", description="When it is safe to contact them.")
-    email_updates: bool = Field(False, description="E-mail me when there is a new message (needs `contact_email`).")
-    organisation: int | None = Field(
-        None, description="Receiving organisation (from `GET /api/v1/organisations`); default: the country's."
-    )
-    consents: ConsentsIn | None = Field(None, description="Choices left out (or all of them) are not agreed.")
-    language: LanguageCode | None = Field(
-        None,
-        description="The reporter's language, for messages and the acknowledgement; "
-        "default: the request's `Accept-Language`, else `en`.",
+    AnswersOut = create_model(
+        "AnswersOut",
+        __base__=Schema,
+        __doc__="What the reporter gave, exactly as typed.",
+        **{question.name: _answer_out_field(question) for question in QUESTIONS},
     )
 
 
@@ -150,31 +195,6 @@ class StatusChangeOut(Schema):
     code: ReportStatus
     label: str
     changed_at: datetime
-
-
-class AnswersOut(Schema):
-    """What the reporter gave, exactly as typed."""
-
-    reporter_role: ReporterRole | None = Field(..., description="Who is reporting; `null` if left unsaid.")
-    narrative: str
-    country: str
-    bias_motivations: list[BiasMotivation]
-    incident_types: list[IncidentType]
-    occurred_on: date | None
-    occurred_when: str
-    location: str
-    place_kind: PlaceKind | None
-    online_platform: str
-    impact: str
-    offender_description: str
-    police_aware: PoliceAware | None
-    wants_police_told: bool | None
-    support_needs: list[SupportNeed]
-    support_language: str
-    contact_email: str
-    contact_phone: str
-    contact_safe_times: str
-    email_updates: bool
 
 
 class ConsentsOut(Schema):
@@ -255,30 +275,20 @@ def _reporter_language(request: HttpRequest, report: Report) -> str:
 def _draft(payload: ReportIn, language: str) -> services.ReportDraft:
     consents = payload.consents.model_dump() if payload.consents else {}
     return services.ReportDraft(
-        narrative=payload.narrative,
-        country=payload.country,
-        reporter_role=payload.reporter_role.value,
-        occurred_on=payload.occurred_on,
-        occurred_when=payload.occurred_when,
-        location=payload.location,
-        place_kind=payload.place_kind.value if payload.place_kind else "",
-        online_platform=payload.online_platform,
-        bias_motivations=[code.value for code in payload.bias_motivations],
-        incident_types=[code.value for code in payload.incident_types],
-        impact=payload.impact,
-        offender_description=payload.offender_description,
-        police_aware=payload.police_aware.value if payload.police_aware else "",
-        wants_police_told=payload.wants_police_told,
-        support_needs=[code.value for code in payload.support_needs],
-        support_language=payload.support_language,
-        contact_email=payload.contact_email,
-        contact_phone=payload.contact_phone,
-        contact_safe_times=payload.contact_safe_times,
-        email_updates=payload.email_updates,
+        **{question.name: _draft_value(question, getattr(payload, question.name)) for question in QUESTIONS},
         consents={purpose: bool(consents.get(purpose)) for purpose in ConsentPurpose.values},
         organisation_id=payload.organisation,
         language=language,
     )
+
+
+def _draft_value(question: Question, value: Any) -> Any:
+    """An API value as ``ReportDraft`` takes it: codes as plain strings."""
+    if question.kind is Kind.CHOICES:
+        return [code.value for code in value]
+    if question.kind is Kind.CHOICE:
+        return value.value if value else ""
+    return value
 
 
 class ReporterBearer(HttpBearer):
@@ -287,6 +297,14 @@ class ReporterBearer(HttpBearer):
 
     def authenticate(self, request: HttpRequest, token: str) -> Report | None:
         return services.reporter_token_report(token=token)
+
+
+def _answer_value(question: Question, report: Report) -> Any:
+    value = question.report_value(report)
+    if question.kind is Kind.CHOICE:
+        assert question.choices is not None
+        return question.choices(value) if value else None
+    return value
 
 
 def _message_out(message: object) -> MessageOut:
@@ -365,7 +383,6 @@ def report_mine(request: HttpRequest) -> MyReportOut:
     read is written to the audit log (without the token)."""
     report: Report = request.auth  # type: ignore[attr-defined]
     services.report_read_by_reporter(report=report, what="api")
-    contact: dict[str, Any] = report.contact if isinstance(report.contact, dict) else {}
     consents = {c.purpose: c.granted for c in report.consents.all()}
     with translation.override(_reporter_language(request, report)):
         status = StatusOut(
@@ -388,28 +405,7 @@ def report_mine(request: HttpRequest) -> MyReportOut:
         language=report.language,
         status=status,
         status_history=history,
-        answers=AnswersOut(
-            reporter_role=ReporterRole(report.reporter_role) if report.reporter_role else None,
-            narrative=report.narrative,
-            country=report.country,
-            bias_motivations=report.bias_motivations,
-            incident_types=report.incident_types,
-            occurred_on=report.occurred_on,
-            occurred_when=report.occurred_when,
-            location=report.location,
-            place_kind=PlaceKind(report.place_kind) if report.place_kind else None,
-            online_platform=report.online_platform,
-            impact=report.impact,
-            offender_description=report.offender_description,
-            police_aware=PoliceAware(report.police_aware) if report.police_aware else None,
-            wants_police_told=report.wants_police_told,
-            support_needs=report.support_needs,
-            support_language=report.support_language,
-            contact_email=contact.get("email", ""),
-            contact_phone=contact.get("phone", ""),
-            contact_safe_times=contact.get("safe_times", ""),
-            email_updates=bool(contact.get("email_updates")),
-        ),
+        answers=AnswersOut(**{question.name: _answer_value(question, report) for question in QUESTIONS}),
         consents=ConsentsOut(**{purpose: consents.get(purpose, False) for purpose in ConsentPurpose.values}),
         messages=[_message_out(message) for message in selectors.report_messages(report=report)],
     )
@@ -460,3 +456,66 @@ def organisation_list(request: HttpRequest, filters: Query[OrganisationFilter]) 
     if errors:
         raise ValidationError(errors)
     return list(selectors.organisation_list_accepting_reports(country=country or None))
+
+
+# --- The receiving organisation -------------------------------------------------------
+
+
+class AnswerRowOut(Schema):
+    label: str = Field(..., description="The question, in the caller's language.")
+    value: str = Field(..., description='The answer as given; `""` when not answered.')
+
+
+class ConsentRowOut(Schema):
+    purpose: ConsentPurpose
+    label: str
+    granted: bool
+    changed_at: datetime | None
+
+
+class StaffReportOut(Schema):
+    reference: str
+    organisation: str = Field(..., description="Name of the receiving organisation.")
+    received_at: datetime
+    status: ReportStatus
+    answers: list[AnswerRowOut] = Field(..., description="Every answer, in the order of the report form.")
+    contact: list[AnswerRowOut] | None = Field(
+        ...,
+        description="The contact details, only while the reporter agrees to be contacted: `null` otherwise, "
+        "an empty list when they agree but gave none.",
+    )
+    consents: list[ConsentRowOut]
+
+
+@router.get(
+    "/staff/reports/{reference}",
+    response={200: StaffReportOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Read a report received by my organisation",
+    tags=["staff"],
+    auth=BearerToken(),
+)
+def staff_report_get(request: HttpRequest, reference: str) -> StaffReportOut:
+    """The report as the staff page shows it, from the same selector, so this never shows
+    more than the page: contact details only while the reporter agrees to be contacted.
+    A report of another organisation gives 404. Each read is written to the audit log,
+    and the reporter's messages count as read, as when the page is opened."""
+    user: User = request.auth  # type: ignore[attr-defined]
+    view = selectors.report_view_for_staff(user=user, reference=reference)
+    services.report_open(actor=user, report=view.report)
+    report = view.report
+    return StaffReportOut(
+        reference=report.reference,
+        organisation=report.organisation.name,
+        received_at=report.created_at,
+        status=ReportStatus(report.status),
+        answers=[AnswerRowOut(label=row.label, value=row.value) for row in view.answers],
+        contact=None
+        if view.contact is None
+        else [AnswerRowOut(label=row.label, value=row.value) for row in view.contact],
+        consents=[
+            ConsentRowOut(
+                purpose=ConsentPurpose(row.purpose), label=row.label, granted=row.granted, changed_at=row.changed_at
+            )
+            for row in view.consents
+        ],
+    )

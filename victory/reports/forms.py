@@ -9,7 +9,8 @@ intake organisation. Text is kept exactly as typed.
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from django import forms
 from django.conf import settings
@@ -22,49 +23,15 @@ from victory.core.forms import AccessibleFormMixin
 from victory.core.vocabulary import country_choices
 
 from . import selectors
-from .models import ConsentPurpose, IncidentType, PlaceKind, PoliceAware, ReporterRole, SupportNeed
+from .questions import QUESTION_BY_NAME, Kind, Question, YesNo, consent_choices, questions_on
 from .services import SHORT_TEXT_MAX_CHARS
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-# The bias motivations as a person would say them; the codes are ODIHR's.
-BIAS_CHOICES = [
-    ("racism_xenophobia", _("My skin colour, ethnicity, nationality or where I come from")),
-    ("anti_roma", _("Being Roma or Traveller")),
-    ("antisemitism", _("Being Jewish")),
-    ("anti_muslim", _("Being Muslim, or seen as Muslim")),
-    ("anti_christian", _("Being Christian")),
-    ("other_religion", _("Another religion or belief, or having none")),
-    ("anti_lgbti", _("Being lesbian, gay, bisexual, trans or intersex")),
-    ("gender", _("Being a woman, a man, or my gender")),
-    ("disability", _("A disability or illness")),
-    ("other", _("Something else")),
-    ("unknown", _("I am not sure")),
-]
-
-INCIDENT_CHOICES = [
-    (IncidentType.VIOLENT_ATTACK.value, _("Physical violence: someone was hit, pushed, spat at or attacked")),
-    (IncidentType.THREAT_HARASSMENT.value, _("Threats, insults or harassment, in person or online")),
-    (
-        IncidentType.PROPERTY_ATTACK.value,
-        _("Damage to property, for example graffiti, a broken window, fire, or damage to a place of worship"),
-    ),
-    (IncidentType.OTHER.value, _("Something else")),
-]
-
-CONSENT_CHOICES = [
-    (ConsentPurpose.CONTACT.value, _("You may contact me in the ways I gave above")),
-    (
-        ConsentPurpose.SHARE_SUPPORT.value,
-        _("You may share my report with another support organisation, if it can help me"),
-    ),
-    (ConsentPurpose.SHARE_POLICE.value, _("You may share my report with the police")),
-    (ConsentPurpose.STATISTICS.value, _("You may count my report in statistics, without anything that shows who I am")),
-    (ConsentPurpose.RESTORATIVE.value, _("Tell me about a restorative dialogue (a safe, guided meeting or exchange)")),
-]
-
-YES_NO_CHOICES = [("yes", _("Yes")), ("no", _("No"))]
+# The consents in the reporter's words (the enum's labels are the inbox's, shorter).
+CONSENT_CHOICES = consent_choices()
+NARRATIVE_MISSING = _("Tell us what happened, in your own words. A few words are enough.")
 
 ORGANISATION_AUTO = "auto"
 
@@ -88,12 +55,12 @@ def _length_check(limit: int) -> Any:
 
 
 def _text(
-    label: StrOrPromise, *, help_text: StrOrPromise = "", textarea: bool = False, rows: int = 5, **attrs: str
+    label: StrOrPromise, *, help_text: StrOrPromise = "", textarea: bool = False, attrs: Mapping[str, str]
 ) -> forms.CharField:
     widget: forms.Widget = (
-        forms.Textarea(attrs={"rows": str(rows), "spellcheck": "true", **attrs})
+        forms.Textarea(attrs={"rows": "5", "spellcheck": "true", **attrs})
         if textarea
-        else forms.TextInput(attrs=attrs)
+        else forms.TextInput(attrs=dict(attrs))
     )
     return forms.CharField(
         label=label,
@@ -105,17 +72,98 @@ def _text(
     )
 
 
+def question_fields(question: Question) -> dict[str, forms.Field]:
+    """The form field (a date: its three boxes) that asks ``question``."""
+    kind = question.kind
+    if kind is Kind.NARRATIVE:
+        return {
+            question.name: forms.CharField(
+                label=question.label,
+                help_text=question.help_text,
+                strip=False,
+                error_messages={"required": NARRATIVE_MISSING},
+                widget=forms.Textarea(attrs={"rows": "12", "spellcheck": "true"}),
+            )
+        }
+    if kind in {Kind.TEXT, Kind.LONG_TEXT}:
+        text = _text(
+            question.label, help_text=question.help_text, textarea=kind is Kind.LONG_TEXT, attrs=question.widget_attrs
+        )
+        return {question.name: text}
+    if kind is Kind.DATE:
+        day, month, year = question.date_fields()
+        numeric = {"inputmode": "numeric"}
+        return {
+            day: forms.CharField(label=_("Day"), required=False, max_length=2, widget=forms.TextInput(attrs=numeric)),
+            month: forms.CharField(
+                label=_("Month"), required=False, max_length=2, widget=forms.TextInput(attrs=numeric)
+            ),
+            year: forms.CharField(label=_("Year"), required=False, max_length=4, widget=forms.TextInput(attrs=numeric)),
+        }
+    if kind is Kind.COUNTRY:
+        return {
+            question.name: forms.ChoiceField(
+                label=question.label,
+                help_text=question.help_text,
+                choices=[("", _("I would rather not say, or it is not listed")), *country_choices()],
+                required=False,
+                error_messages={"invalid_choice": _("Choose a country from the list.")},
+            )
+        }
+    if kind is Kind.CHECKBOX:
+        return {question.name: forms.BooleanField(label=question.label, help_text=question.help_text, required=False)}
+    choices = YesNo.choices if kind is Kind.YES_NO else question.choice_list()
+    if kind is Kind.CHOICES:
+        return {
+            question.name: forms.MultipleChoiceField(
+                label=question.label,
+                help_text=question.help_text,
+                choices=choices,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+            )
+        }
+    return {
+        question.name: forms.ChoiceField(
+            label=question.label,
+            help_text=question.help_text,
+            choices=choices,
+            required=False,
+            widget=forms.RadioSelect,
+        )
+    }
+
+
 class IntakeForm(AccessibleFormMixin, forms.Form):
-    """One page of the report form. ``answers()`` is what goes into the session."""
+    """One page of the report form: the questions of ``step`` (``questions.py``), and
+    any field a subclass declares. ``answers()`` is what goes into the session."""
+
+    step: ClassVar[str] = ""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        asked: dict[str, forms.Field] = {}
+        for question in questions_on(self.step) if self.step else []:
+            asked.update(question_fields(question))
+        self.fields = {**asked, **self.fields}
         # Point at the hint from the first view too (the mixin does it only once the form
         # is cleaned; Django's own default points at an id our templates do not use).
         for name, field in self.fields.items():
             if field.help_text:
                 field.widget.attrs["aria-describedby"] = f"{self[name].auto_id}_hint"
         self._bound_fields_cache.clear()  # type: ignore[attr-defined]  # a subclass may still change its fields
+
+    def questions(self) -> list[dict[str, Any]]:
+        """The page's questions, in order, each with its bound field (a date: its boxes)
+        and the partial that shows it (reports/intake/_questions.html)."""
+        items = []
+        for question in questions_on(self.step):
+            if question.kind is Kind.DATE:
+                day, month, year = (self[name] for name in question.date_fields())
+                items.append({"question": question, "day": day, "month": month, "year": year})
+            else:
+                items.append({"question": question, "field": self[question.name]})
+        return items
 
     def error_summary(self) -> list[dict[str, Any]]:
         # Radios and checkboxes: link to the first option, which can take the focus.
@@ -143,54 +191,28 @@ class IntakeForm(AccessibleFormMixin, forms.Form):
 
 
 class WhoForm(IntakeForm):
-    reporter_role = forms.ChoiceField(
-        label=_("Who is reporting?"),
-        choices=ReporterRole.choices,
-        required=False,
-        widget=forms.RadioSelect,
-    )
+    step = "who"
 
 
 class WhatHappenedForm(IntakeForm):
-    narrative = forms.CharField(
-        label=_("What happened?"),
-        help_text=_(
-            "Use your own words. Write as much or as little as you like. You can say what was said or done, "
-            "and anything that made you think it happened because of who you are."
-        ),
-        strip=False,
-        error_messages={"required": _("Tell us what happened, in your own words. A few words are enough.")},
-        widget=forms.Textarea(attrs={"rows": "12", "spellcheck": "true"}),
-    )
+    step = "what-happened"
 
     def clean_narrative(self) -> str:
         narrative: str = self.cleaned_data["narrative"]
         if not narrative.strip():
-            raise ValidationError(_("Tell us what happened, in your own words. A few words are enough."))
+            raise ValidationError(NARRATIVE_MISSING)
         _length_check(settings.VICTORY_NARRATIVE_MAX_CHARS)(narrative)
         return narrative
 
 
-DATE_PARTS = ("occurred_day", "occurred_month", "occurred_year")
-# The ids of the date's shared hint and error message in reports/intake/when.html.
+DATE_PARTS = QUESTION_BY_NAME["occurred_on"].date_fields()
+# The ids of the date's shared hint and error message in reports/intake/_questions.html.
 DATE_HINT_ID = "occurred-on-hint"
 DATE_ERROR_ID = "occurred-on-error"
 
 
 class WhenForm(IntakeForm):
-    occurred_day = forms.CharField(
-        label=_("Day"), required=False, max_length=2, widget=forms.TextInput(attrs={"inputmode": "numeric"})
-    )
-    occurred_month = forms.CharField(
-        label=_("Month"), required=False, max_length=2, widget=forms.TextInput(attrs={"inputmode": "numeric"})
-    )
-    occurred_year = forms.CharField(
-        label=_("Year"), required=False, max_length=4, widget=forms.TextInput(attrs={"inputmode": "numeric"})
-    )
-    occurred_when = _text(
-        _("Or say when, in your own words"),
-        help_text=_("For example: last spring, a Friday night in March, or it keeps happening."),
-    )
+    step = "when"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -230,152 +252,49 @@ class WhenForm(IntakeForm):
                 _("Enter the day, month and year, for example 27 3 2024. Or leave all three empty."),
             )
             return data
+        day_box, month_box, year_box = DATE_PARTS
         try:
-            day, month, year = (int(parts[n]) for n in ("occurred_day", "occurred_month", "occurred_year"))
+            day, month, year = (int(parts[name]) for name in DATE_PARTS)
             when = datetime.date(year, month, day)
         except ValueError:
-            self.add_error("occurred_day", _("Enter a real date, for example 27 3 2024."))
+            self.add_error(day_box, _("Enter a real date, for example 27 3 2024."))
             return data
         if year < 1900:
-            self.add_error("occurred_year", _("Enter the year with 4 digits, for example 2024."))
+            self.add_error(year_box, _("Enter the year with 4 digits, for example 2024."))
         elif when > timezone.localdate():
-            self.add_error("occurred_day", _("The date cannot be in the future. Enter today's date or an earlier one."))
+            self.add_error(day_box, _("The date cannot be in the future. Enter today's date or an earlier one."))
         return data
 
 
 def occurred_on(answers: dict[str, Any]) -> datetime.date | None:
     """The exact date from the three boxes, when all three hold a real date."""
-    try:
-        return datetime.date(
-            int(answers.get("occurred_year") or ""),
-            int(answers.get("occurred_month") or ""),
-            int(answers.get("occurred_day") or ""),
-        )
-    except ValueError:
-        return None
+    value: datetime.date | None = QUESTION_BY_NAME["occurred_on"].draft_value(answers)
+    return value
 
 
 class WhereForm(IntakeForm):
-    country = forms.ChoiceField(
-        label=_("In which country did it happen? (optional)"),
-        help_text=_(
-            "We ask so that your report goes to an organisation that works in that country. "
-            "If it happened online, choose the country you were in."
-        ),
-        choices=(),
-        required=False,
-        error_messages={"invalid_choice": _("Choose a country from the list.")},
-    )
-    location = _text(
-        _("Region, town or area (optional)"),
-        help_text=_("Only as much as you want to say, for example the town or part of the city."),
-    )
-    place_kind = forms.ChoiceField(
-        label=_("What kind of place was it? (optional)"),
-        choices=PlaceKind.choices,
-        required=False,
-        widget=forms.RadioSelect,
-    )
-    online_platform = _text(
-        _("If it happened online: which website, app or game? (optional)"),
-        help_text=_("For example the name of the social network or messaging app."),
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["country"]).choices = [
-            ("", _("I would rather not say, or it is not listed")),
-            *country_choices(),
-        ]
+    step = "where"
 
 
 class WhyForm(IntakeForm):
-    bias_motivations = forms.MultipleChoiceField(
-        label=_("Why do you think it happened?"),
-        help_text=_("Choose all that apply. It is fine not to be sure."),
-        choices=BIAS_CHOICES,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    step = "why"
 
 
 class WhatKindForm(IntakeForm):
-    incident_types = forms.MultipleChoiceField(
-        label=_("What happened, in a few words?"),
-        help_text=_("Choose all that apply."),
-        choices=INCIDENT_CHOICES,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    impact = _text(
-        _("What did it do to you? (optional)"),
-        help_text=_(
-            "For example how you feel now, if you or someone else was hurt, or if you lost money or things. "
-            "Only if you want to say."
-        ),
-        textarea=True,
-    )
+    step = "what-kind"
 
 
 class PoliceForm(IntakeForm):
-    offender_description = _text(
-        _("Anything about the person or people responsible (optional)"),
-        help_text=_(
-            "For example how many there were, what they looked like or said, or if you know them. "
-            "Only what you feel safe to share."
-        ),
-        textarea=True,
-    )
-    police_aware = forms.ChoiceField(
-        label=_("Do the police know about it?"),
-        choices=PoliceAware.choices,
-        required=False,
-        widget=forms.RadioSelect,
-    )
-    wants_police_told = forms.ChoiceField(
-        label=_("Would you like the police to be told?"),
-        help_text=_("This is your choice. Nobody will tell the police without your agreement."),
-        choices=YES_NO_CHOICES,
-        required=False,
-        widget=forms.RadioSelect,
-    )
+    step = "police"
 
 
 class SupportForm(IntakeForm):
-    support_needs = forms.MultipleChoiceField(
-        label=_("What support would you like?"),
-        help_text=_("Choose all that you would like. You can also choose none."),
-        choices=SupportNeed.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    support_language = _text(
-        _("In which language would you like support? (optional)"),
-        help_text=_("For example Portuguese, Arabic or Romani."),
-    )
+    step = "support"
 
 
 class ContactForm(IntakeForm):
-    contact_email = _text(
-        _("E-mail address (optional)"),
-        autocomplete="off",
-        spellcheck="false",
-        inputmode="email",
-    )
-    contact_phone = _text(
-        _("Phone number (optional)"),
-        autocomplete="off",
-        inputmode="tel",
-    )
-    contact_safe_times = _text(
-        _("When is it safe to call you? (optional)"),
-        help_text=_("For example: weekdays after 6 pm. We will not leave a message unless you say we may."),
-    )
-    email_updates = forms.BooleanField(
-        label=_("E-mail me when there is a new message in my inbox"),
-        help_text=_("The e-mail only says there is a new message. It never says what it is about."),
-        required=False,
-    )
+    step = "contact"
+
     consents = forms.MultipleChoiceField(
         label=_("What do you agree to?"),
         help_text=_("Tick only what you agree to. You can change your mind later in your inbox."),

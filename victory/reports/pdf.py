@@ -15,10 +15,9 @@ from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher
 
 from victory.core.templatetags.victory_text import bidi_direction, isolate_numbers
-from victory.core.vocabulary import country_name
 
-from .forms import BIAS_CHOICES, INCIDENT_CHOICES
-from .models import PlaceKind, Report, ReporterRole, SupportNeed
+from .models import Report
+from .questions import QUESTIONS
 
 # Fonts installed with the system (Debian's fonts-dejavu-core, fonts-noto-core): no web
 # fonts, and Noto covers the scripts DejaVu lacks.
@@ -60,9 +59,26 @@ class _NoFetching(URLFetcher):
         raise ValueError("the acknowledgement loads no external resources")
 
 
-def _labels(values: list[str], choices: list[tuple[str, Any]]) -> list[str]:
-    names = dict(choices)
-    return [str(names[value]) for value in values if value in names]
+def acknowledgement_rows(report: Report) -> list[dict[str, Any]]:
+    """The facts table: a row per ``acknowledgement_label`` of ``questions.QUESTIONS``,
+    in the order they are asked, each part of it an answer given (typed text isolated in
+    its own direction by the template), or the question's word for "left out"."""
+    rows: dict[str, dict[str, Any]] = {}
+    for question in QUESTIONS:
+        if not question.acknowledgement_label:
+            continue
+        row = rows.setdefault(
+            str(question.acknowledgement_label), {"label": question.acknowledgement_label, "parts": []}
+        )
+        value = question.acknowledgement_text(report)
+        if isinstance(value, list):
+            if value or question.acknowledgement_empty:
+                row["parts"].append({"is_list": True, "items": value, "empty": question.acknowledgement_empty})
+        elif value:
+            row["parts"].append({"is_list": False, "text": value, "prefix": question.acknowledgement_prefix})
+        elif question.acknowledgement_empty:
+            row["parts"].append({"is_list": False, "text": str(question.acknowledgement_empty), "prefix": ""})
+    return list(rows.values())
 
 
 def acknowledgement_filename(*, report: Report) -> str:
@@ -85,8 +101,6 @@ def _introduction(*, organisation: str, direction: str) -> SafeString:
 def acknowledgement_pdf(*, report: Report) -> bytes:
     """The acknowledgement of ``report`` as PDF bytes, in ``report.language``."""
     with translation.override(report.language):
-        country = country_name(report.country) if report.country else ""
-        place_kind = PlaceKind(report.place_kind).label if report.place_kind else ""
         direction = "rtl" if translation.get_language_bidi() else "ltr"
         organisation = report.organisation.name
         context = {
@@ -96,14 +110,7 @@ def acknowledgement_pdf(*, report: Report) -> bytes:
             "introduction": _introduction(organisation=organisation, direction=direction),
             "received_at": timezone.localtime(report.created_at),
             "organisation": organisation,
-            "reporter_role": ReporterRole(report.reporter_role).label if report.reporter_role else "",
-            "country": country,
-            "place_kind": place_kind,
-            # Country, town, then the kind of place, one a line: only what was given.
-            "where": [str(part) for part in (country, report.location, place_kind) if part],
-            "incident_types": _labels(report.incident_types, INCIDENT_CHOICES),
-            "bias_motivations": _labels(report.bias_motivations, BIAS_CHOICES),
-            "support_needs": _labels(report.support_needs, SupportNeed.choices),
+            "rows": acknowledgement_rows(report),
         }
         html = render_to_string("reports/acknowledgement_pdf.html", context)
     return _render(html)

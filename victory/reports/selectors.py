@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from babel import Locale, UnknownLocaleError
 from babel.lists import format_list
@@ -13,7 +14,17 @@ from django.utils.translation import get_language
 from victory.accounts.models import Organisation, User
 from victory.core.vocabulary import COUNTRIES, country_name
 
-from .models import CountryIntake, Report, ReporterToken, ReportEvidence, ReportMessage, ReportStatus, Sender
+from .models import (
+    ConsentPurpose,
+    CountryIntake,
+    Report,
+    ReporterToken,
+    ReportEvidence,
+    ReportMessage,
+    ReportStatus,
+    Sender,
+)
+from .questions import QUESTIONS, Kind, Question
 
 
 def country_codes() -> set[str]:
@@ -170,3 +181,71 @@ def reporter_token_get(*, digest: str) -> ReporterToken | None:
         .filter(digest=digest, report__in=_reports_open_to_reporters())
         .first()
     )
+
+
+# --- What the receiving organisation sees of a report -------------------------------
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    label: str
+    value: str  # "" when not answered
+
+
+@dataclass(frozen=True)
+class ConsentRow:
+    purpose: str
+    label: str
+    granted: bool
+    changed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class StaffReportView:
+    """A report as its receiving organisation sees it, on the page and through the API
+    alike: every answer (``questions.QUESTIONS``), and the contact details only while the
+    reporter agrees to be contacted."""
+
+    report: Report
+    answers: list[AnswerRow]
+    # None: the reporter does not (or no longer) agree to be contacted, so not even
+    # whether they gave any is shown. An empty list: they agree but gave none.
+    contact: list[AnswerRow] | None
+    consents: list[ConsentRow]
+
+
+def _staff_rows(report: Report, questions: list[Question]) -> list[AnswerRow]:
+    """One row per staff label: answers sharing one ("When": the date and the words) are
+    joined, each only if given."""
+    rows: dict[str, list[str]] = {}
+    for question in questions:
+        texts = rows.setdefault(str(question.staff_label), [])
+        text = question.staff_text(report)
+        if text:
+            texts.append(text)
+    return [AnswerRow(label=label, value=" — ".join(texts)) for label, texts in rows.items()]
+
+
+def report_view_for_staff(*, user: User, reference: str) -> StaffReportView:
+    """The report ``reference`` as ``user`` may see it; 404 outside their organisations."""
+    report = report_get_for_staff(user=user, reference=reference)
+    consents = {consent.purpose: consent for consent in report.consents.all()}
+    consent_rows = [
+        ConsentRow(
+            purpose=purpose,
+            label=str(label),
+            granted=bool(purpose in consents and consents[purpose].granted),
+            changed_at=consents[purpose].changed_at if purpose in consents else None,
+        )
+        for purpose, label in ConsentPurpose.choices
+    ]
+    contact_allowed = bool(ConsentPurpose.CONTACT in consents and consents[ConsentPurpose.CONTACT].granted)
+    asked = [question for question in QUESTIONS if not question.contact_key]
+    contact_questions = [question for question in QUESTIONS if question.contact_key]
+    contact: list[AnswerRow] | None = None
+    if contact_allowed:
+        given = any(
+            question.kind is not Kind.CHECKBOX and question.report_value(report) for question in contact_questions
+        )
+        contact = _staff_rows(report, contact_questions) if given else []
+    return StaffReportView(report=report, answers=_staff_rows(report, asked), contact=contact, consents=consent_rows)

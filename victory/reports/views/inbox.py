@@ -18,14 +18,15 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext_lazy
 from django.views import View
 from django.views.decorators.debug import sensitive_post_parameters
 
+from victory.core import session_keys
 from victory.core.kept_input import (
     kept_input_carry,
     kept_input_fields,
@@ -33,46 +34,46 @@ from victory.core.kept_input import (
     kept_input_peek,
     kept_input_take,
 )
+from victory.core.messages import throttled_message
 from victory.core.session_timeout import TOUCH_EVERY
 from victory.core.uploads import refused_upload_message
 
 from .. import selectors, services
 from ..forms_inbox import ReceiptLoginForm, ReporterMessageForm
 from ..models import ConsentPurpose, Report, ReportStatus, Sender
-from .intake import evidence_throttled_message
+from .intake_files import evidence_throttled_message
+
+# The report's message cap reached (``services.TooManyMessages``).
+MESSAGES_THROTTLED = ngettext_lazy(
+    "Many messages were sent about this report in a short time. To protect this service, "
+    "wait %(minutes)s minute, then send yours. What you typed is kept.",
+    "Many messages were sent about this report in a short time. To protect this service, "
+    "wait %(minutes)s minutes, then send yours. What you typed is kept.",
+    "minutes",
+)
+# Too many wrong receipts from this client.
+RECEIPT_THROTTLED = ngettext_lazy(
+    "Too many attempts to open a report from here. Wait %(minutes)s minute, then try again.",
+    "Too many attempts to open a report from here. Wait %(minutes)s minutes, then try again.",
+    "minutes",
+)
 
 
 def messages_throttled_message(retry_after: int) -> str:
-    """The report's message cap reached (``services.TooManyMessages``)."""
-    minutes = max(1, (retry_after + 59) // 60)
-    return ngettext(
-        "Many messages were sent about this report in a short time. To protect this service, "
-        "wait %(minutes)s minute, then send yours. What you typed is kept.",
-        "Many messages were sent about this report in a short time. To protect this service, "
-        "wait %(minutes)s minutes, then send yours. What you typed is kept.",
-        minutes,
-    ) % {"minutes": minutes}
+    return throttled_message(MESSAGES_THROTTLED, retry_after)
 
-# Read by the PDF acknowledgement too (reports:acknowledgement).
-REPORTER_SESSION_KEY = "victory_reporter_report"
-REPORTER_LAST_SEEN_KEY = "victory_reporter_last_seen"
-REPORTER_NOTICE_KEY = "victory_reporter_notice"
-KEPT_NOTICE_KEY = "victory_reporter_kept_notice"
+
+# Session keys (core.session_keys); the PDF acknowledgement reads the first two too.
+REPORTER_SESSION_KEY = session_keys.REPORTER_SESSION_KEY
+REPORTER_LAST_SEEN_KEY = session_keys.REPORTER_LAST_SEEN_KEY
+REPORTER_NOTICE_KEY = session_keys.REPORTER_NOTICE_KEY
+KEPT_NOTICE_KEY = session_keys.REPORTER_KEPT_NOTICE_KEY
 MESSAGE_KEPT = gettext_lazy("Your message is not sent yet and is kept below. Choose your files again, then send.")
 
 
 def _reporter_report(report_id: int) -> Report | None:
     """The logged-in reporter's report, unless it was erased or its deletion asked for."""
     return selectors.report_get_for_reporter(report_id=report_id)
-
-
-def _throttled_message(retry_after: int) -> str:
-    minutes = max(1, (retry_after + 59) // 60)
-    return ngettext(
-        "Too many attempts to open a report from here. Wait %(minutes)s minute, then try again.",
-        "Too many attempts to open a report from here. Wait %(minutes)s minutes, then try again.",
-        minutes,
-    ) % {"minutes": minutes}
 
 
 def _notice(request: HttpRequest, text: str) -> None:
@@ -175,7 +176,7 @@ class InboxLoginView(InboxView):
             )
             return self._render(request, form)
         except services.Throttled as error:
-            form.add_error("receipt", _throttled_message(error.retry_after))
+            form.add_error("receipt", throttled_message(RECEIPT_THROTTLED, error.retry_after))
             return self._render(request, form)
         # A fresh session: on a shared computer nothing of an earlier visitor (a draft,
         # a just-sent report) may carry over into this reporter's inbox; only a message
@@ -408,15 +409,3 @@ class InboxLogoutView(InboxView):
 class InboxLoggedOutView(InboxView):
     def get(self, request: HttpRequest) -> HttpResponse:
         return render(request, "reports/inbox/logged_out.html")
-
-
-urlpatterns = [
-    path("inbox/", InboxLoginView.as_view(), name="inbox_login"),
-    path("inbox/report/", InboxPageView.as_view(), name="inbox"),
-    path("inbox/report/message/", InboxMessageView.as_view(), name="inbox_message"),
-    path("inbox/report/keep/", InboxKeepAliveView.as_view(), name="inbox_keep_alive"),
-    path("inbox/report/delete/", InboxDeleteView.as_view(), name="inbox_delete"),
-    path("inbox/deleted/", InboxDeletedView.as_view(), name="inbox_deleted"),
-    path("inbox/logout/", InboxLogoutView.as_view(), name="inbox_logout"),
-    path("inbox/logged-out/", InboxLoggedOutView.as_view(), name="inbox_logged_out"),
-]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from victory.core.vocabulary import country_name
@@ -65,8 +65,3 @@ class InboxConsentView(ReporterView):
                 "hidden": [("purpose", purpose), ("granted", "1")],
             },
         )
-
-
-urlpatterns = [
-    path("inbox/report/consent/", InboxConsentView.as_view(), name="inbox_consent"),
-]

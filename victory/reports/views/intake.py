@@ -17,36 +17,28 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.decorators import method_decorator
-from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 
-from victory.core.lists import list_join
-from victory.core.uploads import refused_upload_message
+from victory.core import session_keys
 from victory.core.vocabulary import country_name
 from victory.reports import selectors, services
-from victory.reports.consent_sharing import confirmation, is_sharing, parts_from_answers
+from victory.reports.consent_sharing import is_sharing
 from victory.reports.forms import (
-    BIAS_CHOICES,
-    CONSENT_CHOICES,
-    INCIDENT_CHOICES,
     ORGANISATION_AUTO,
-    YES_NO_CHOICES,
     ContactForm,
     EvidenceForm,
     IntakeForm,
     OrganisationForm,
     PoliceForm,
-    SubmitForm,
     SupportForm,
     WhatHappenedForm,
     WhatKindForm,
@@ -54,30 +46,15 @@ from victory.reports.forms import (
     WhereForm,
     WhoForm,
     WhyForm,
-    occurred_on,
 )
-from victory.reports.models import (
-    ConsentPurpose,
-    PlaceKind,
-    PoliceAware,
-    Report,
-    ReporterRole,
-    SupportNeed,
-)
-from victory.reports.pdf import acknowledgement_filename, acknowledgement_pdf
-from victory.reports.receipts import receipt_format
+from victory.reports.models import ConsentPurpose, Report
+from victory.reports.questions import QUESTIONS
 
-# Session keys. The draft holds {"key", "touched", "answers"}; the sent report
-# {"pk", "until"}; the receipt is kept only until the confirmation page shows it.
-DRAFT = "victory_report_draft"
-SENT = "victory_sent_report"
-SENT_RECEIPT = "victory_sent_receipt"
-# One notice for the next page. Kept in the session, not the messages framework, whose
-# cookie would be one more cookie on a public page.
-NOTICE = "victory_report_notice"
-# Set by the reporter inbox (views/inbox.py) for a reporter logged in with their receipt.
-REPORTER_REPORT = "victory_reporter_report"
-REPORTER_LAST_SEEN = "victory_reporter_last_seen"
+# Session keys (core.session_keys), under the names this module has always used.
+DRAFT = session_keys.REPORT_DRAFT_KEY
+SENT = session_keys.SENT_REPORT_KEY
+SENT_RECEIPT = session_keys.SENT_RECEIPT_KEY
+NOTICE = session_keys.REPORT_NOTICE_KEY
 
 # In the draft's answers: sharing consents ticked but not yet confirmed. They are never
 # sent with the report (``_report_draft`` reads only "consents").
@@ -115,25 +92,7 @@ EVIDENCE_STEP = "files"
 
 # Where each answer named by ``report_submit`` is asked, and the field to link to.
 FIELD_STEPS = {
-    "reporter_role": ("who", "id_reporter_role_0"),
-    "narrative": ("what-happened", "id_narrative"),
-    "occurred_on": ("when", "id_occurred_day"),
-    "occurred_when": ("when", "id_occurred_when"),
-    "country": ("where", "id_country"),
-    "location": ("where", "id_location"),
-    "place_kind": ("where", "id_place_kind_0"),
-    "online_platform": ("where", "id_online_platform"),
-    "bias_motivations": ("why", "id_bias_motivations_0"),
-    "incident_types": ("what-kind", "id_incident_types_0"),
-    "impact": ("what-kind", "id_impact"),
-    "offender_description": ("police", "id_offender_description"),
-    "police_aware": ("police", "id_police_aware_0"),
-    "wants_police_told": ("police", "id_wants_police_told_0"),
-    "support_needs": ("support", "id_support_needs_0"),
-    "support_language": ("support", "id_support_language"),
-    "contact_email": ("contact", "id_contact_email"),
-    "contact_phone": ("contact", "id_contact_phone"),
-    "contact_safe_times": ("contact", "id_contact_safe_times"),
+    **{question.name: (question.step, question.anchor) for question in QUESTIONS},
     "consents": ("contact", "id_consents_0"),
     "organisation": ("organisation", "id_organisation_0"),
     "evidence": (EVIDENCE_STEP, "id_evidence"),
@@ -187,26 +146,7 @@ def _report_draft(request: HttpRequest, draft: dict[str, Any]) -> services.Repor
     organisation = answers.get("organisation") or ORGANISATION_AUTO
     chosen = answers.get("consents") or []
     return services.ReportDraft(
-        narrative=answers.get("narrative", ""),
-        country=answers.get("country", ""),
-        reporter_role=answers.get("reporter_role") or "",
-        occurred_on=occurred_on(answers),
-        occurred_when=answers.get("occurred_when", ""),
-        location=answers.get("location", ""),
-        place_kind=answers.get("place_kind", ""),
-        online_platform=answers.get("online_platform", ""),
-        bias_motivations=list(answers.get("bias_motivations") or []),
-        incident_types=list(answers.get("incident_types") or []),
-        impact=answers.get("impact", ""),
-        offender_description=answers.get("offender_description", ""),
-        police_aware=answers.get("police_aware", ""),
-        wants_police_told={"yes": True, "no": False}.get(answers.get("wants_police_told", "")),
-        support_needs=list(answers.get("support_needs") or []),
-        support_language=answers.get("support_language", ""),
-        contact_email=answers.get("contact_email", ""),
-        contact_phone=answers.get("contact_phone", ""),
-        contact_safe_times=answers.get("contact_safe_times", ""),
-        email_updates=bool(answers.get("email_updates")),
+        **{question.name: question.draft_value(answers) for question in QUESTIONS},
         consents={purpose: purpose in chosen for purpose in ConsentPurpose.values},
         organisation_id=None if organisation == ORGANISATION_AUTO else int(organisation),
         language=get_language() or "en",
@@ -291,6 +231,28 @@ def _page_context(request: HttpRequest, draft: dict[str, Any], step: Step) -> di
         "warn_before": WARN_BEFORE_SECONDS,
         "notice": request.session.pop(NOTICE, None),
     }
+
+
+def _sent_report(request: HttpRequest) -> Report | None:
+    """The report this browser sent, for an hour, unless its deletion was asked for
+    (from any device): then the session forgets it at once."""
+    sent = request.session.get(SENT)
+    report = None
+    if sent and sent.get("until", 0) >= time.time() and isinstance(sent.get("pk"), int):
+        report = selectors.report_get_for_reporter(report_id=sent["pk"])
+    if report is None:
+        request.session.pop(SENT, None)
+        request.session.pop(SENT_RECEIPT, None)
+    return report
+
+
+def _reporter_report(request: HttpRequest) -> Report | None:
+    """The report of a reporter logged in to the inbox, unless their session went idle."""
+    value = request.session.get(session_keys.REPORTER_SESSION_KEY)
+    last_seen = request.session.get(session_keys.REPORTER_LAST_SEEN_KEY, 0)
+    if not isinstance(value, int) or time.time() - last_seen > settings.VICTORY_REPORTER_IDLE_TIMEOUT:
+        return None
+    return selectors.report_get_for_reporter(report_id=value)
 
 
 # --- Pages ----------------------------------------------------------------------------
@@ -413,476 +375,3 @@ class StepView(View):
         return True
 
 
-@method_decorator(never_cache, name="dispatch")
-class EvidenceView(View):
-    """Files, added one POST at a time (several may be chosen at once)."""
-
-    step = STEP_BY_SLUG[EVIDENCE_STEP]
-
-    def render_page(self, request: HttpRequest, draft: dict[str, Any], form: EvidenceForm) -> HttpResponse:
-        context = _page_context(request, draft, self.step)
-        context.update(form=form, files=list(selectors.draft_evidence(draft_key=draft["key"])))
-        return render(request, self.step.template, context)
-
-    def get(self, request: HttpRequest) -> HttpResponse:
-        draft = _draft(request)
-        if draft is None:
-            return _expired(request)
-        _draft_touch(request, draft)
-        return self.render_page(request, draft, EvidenceForm())
-
-    def post(self, request: HttpRequest) -> HttpResponse:
-        form = EvidenceForm(request.POST, request.FILES)
-        uploads = form.cleaned_data.get("evidence", []) if form.is_valid() else []
-        # Files too large together were never kept, not even in memory: say so.
-        too_large = refused_upload_message(request)
-        draft = _draft(request)
-        restarted = draft is None
-        if draft is None:
-            if not uploads or _sent_report(request) is not None:
-                return _expired(request)
-            # The answers expired while the files were being chosen: keep the files.
-            draft = _draft_start(request)
-            _restarted_notice(request, _("We kept the files you chose. Please go through the other questions again."))
-        _draft_touch(request, draft)
-        added = []
-        if too_large:
-            form.add_error("evidence", too_large)
-            uploads = []
-        for upload in uploads:
-            try:
-                evidence = services.evidence_add(
-                    upload=upload,
-                    draft_key=draft["key"],
-                    client=request.client_fingerprint,  # type: ignore[attr-defined]
-                )
-            except ValidationError as error:
-                for message in error.messages:
-                    form.add_error("evidence", message)
-            except services.Throttled as error:
-                form.add_error("evidence", evidence_throttled_message(error.retry_after))
-                break  # the files after it would be refused the same way
-            else:
-                added.append(evidence.original_name)
-        if form.errors:
-            return self.render_page(request, draft, form)
-        if restarted:
-            return redirect(_step_url(STEPS[0].slug))
-        if added:
-            _notice(request, _("Added: %(names)s") % {"names": list_join(added)})
-        returning = _returning(request)
-        if request.POST.get("action") == "add":
-            return redirect(_step_url(EVIDENCE_STEP, returning=returning))
-        return redirect(_next_url(EVIDENCE_STEP, returning=returning))
-
-
-@method_decorator(never_cache, name="dispatch")
-class EvidenceRemoveView(View):
-    http_method_names = ["post"]
-
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        draft = _draft(request)
-        if draft is None:
-            return _expired(request)
-        _draft_touch(request, draft)
-        evidence = selectors.draft_evidence(draft_key=draft["key"]).filter(pk=pk).first()
-        if evidence is not None:
-            name = evidence.original_name
-            services.evidence_discard_draft(draft_key=draft["key"], evidence_id=pk)
-            _notice(request, _("“%(name)s” was removed.") % {"name": name})
-        return redirect(_step_url(EVIDENCE_STEP, returning=_returning(request)))
-
-
-@method_decorator(never_cache, name="dispatch")
-class ConfirmSharingView(View):
-    """Agreeing to share the report with the police or another organisation is confirmed
-    on its own page, one purpose at a time; it is agreed only after "Yes, share"."""
-
-    def _page(self, request: HttpRequest, draft: dict[str, Any], purpose: str) -> HttpResponse:
-        answers = draft["answers"]
-        returning = _returning(request)
-        country = answers.get("country", "")
-        parts = parts_from_answers(
-            answers,
-            file_count=selectors.draft_evidence(draft_key=draft["key"]).count(),
-            contact_agreed=ConsentPurpose.CONTACT.value in (answers.get("consents") or []),
-        )
-        hidden = [("purpose", purpose), *([("return", "check")] if returning else [])]
-        return render(
-            request,
-            "reports/intake/confirm_sharing.html",
-            {
-                "sharing": confirmation(
-                    purpose=purpose, parts=parts, country=country_name(country) if country else "", sent=False
-                ),
-                "action": reverse("reports:confirm_sharing"),
-                "hidden": hidden,
-                "back_url": _step_url("contact", returning=returning),
-                "expires_in": DRAFT_SECONDS,
-                "warn_before": WARN_BEFORE_SECONDS,
-            },
-        )
-
-    def _onwards(self, request: HttpRequest, draft: dict[str, Any]) -> HttpResponse:
-        returning = _returning(request)
-        if _pending_consents(draft):
-            return redirect(_confirm_sharing_url(returning=returning))
-        return redirect(_next_url("contact", returning=returning))
-
-    def get(self, request: HttpRequest) -> HttpResponse:
-        draft = _draft(request)
-        if draft is None:
-            return _expired(request)
-        _draft_touch(request, draft)
-        pending = _pending_consents(draft)
-        if not pending:
-            return self._onwards(request, draft)
-        return self._page(request, draft, pending[0])
-
-    def post(self, request: HttpRequest) -> HttpResponse:
-        draft = _draft(request)
-        if draft is None:
-            return _expired(request)
-        answers = draft["answers"]
-        purpose = request.POST.get("purpose", "")
-        choice = request.POST.get("confirmed", "")
-        pending = _pending_consents(draft)
-        if purpose not in pending or choice not in {"yes", "no"}:
-            # Not a question this draft is waiting for (sent twice, or changed since).
-            _draft_touch(request, draft)
-            return self._onwards(request, draft)
-        answers[PENDING_CONSENTS] = [other for other in pending if other != purpose]
-        label = dict(CONSENT_CHOICES)[purpose]
-        if choice == "yes":
-            answers["consents"] = [*(answers.get("consents") or []), purpose]
-            agreed = _("You agreed: “%(choice)s”. You can withdraw it in your inbox at any time.")
-            _notice(request, agreed % {"choice": label})
-        else:
-            _notice(request, _("Not shared. You did not agree to: “%(choice)s”.") % {"choice": label})
-        _draft_touch(request, draft)
-        return self._onwards(request, draft)
-
-
-@method_decorator(never_cache, name="dispatch")
-class ContactRemoveView(View):
-    """From the check page: remove contact details given without agreeing to be contacted."""
-
-    http_method_names = ["post"]
-
-    def post(self, request: HttpRequest) -> HttpResponse:
-        draft = _draft(request)
-        if draft is None:
-            return _expired(request)
-        answers = draft["answers"]
-        for name in ("contact_email", "contact_phone", "contact_safe_times"):
-            answers[name] = ""
-        answers["email_updates"] = False
-        _draft_touch(request, draft)
-        _notice(request, _("Your contact details were removed."))
-        return redirect(reverse("reports:check") + "#contact-details")
-
-
-def _contact_unused(answers: dict[str, Any]) -> bool:
-    """Contact details given, but "You may contact me" not ticked: they will not be used."""
-    given = any((answers.get(name) or "").strip() for name in ("contact_email", "contact_phone", "contact_safe_times"))
-    return given and ConsentPurpose.CONTACT.value not in (answers.get("consents") or [])
-
-
-def _labels(values: list[str], choices: list[tuple[str, Any]]) -> list[str]:
-    names = dict(choices)
-    return [str(names[value]) for value in values if value in names]
-
-
-def _summary(draft: dict[str, Any]) -> list[dict[str, Any]]:
-    """Each answer as the person gave it, with the page to change it on."""
-    answers = draft["answers"]
-
-    def row(slug: str, label: str, value: Any, anchor: str) -> dict[str, Any]:
-        value = [str(v) for v in value if v] if isinstance(value, list) else str(value or "")
-        return {
-            "label": label,
-            "value": value or None,
-            "is_list": isinstance(value, list),
-            "change_url": f"{_step_url(slug, returning=True)}#{anchor}",
-        }
-
-    role = answers.get("reporter_role", "")
-    exact = occurred_on(answers)
-    organisation = answers.get("organisation") or ORGANISATION_AUTO
-    if organisation == ORGANISATION_AUTO:
-        organisation_text = _("Let VicTory choose for me")
-        default = selectors.intake_organisation_for(country=answers.get("country", ""))
-        if default is not None:
-            organisation_text = _("Let VicTory choose for me (now: %(name)s)") % {"name": default.name}
-    else:
-        found = selectors.organisation_list_accepting_reports().filter(pk=int(organisation)).first()
-        organisation_text = found.name if found else _("Let VicTory choose for me")
-        default = found
-    if default is not None and answers.get("country"):
-        profile = selectors.organisation_profile(organisation=default, country=answers["country"])
-        if not profile.works_in_country:
-            elsewhere = _("It works in %(countries)s, not in %(country)s.") % {
-                "countries": profile.countries,
-                "country": profile.report_country,
-            }
-            organisation_text = f"{organisation_text} {elsewhere}"
-    contact_ways = [
-        value
-        for value in (
-            answers.get("contact_email", "").strip(),
-            answers.get("contact_phone", "").strip(),
-        )
-        if value
-    ] or [_("Only through my secure inbox, with my receipt")]
-    files = [evidence.original_name for evidence in selectors.draft_evidence(draft_key=draft["key"])]
-    return [
-        row("who", _("Who is reporting"), ReporterRole(role).label if role else "", "id_reporter_role_0"),
-        row("what-happened", _("What happened"), answers.get("narrative", ""), "id_narrative"),
-        row("when", _("Date it happened"), date_format(exact, "DATE_FORMAT") if exact else "", "id_occurred_day"),
-        row("when", _("When, in your words"), answers.get("occurred_when", ""), "id_occurred_when"),
-        row(
-            "where",
-            _("Country"),
-            country_name(answers["country"]) if answers.get("country") else "",
-            "id_country",
-        ),
-        row("where", _("Region, town or area"), answers.get("location", ""), "id_location"),
-        row(
-            "where",
-            _("Kind of place"),
-            PlaceKind(answers["place_kind"]).label if answers.get("place_kind") else "",
-            "id_place_kind_0",
-        ),
-        row("where", _("Website, app or game"), answers.get("online_platform", ""), "id_online_platform"),
-        row(
-            "why",
-            _("Why you think it happened"),
-            _labels(answers.get("bias_motivations") or [], BIAS_CHOICES),
-            "id_bias_motivations_0",
-        ),
-        row(
-            "what-kind",
-            _("What kind of incident"),
-            _labels(answers.get("incident_types") or [], INCIDENT_CHOICES),
-            "id_incident_types_0",
-        ),
-        row("what-kind", _("What it did to you"), answers.get("impact", ""), "id_impact"),
-        row(
-            "police",
-            _("About the people responsible"),
-            answers.get("offender_description", ""),
-            "id_offender_description",
-        ),
-        row(
-            "police",
-            _("The police know"),
-            PoliceAware(answers["police_aware"]).label if answers.get("police_aware") else "",
-            "id_police_aware_0",
-        ),
-        row(
-            "police",
-            _("Tell the police"),
-            dict(YES_NO_CHOICES).get(answers.get("wants_police_told", ""), ""),
-            "id_wants_police_told_0",
-        ),
-        row(
-            "support",
-            _("Support you would like"),
-            _labels(answers.get("support_needs") or [], SupportNeed.choices),
-            "id_support_needs_0",
-        ),
-        row("support", _("Language for support"), answers.get("support_language", ""), "id_support_language"),
-        row("contact", _("How we may contact you"), contact_ways, "id_contact_email"),
-        row("contact", _("Safe times to call"), answers.get("contact_safe_times", ""), "id_contact_safe_times"),
-        row(
-            "contact",
-            _("E-mail when there is a new message"),
-            _("Yes") if answers.get("email_updates") else _("No"),
-            "id_email_updates",
-        ),
-        row(
-            "contact",
-            _("What you agree to"),
-            _labels(answers.get("consents") or [], CONSENT_CHOICES) or [_("Nothing ticked")],
-            "id_consents_0",
-        ),
-        row("organisation", _("Who receives your report"), organisation_text, "id_organisation_0"),
-        row(EVIDENCE_STEP, _("Files"), files, "id_evidence"),
-    ]
-
-
-def evidence_throttled_message(retry_after: int) -> str:
-    """Too many files from this connection: for the form here and the inbox."""
-    minutes = max(1, (retry_after + 59) // 60)
-    return ngettext(
-        "Many files were added from this connection in a short time. To protect this service, "
-        "wait %(minutes)s minute, then add your files again. What you typed is kept.",
-        "Many files were added from this connection in a short time. To protect this service, "
-        "wait %(minutes)s minutes, then add your files again. What you typed is kept.",
-        minutes,
-    ) % {"minutes": minutes}
-
-
-def _throttled_message(retry_after: int) -> str:
-    minutes = max(1, (retry_after + 59) // 60)
-    return ngettext(
-        "Several reports were sent from this connection in a short time. To protect this service, "
-        "wait %(minutes)s minute and press “Send report” again. Your answers are kept.",
-        "Several reports were sent from this connection in a short time. To protect this service, "
-        "wait %(minutes)s minutes and press “Send report” again. Your answers are kept.",
-        minutes,
-    ) % {"minutes": minutes}
-
-
-@method_decorator(never_cache, name="dispatch")
-class CheckView(View):
-    """Check your answers, then send. Errors from the service lead back to their page."""
-
-    def render_page(
-        self, request: HttpRequest, draft: dict[str, Any], form: SubmitForm, errors: list[dict[str, str]]
-    ) -> HttpResponse:
-        return render(
-            request,
-            "reports/intake/check.html",
-            {
-                "form": form,
-                "errors": errors,
-                "rows": _summary(draft),
-                "contact_unused": _contact_unused(draft["answers"]),
-                "contact_change_url": f"{_step_url('contact', returning=True)}#id_consents_0",
-                "pending_consents": _labels(_pending_consents(draft), CONSENT_CHOICES),
-                "confirm_sharing_url": _confirm_sharing_url(returning=True),
-                "back_url": _step_url(STEPS[-1].slug),
-                "expires_in": DRAFT_SECONDS,
-                "warn_before": WARN_BEFORE_SECONDS,
-                "notice": request.session.pop(NOTICE, None),
-            },
-            status=400 if errors else 200,
-        )
-
-    def get(self, request: HttpRequest) -> HttpResponse:
-        draft = _draft(request)
-        if draft is None:
-            return _expired(request)
-        _draft_touch(request, draft)
-        return self.render_page(request, draft, SubmitForm(), [])
-
-    def post(self, request: HttpRequest) -> HttpResponse:
-        draft = _draft(request)
-        if draft is None:
-            return _expired(request)
-        _draft_touch(request, draft)
-        form = SubmitForm(request.POST)
-        if not form.is_valid() or form.cleaned_data["website"]:
-            # Most likely a bot. Nothing is stored; a person can simply try again.
-            neutral = _("Your report could not be sent. Check your answers and press “Send report” again.")
-            return self.render_page(request, draft, SubmitForm(), [{"message": neutral, "href": ""}])
-        try:
-            submitted = services.report_submit(
-                draft=_report_draft(request, draft),
-                client=request.client_fingerprint,  # type: ignore[attr-defined]
-            )
-        except services.Throttled as error:
-            message = _throttled_message(error.retry_after)
-            return self.render_page(request, draft, form, [{"message": message, "href": ""}])
-        except ValidationError as error:
-            return self.render_page(request, draft, form, self._error_links(error))
-        request.session.pop(DRAFT, None)
-        request.session.cycle_key()
-        request.session[SENT] = {"pk": submitted.report.pk, "until": time.time() + SENT_SECONDS}
-        request.session[SENT_RECEIPT] = submitted.receipt
-        _browser_session_only(request)
-        return redirect("reports:sent")
-
-    @staticmethod
-    def _error_links(error: ValidationError) -> list[dict[str, str]]:
-        items: list[dict[str, str]] = []
-        fields = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
-        for name, field_messages in fields.items():
-            slug, anchor = FIELD_STEPS.get(name, ("", ""))
-            href = f"{_step_url(slug, returning=True)}#{anchor}" if slug else ""
-            items.extend({"message": message, "href": href} for message in field_messages)
-        return items
-
-
-def _sent_report(request: HttpRequest) -> Report | None:
-    """The report this browser sent, for an hour, unless its deletion was asked for
-    (from any device): then the session forgets it at once."""
-    sent = request.session.get(SENT)
-    report = None
-    if sent and sent.get("until", 0) >= time.time() and isinstance(sent.get("pk"), int):
-        report = selectors.report_get_for_reporter(report_id=sent["pk"])
-    if report is None:
-        request.session.pop(SENT, None)
-        request.session.pop(SENT_RECEIPT, None)
-    return report
-
-
-@method_decorator(never_cache, name="dispatch")
-class SentView(View):
-    """The confirmation. The receipt is popped from the session: shown this once only."""
-
-    def get(self, request: HttpRequest) -> HttpResponse:
-        receipt = request.session.pop(SENT_RECEIPT, None)
-        report = _sent_report(request)
-        return render(
-            request,
-            "reports/intake/sent.html",
-            {"report": report, "receipt": receipt_format(receipt) if receipt and report else None},
-        )
-
-
-def _reporter_report(request: HttpRequest) -> Report | None:
-    """The report of a reporter logged in to the inbox, unless their session went idle."""
-    value = request.session.get(REPORTER_REPORT)
-    last_seen = request.session.get(REPORTER_LAST_SEEN, 0)
-    if not isinstance(value, int) or time.time() - last_seen > settings.VICTORY_REPORTER_IDLE_TIMEOUT:
-        return None
-    return selectors.report_get_for_reporter(report_id=value)
-
-
-@method_decorator(never_cache, name="dispatch")
-class AcknowledgementView(View):
-    """The Art. 5 acknowledgement as a PDF: the report just sent, or the reporter's own.
-
-    Without one (never sent from here, the hour is over, logged out, or its deletion
-    was asked for) a neutral page, the same in every case, so someone holding the
-    device cannot tell a deleted report from none."""
-
-    def get(self, request: HttpRequest) -> HttpResponse:
-        report = _sent_report(request) or _reporter_report(request)
-        if report is None:
-            return render(request, "reports/intake/acknowledgement_gone.html", status=404)
-        pdf = acknowledgement_pdf(report=report)
-        services.report_read_by_reporter(report=report, what="acknowledgement")
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{acknowledgement_filename(report=report)}"'
-        response["Cache-Control"] = "no-store"
-        return response
-
-
-class KeepAliveView(View):
-    """For the optional timeout warning: "keep my answers" extends the draft."""
-
-    http_method_names = ["post"]
-
-    def post(self, request: HttpRequest) -> HttpResponse:
-        draft = _draft(request)
-        if draft is None:
-            return HttpResponse(status=410)
-        _draft_touch(request, draft)
-        return HttpResponse(status=204)
-
-
-urlpatterns = [
-    path("report/", StartView.as_view(), name="start"),
-    path("report/check/", CheckView.as_view(), name="check"),
-    path("report/sent/", SentView.as_view(), name="sent"),
-    path("report/acknowledgement.pdf", AcknowledgementView.as_view(), name="acknowledgement"),
-    path("report/keep/", KeepAliveView.as_view(), name="keepalive"),
-    path("report/confirm-sharing/", ConfirmSharingView.as_view(), name="confirm_sharing"),
-    path("report/contact/remove/", ContactRemoveView.as_view(), name="contact_remove"),
-    path(f"report/{EVIDENCE_STEP}/", EvidenceView.as_view(), name="evidence"),
-    path("report/files/<int:pk>/remove/", EvidenceRemoveView.as_view(), name="evidence_remove"),
-    path("report/<slug:step>/", StepView.as_view(), name="step"),
-]

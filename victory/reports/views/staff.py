@@ -6,17 +6,14 @@ who may do what and write the audit events."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
@@ -24,11 +21,12 @@ from django.views.decorators.cache import never_cache
 from victory.accounts.models import User
 from victory.accounts.views import ProfessionalRequiredMixin
 from victory.core.kept_input import kept_input_take
+from victory.core.messages import form_errors_add
 from victory.core.vocabulary import country_name
 
 from .. import selectors, services
 from ..forms_staff import StaffReplyForm, StaffStatusForm, StatusFilterForm
-from ..models import BiasMotivation, ConsentPurpose, IncidentType, Report, Sender, SupportNeed
+from ..models import Report, Sender
 
 REPORTS_PER_PAGE = 50
 
@@ -54,60 +52,6 @@ EVIDENCE_EXTENSIONS = {
 }
 
 
-def _labels(codes: list[str], choices: Any) -> str:
-    """Labels in the order the form lists them (codes are stored sorted)."""
-    given = set(codes)
-    labels = [str(label) for code, label in choices.choices if code in given]
-    labels += [code for code in codes if code not in choices.values]
-    return ", ".join(labels)
-
-
-def _yes_no(value: bool | None) -> str:
-    if value is None:
-        return ""
-    return _("Yes") if value else _("No")
-
-
-def _answers(report: Report) -> list[dict[str, Any]]:
-    """Every answer the reporter gave, labelled, in the order of the form."""
-    when = " — ".join(
-        part for part in (date_format(report.occurred_on) if report.occurred_on else "", report.occurred_when) if part
-    )
-    where = " — ".join(part for part in (country_name(report.country), report.location) if part)
-    return [
-        {"label": _("Who is reporting"), "value": report.get_reporter_role_display()},
-        {"label": _("What happened"), "value": report.narrative},
-        {"label": _("When"), "value": when},
-        {"label": _("Where"), "value": where},
-        {"label": _("Kind of place"), "value": report.get_place_kind_display() if report.place_kind else ""},
-        {"label": _("Online platform"), "value": report.online_platform},
-        {"label": _("Why they think it happened"), "value": _labels(report.bias_motivations, BiasMotivation)},
-        {"label": _("Kind of incident"), "value": _labels(report.incident_types, IncidentType)},
-        {"label": _("What it did to them"), "value": report.impact},
-        {"label": _("About the people responsible"), "value": report.offender_description},
-        {"label": _("Police know"), "value": report.get_police_aware_display() if report.police_aware else ""},
-        {"label": _("Want the police told"), "value": _yes_no(report.wants_police_told)},
-        {"label": _("Support wanted"), "value": _labels(report.support_needs, SupportNeed)},
-        {"label": _("Language for support"), "value": report.support_language},
-    ]
-
-
-def _contact(report: Report, contact_allowed: bool) -> list[dict[str, Any]] | None:
-    """The contact details, only while the person agrees to be contacted (None otherwise;
-    an empty list when they agreed but gave none)."""
-    if not contact_allowed:
-        return None
-    details: dict[str, Any] = report.contact if isinstance(report.contact, dict) else {}
-    if not any(details.get(key) for key in ("email", "phone", "safe_times")):
-        return []
-    return [
-        {"label": _("E-mail address"), "value": details.get("email", "")},
-        {"label": _("Phone"), "value": details.get("phone", "")},
-        {"label": _("Safe times to contact"), "value": details.get("safe_times", "")},
-        {"label": _("E-mail when there is a new message"), "value": _yes_no(bool(details.get("email_updates")))},
-    ]
-
-
 def render_detail(
     request: HttpRequest,
     report: Report,
@@ -119,16 +63,8 @@ def render_detail(
     """The report page. Each showing is a read of the report, so each is audited."""
     user: User = request.user  # type: ignore[assignment]
     services.report_open(actor=user, report=report)
-    consents = {consent.purpose: consent for consent in report.consents.all()}
-    consent_rows = [
-        {
-            "label": label,
-            "granted": bool(consents.get(purpose) and consents[purpose].granted),
-            "changed_at": consents[purpose].changed_at if purpose in consents else None,
-        }
-        for purpose, label in ConsentPurpose.choices
-    ]
-    contact_allowed = bool(consents.get(ConsentPurpose.CONTACT) and consents[ConsentPurpose.CONTACT].granted)
+    # What staff see of it comes from the selector the API uses too: no more here.
+    view = selectors.report_view_for_staff(user=user, reference=report.reference)
     thread = [
         {
             "at": message.created_at,
@@ -146,9 +82,9 @@ def render_detail(
     context = {
         "report": report,
         "country": country_name(report.country),
-        "answers": _answers(report),
-        "contact": _contact(report, contact_allowed),
-        "consents": consent_rows,
+        "answers": view.answers,
+        "contact": view.contact,
+        "consents": view.consents,
         "evidence": list(selectors.report_evidence(report=report)),
         "thread": thread,
         "reply_form": reply_form or StaffReplyForm(),
@@ -159,12 +95,6 @@ def render_detail(
     response = render(request, "reports/staff/detail.html", context)
     add_never_cache_headers(response)
     return response
-
-
-def _add_service_errors(form: StaffReplyForm | StaffStatusForm, error: ValidationError) -> None:
-    for field, field_messages in error.message_dict.items():
-        for message in field_messages:
-            form.add_error(field if field in form.fields else None, message)
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -236,7 +166,7 @@ class StaffReplyView(ProfessionalRequiredMixin, PostOnlyPageMixin, View):
             try:
                 services.organisation_message_send(actor=user, report=report, body=form.cleaned_data["body"])
             except ValidationError as error:
-                _add_service_errors(form, error)
+                form_errors_add(form, error)
             else:
                 messages.success(request, _("Your reply was sent. The person sees it in their inbox."))
                 return redirect("reports:staff_detail", reference=report.reference)
@@ -260,7 +190,7 @@ class StaffStatusView(ProfessionalRequiredMixin, PostOnlyPageMixin, View):
                     referred_to=form.cleaned_data["referred_to"],
                 )
             except ValidationError as error:
-                _add_service_errors(form, error)
+                form_errors_add(form, error)
                 report.refresh_from_db()
             else:
                 messages.success(request, _("The status was changed."))
@@ -282,12 +212,3 @@ class StaffEvidenceView(ProfessionalRequiredMixin, View):
         response["X-Content-Type-Options"] = "nosniff"
         add_never_cache_headers(response)
         return response
-
-
-urlpatterns = [
-    path("staff/reports/", StaffReportListView.as_view(), name="staff_list"),
-    path("staff/reports/<str:reference>/", StaffReportDetailView.as_view(), name="staff_detail"),
-    path("staff/reports/<str:reference>/reply/", StaffReplyView.as_view(), name="staff_reply"),
-    path("staff/reports/<str:reference>/status/", StaffStatusView.as_view(), name="staff_status"),
-    path("staff/reports/<str:reference>/files/<int:pk>/", StaffEvidenceView.as_view(), name="staff_evidence"),
-]
