@@ -9,12 +9,11 @@ import json
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.utils.html import escape
 
 from tests.conftest import login
 from tests.factories import PASSWORD, OrganisationFactory
-from tests.openapi_check import assert_matches_openapi, openapi_document
+from tests.openapi_check import OpenAPIClient, assert_matches_openapi, openapi_document
 from tests.reports.conftest import make_draft
 from tests.reports.test_acknowledgement_pdf import pdf_text
 from victory.accounts import services as account_services
@@ -54,7 +53,7 @@ ANSWERS: dict[str, Any] = {
 }
 
 
-def _fill_in(client: Client) -> None:
+def _fill_in(client: OpenAPIClient) -> None:
     assert client.post("/en/report/", {"action": "start"}).status_code == 302
     for slug, step in STEP_BY_SLUG.items():
         if slug == "files":
@@ -83,7 +82,7 @@ def test_every_question_is_asked_on_its_page() -> None:
             assert fields[question.name].label == question.label, question.name
 
 
-def test_every_question_is_on_the_check_page(client: Client, receiving_organisation: Organisation) -> None:
+def test_every_question_is_on_the_check_page(client: OpenAPIClient, receiving_organisation: Organisation) -> None:
     _fill_in(client)
     html = client.get("/en/report/check/").content.decode()
     for question in QUESTIONS:
@@ -101,17 +100,17 @@ def test_every_question_is_in_the_api_schemas() -> None:
         assert (question.name in schemas["ReportIn"].get("required", [])) == question.api_required, question.name
 
 
-def _sent_through_the_form(client: Client) -> Report:
+def _sent_through_the_form(client: OpenAPIClient) -> Report:
     _fill_in(client)
     assert client.post("/en/report/check/", {"website": ""}).status_code == 302
     return Report.objects.get()
 
 
 def test_every_question_is_in_the_staff_view(
-    client: Client, report_caseworker: Membership, receiving_organisation: Organisation
+    client: OpenAPIClient, report_caseworker: Membership, receiving_organisation: Organisation
 ) -> None:
     report = _sent_through_the_form(client)
-    staff = login(Client(), report_caseworker)
+    staff = login(OpenAPIClient(), report_caseworker)
     html = staff.get(f"/en/staff/reports/{report.reference}/").content.decode()
     for question in QUESTIONS:
         assert escape(str(question.staff_label)) in html, question.name
@@ -119,7 +118,9 @@ def test_every_question_is_in_the_staff_view(
     assert escape("Anti-Muslim") in html  # the professional's word for the same code
 
 
-def test_the_pdf_holds_the_questions_declared_for_it(client: Client, receiving_organisation: Organisation) -> None:
+def test_the_pdf_holds_the_questions_declared_for_it(
+    client: OpenAPIClient, receiving_organisation: Organisation
+) -> None:
     _sent_through_the_form(client)
     text = " ".join(pdf_text(client.get("/en/report/acknowledgement.pdf").content).split())
     for question in QUESTIONS:
@@ -159,14 +160,14 @@ def _api_token(membership: Membership) -> str:
 
 
 def test_withdrawn_contact_consent_hides_the_details_from_page_and_api(
-    client: Client, report_caseworker: Membership, receiving_organisation: Organisation
+    client: OpenAPIClient, report_caseworker: Membership, receiving_organisation: Organisation
 ) -> None:
     sent = services.report_submit(
         draft=make_draft(contact_email="reach.me@test.victory.example", consents={"contact": True})
     )
     reference = sent.report.reference
     staff = login(client, report_caseworker)
-    api = Client(HTTP_AUTHORIZATION=f"Bearer {_api_token(report_caseworker)}")
+    api = OpenAPIClient(HTTP_AUTHORIZATION=f"Bearer {_api_token(report_caseworker)}")
     path = f"/api/v1/staff/reports/{reference}"
 
     assert "reach.me@test.victory.example" in staff.get(f"/en/staff/reports/{reference}/").content.decode()
@@ -192,6 +193,6 @@ def test_the_staff_api_answers_404_for_another_organisations_report(report_casew
     services.country_intake_set(actor=None, country="ES", organisation=elsewhere)
     other = services.report_submit(draft=make_draft(country="ES"))
     assert other.report.organisation != report_caseworker.organisation
-    api = Client(HTTP_AUTHORIZATION=f"Bearer {_api_token(report_caseworker)}")
+    api = OpenAPIClient(HTTP_AUTHORIZATION=f"Bearer {_api_token(report_caseworker)}")
     response = api.get(f"/api/v1/staff/reports/{other.report.reference}")
     assert response.status_code == 404
