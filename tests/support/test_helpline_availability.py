@@ -25,10 +25,13 @@ def shipped(db: None) -> None:
 
 
 def _country_law(html: str) -> str:
-    """The part of the page that speaks about the chosen country."""
-    found = re.search(r'<div class="panel country-law"[^>]*>(.*?)</div>', html, re.S)
+    """The part of the page that speaks about the chosen country: its law, then the
+    numbers to call there (the help-now panel right after it)."""
+    found = re.search(
+        r'<div class="panel country-law"[^>]*>(.*?)</div>\s*<div class="panel help-now"[^>]*>(.*?)</div>', html, re.S
+    )
     assert found, "the page says nothing about the chosen country"
-    return found.group(1)
+    return found.group(1) + found.group(2)
 
 
 def _navigator(client: Client, country: str) -> str:
@@ -103,7 +106,7 @@ def test_the_membership_lists_are_the_countries_the_platform_serves() -> None:
 
 def _help_now(client: Client, url: str) -> str:
     """The page's own "talk to someone now / in danger now" panel."""
-    found = re.search(r'<div class="panel help-now">(.*?)</div>', client.get(url).content.decode(), re.S)
+    found = re.search(r'<div class="panel help-now"[^>]*>(.*?)</div>', client.get(url).content.decode(), re.S)
     assert found, url
     return found.group(1)
 

@@ -145,6 +145,45 @@ class AuditVerification:
     problem: str = ""
 
 
+def _link_problem(row: dict[str, Any], *, expected_sequence: int, previous_hash: str) -> tuple[int, str] | None:
+    """Why this event does not continue the chain (the sequence to name, the problem), or None."""
+    sequence = row["sequence"]
+    if sequence != expected_sequence:
+        return expected_sequence, f"event {expected_sequence} is missing"
+    if row["previous_hash"] != previous_hash:
+        if sequence == 1:
+            return 1, "event 1 does not start the chain"
+        return sequence, f"event {sequence} does not link to event {sequence - 1}"
+    if audit_hash(row) != row["event_hash"]:
+        return sequence, f"event {sequence} was altered"
+    return None
+
+
+def _head_problem(
+    head: AuditChainHead | None, *, last_sequence: int, hash_at_head: str | None
+) -> tuple[int | None, str] | None:
+    """Why the chain's end does not match its head (newest events removed or slipped in), or None."""
+    if head is None:
+        if last_sequence:
+            return None, "the chain head is missing, so removed newest events would go unseen"
+        return None
+    if head.last_sequence > last_sequence:
+        return (
+            last_sequence + 1,
+            f"events {last_sequence + 1} to {head.last_sequence} were removed "
+            f"(the chain head names event {head.last_sequence})",
+        )
+    if head.last_sequence and hash_at_head != head.last_hash:
+        return head.last_sequence, f"the chain head does not match event {head.last_sequence}"
+    if last_sequence > head.last_sequence:
+        # Newer than the head we read: appended meanwhile, or inserted behind the chain's back.
+        current = AuditChainHead.objects.filter(pk=HEAD_PK).first()
+        current_sequence = current.last_sequence if current is not None else 0
+        if current_sequence < last_sequence:
+            return current_sequence + 1, f"event {current_sequence + 1} is not recorded in the chain head"
+    return None
+
+
 def audit_verify(*, on_progress: Callable[[int], None] | None = None) -> AuditVerification:
     """Walk the chain in sequence order and report the first broken or missing link.
 
@@ -154,61 +193,34 @@ def audit_verify(*, on_progress: Callable[[int], None] | None = None) -> AuditVe
     # Read the head first: an event appended while we stream is then simply newer than
     # the head we hold, never mistaken for a truncation.
     head = AuditChainHead.objects.filter(pk=HEAD_PK).first()
-    expected_sequence = 1
     previous_hash = GENESIS_HASH
     hash_at_head: str | None = None
     checked = 0
     pending_progress = 0
 
-    def broken(sequence: int | None, problem: str) -> AuditVerification:
+    def flush_progress() -> None:
         if on_progress is not None and pending_progress:
             on_progress(pending_progress)
-        return AuditVerification(False, checked, sequence, problem)
 
     rows = AuditEvent.objects.order_by("sequence").values(*HASHED_FIELDS, "event_hash")
     for row in rows.iterator(chunk_size=VERIFY_CHUNK_SIZE):
-        sequence = row["sequence"]
-        if sequence != expected_sequence:
-            return broken(expected_sequence, f"event {expected_sequence} is missing")
-        if row["previous_hash"] != previous_hash:
-            if sequence == 1:
-                return broken(1, "event 1 does not start the chain")
-            return broken(sequence, f"event {sequence} does not link to event {sequence - 1}")
-        if audit_hash(row) != row["event_hash"]:
-            return broken(sequence, f"event {sequence} was altered")
+        problem = _link_problem(row, expected_sequence=checked + 1, previous_hash=previous_hash)
+        if problem is not None:
+            flush_progress()
+            return AuditVerification(False, checked, *problem)
         previous_hash = row["event_hash"]
-        if head is not None and sequence == head.last_sequence:
+        if head is not None and row["sequence"] == head.last_sequence:
             hash_at_head = previous_hash
-        expected_sequence += 1
         checked += 1
         pending_progress += 1
-        if on_progress is not None and pending_progress >= VERIFY_CHUNK_SIZE:
-            on_progress(pending_progress)
+        if pending_progress >= VERIFY_CHUNK_SIZE:
+            flush_progress()
             pending_progress = 0
 
-    last_sequence = expected_sequence - 1
-    if head is None:
-        if last_sequence:
-            return broken(None, "the chain head is missing, so removed newest events would go unseen")
-    elif head.last_sequence > last_sequence:
-        return broken(
-            last_sequence + 1,
-            f"events {last_sequence + 1} to {head.last_sequence} were removed "
-            f"(the chain head names event {head.last_sequence})",
-        )
-    elif head.last_sequence and hash_at_head != head.last_hash:
-        return broken(head.last_sequence, f"the chain head does not match event {head.last_sequence}")
-    elif last_sequence > head.last_sequence:
-        # Newer than the head we read: appended meanwhile, or inserted behind the chain's back.
-        current = AuditChainHead.objects.filter(pk=HEAD_PK).first()
-        current_sequence = current.last_sequence if current is not None else 0
-        if current_sequence < last_sequence:
-            return broken(
-                current_sequence + 1,
-                f"event {current_sequence + 1} is not recorded in the chain head",
-            )
-    if on_progress is not None and pending_progress:
-        on_progress(pending_progress)
+    flush_progress()
+    end_problem = _head_problem(head, last_sequence=checked, hash_at_head=hash_at_head)
+    if end_problem is not None:
+        return AuditVerification(False, checked, *end_problem)
     return AuditVerification(True, checked)
 
 

@@ -1,6 +1,16 @@
 """The domain vocabulary every app shares: the countries VicTory serves, the OSCE/ODIHR
 bias motivations and incident types, and the support a person may need.
 
+Needs have one vocabulary with two explicit mappings, so that what a reporter asks
+for, what the directory lists and what the needs navigator offers always line up:
+
+- ``SupportNeed``: what a person would like (a report's "support wanted", later a case's
+  needs assessment);
+- ``ServiceOffer``: what a service in the directory offers; ``OFFERS_FOR_NEED`` says
+  which offers meet each need (``offers_for``);
+- ``HelpChoice``: the navigator's short question "What would help you now?", in plain
+  words; ``NEEDS_FOR_HELP`` says which needs each answer stands for (``needs_for``).
+
 One module, so that reports, the directory, cases and statistics speak the same
 codes; stored codes never change (they are in the database), only labels do. The
 countries are EU member states and their neighbours, ISO 3166-1 alpha-2 codes, with
@@ -8,6 +18,8 @@ names in the reader's language.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from django.db import models
 from django.utils.functional import Promise
@@ -28,6 +40,22 @@ class BiasMotivation(models.TextChoices):
     DISABILITY = "disability", _("Disability")
     OTHER = "other", _("Other")
     UNKNOWN = "unknown", _("Not sure")
+
+
+# The groups a directory service may specialise in, named as the people in them; the codes
+# are the bias motivations that target them ("not sure" names no group).
+SERVICE_GROUPS: dict[BiasMotivation, Promise] = {
+    BiasMotivation.RACISM_XENOPHOBIA: _("People targeted for their skin colour, ethnicity, nationality or origin"),
+    BiasMotivation.ANTI_ROMA: _("Roma and Travellers"),
+    BiasMotivation.ANTISEMITISM: _("Jewish people"),
+    BiasMotivation.ANTI_MUSLIM: _("Muslim people, and people seen as Muslim"),
+    BiasMotivation.ANTI_CHRISTIAN: _("Christian people"),
+    BiasMotivation.OTHER_RELIGION: _("People targeted for another religion or belief, or for having none"),
+    BiasMotivation.ANTI_LGBTI: _("Lesbian, gay, bisexual, trans and intersex people"),
+    BiasMotivation.GENDER: _("People targeted because of their gender"),
+    BiasMotivation.DISABILITY: _("Disabled people and people with an illness"),
+    BiasMotivation.OTHER: _("Other groups"),
+}
 
 
 class IncidentType(models.TextChoices):
@@ -53,6 +81,78 @@ class SupportNeed(models.TextChoices):
     PRACTICAL = "practical", _("Practical help (for example with forms or repairs)")
     COMPENSATION = "compensation", _("Compensation")
     REPORTING = "reporting", _("Help with reporting to the police")
+    # Art. 4(1)(j): a person may ask for it; the restorative programme takes it from there.
+    RESTORATIVE_JUSTICE = "restorative_justice", _("Restorative justice")
+
+
+class ServiceOffer(models.TextChoices):
+    """What a support service in the directory offers (stored in ``SupportService.offers``)."""
+
+    EMOTIONAL = "emotional", _("Emotional support")
+    PRACTICAL = "practical", _("Practical help")
+    LEGAL = "legal", _("Legal advice")
+    PSYCHOLOGICAL = "psychological", _("Psychological help")
+    MEDICAL = "medical", _("Medical help")
+    ACCOMMODATION = "accommodation", _("A safe place to stay")
+    INTERPRETATION = "interpretation", _("Interpreting and translation")
+    RESTORATIVE_JUSTICE = "restorative_justice", _("Restorative justice")
+    REPORTING = "reporting", _("Help with reporting")
+
+
+# Which offers meet a need. Several offers mean "any of these": a general victim support
+# service (Art. 9) gives information and emotional support, and helps with forms.
+OFFERS_FOR_NEED: dict[SupportNeed, tuple[ServiceOffer, ...]] = {
+    SupportNeed.SAFETY: (ServiceOffer.EMOTIONAL, ServiceOffer.ACCOMMODATION),
+    SupportNeed.TALK: (ServiceOffer.EMOTIONAL,),
+    SupportNeed.INFORMATION: (ServiceOffer.EMOTIONAL, ServiceOffer.PRACTICAL, ServiceOffer.LEGAL),
+    SupportNeed.LEGAL: (ServiceOffer.LEGAL,),
+    SupportNeed.MEDICAL: (ServiceOffer.MEDICAL,),
+    SupportNeed.PSYCHOLOGICAL: (ServiceOffer.PSYCHOLOGICAL,),
+    SupportNeed.ACCOMMODATION: (ServiceOffer.ACCOMMODATION,),
+    SupportNeed.INTERPRETATION: (ServiceOffer.INTERPRETATION,),
+    SupportNeed.PRACTICAL: (ServiceOffer.PRACTICAL,),
+    SupportNeed.COMPENSATION: (ServiceOffer.LEGAL, ServiceOffer.PRACTICAL),
+    SupportNeed.REPORTING: (ServiceOffer.REPORTING,),
+    SupportNeed.RESTORATIVE_JUSTICE: (ServiceOffer.RESTORATIVE_JUSTICE,),
+}
+
+
+class HelpChoice(models.TextChoices):
+    """The needs navigator's answers to "What would help you now?": fewer, plainer words
+    than ``SupportNeed`` for someone in a hurry. Not stored; codes appear in the form."""
+
+    SAFETY = "safety", _("Feeling safe")
+    TALK = "talk", _("Someone to talk to")
+    LEGAL = "legal", _("Legal advice")
+    HEALTH = "health", _("Medical or psychological help")
+    ACCOMMODATION = "accommodation", _("A place to stay")
+    INTERPRETER = "interpreter", _("An interpreter")
+    REPORTING = "reporting", _("Reporting what happened")
+
+
+NEEDS_FOR_HELP: dict[HelpChoice, tuple[SupportNeed, ...]] = {
+    HelpChoice.SAFETY: (SupportNeed.SAFETY,),
+    HelpChoice.TALK: (SupportNeed.TALK,),
+    HelpChoice.LEGAL: (SupportNeed.LEGAL, SupportNeed.COMPENSATION),
+    HelpChoice.HEALTH: (SupportNeed.MEDICAL, SupportNeed.PSYCHOLOGICAL),
+    HelpChoice.ACCOMMODATION: (SupportNeed.ACCOMMODATION,),
+    HelpChoice.INTERPRETER: (SupportNeed.INTERPRETATION,),
+    HelpChoice.REPORTING: (SupportNeed.REPORTING,),
+}
+
+
+def offers_for(needs: Iterable[str]) -> list[ServiceOffer]:
+    """The offers that meet any of these needs, in the order the needs and offers come;
+    a code that is not a need (an old form, a typo) meets nothing."""
+    offers = (offer for need in needs if need in SupportNeed.values for offer in OFFERS_FOR_NEED[SupportNeed(need)])
+    return list(dict.fromkeys(offers))
+
+
+def needs_for(choices: Iterable[str]) -> list[SupportNeed]:
+    """The needs the navigator's answers stand for; unknown answers stand for none."""
+    needs = (need for choice in choices if choice in HelpChoice.values for need in NEEDS_FOR_HELP[HelpChoice(choice)])
+    return list(dict.fromkeys(needs))
+
 
 COUNTRIES: dict[str, Promise] = {
     "AT": _("Austria"),

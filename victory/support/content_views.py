@@ -20,10 +20,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
 from victory.core.cache import public_cache
-from victory.core.vocabulary import country_choices, country_name
+from victory.core.vocabulary import HelpChoice, country_choices, country_name, needs_for, offers_for
 
 from . import content_selectors, selectors
-from .models import ContentKind, ServiceOffer
+from .models import ContentKind
 from .text import render_plain
 
 app_name = "rights"
@@ -72,33 +72,16 @@ class ContentPageView(View):
         )
 
 
-# What would help now → the rights pages and the directory needs that answer it.
-HELP_CHOICES = [
-    ("safety", _("Feeling safe")),
-    ("talk", _("Someone to talk to")),
-    ("legal", _("Legal advice")),
-    ("health", _("Medical or psychological help")),
-    ("accommodation", _("A place to stay")),
-    ("interpreter", _("An interpreter")),
-    ("reporting", _("Reporting what happened")),
-]
-HELP_PAGES = {
-    "safety": ["protection", "staying-safe-online"],
-    "talk": ["support", "support-without-reporting"],
-    "legal": ["legal-advice", "compensation"],
-    "health": ["support"],
-    "accommodation": ["support"],
-    "interpreter": ["interpretation"],
-    "reporting": ["reporting", "reporting-to-the-police"],
-}
-HELP_OFFERS = {
-    "safety": [ServiceOffer.EMOTIONAL, ServiceOffer.ACCOMMODATION],
-    "talk": [ServiceOffer.EMOTIONAL],
-    "legal": [ServiceOffer.LEGAL],
-    "health": [ServiceOffer.MEDICAL, ServiceOffer.PSYCHOLOGICAL],
-    "accommodation": [ServiceOffer.ACCOMMODATION],
-    "interpreter": [ServiceOffer.INTERPRETATION],
-    "reporting": [ServiceOffer.REPORTING],
+# What would help now → the rights pages that answer it; the directory services come from
+# the vocabulary of needs (HelpChoice → SupportNeed → ServiceOffer, core.vocabulary).
+HELP_PAGES: dict[HelpChoice, list[str]] = {
+    HelpChoice.SAFETY: ["protection", "staying-safe-online"],
+    HelpChoice.TALK: ["support", "support-without-reporting"],
+    HelpChoice.LEGAL: ["legal-advice", "compensation"],
+    HelpChoice.HEALTH: ["support"],
+    HelpChoice.ACCOMMODATION: ["support"],
+    HelpChoice.INTERPRETER: ["interpretation"],
+    HelpChoice.REPORTING: ["reporting", "reporting-to-the-police"],
 }
 WHAT_CHOICES = [
     ("violence", _("I was attacked or hurt")),
@@ -122,7 +105,10 @@ class NavigatorForm(forms.Form):
         label=_("What happened, in broad terms?"), choices=WHAT_CHOICES, required=False, widget=forms.RadioSelect
     )
     help = forms.MultipleChoiceField(
-        label=_("What would help you now?"), choices=HELP_CHOICES, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("What would help you now?"),
+        choices=HelpChoice.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -147,7 +133,7 @@ class NavigatorView(View):
         if form.errors:
             form = NavigatorForm(initial=answers)
         language = _language()
-        wanted = [slug for choice in answers["help"] for slug in HELP_PAGES[choice]]
+        wanted = [slug for choice in answers["help"] for slug in HELP_PAGES[HelpChoice(choice)]]
         wanted += WHAT_PAGES.get(answers["what"] or "", [])
         wanted += ["support-without-reporting"]
         pages = []
@@ -156,9 +142,7 @@ class NavigatorView(View):
                 pages.append(content_selectors.content_get(slug=slug, language=language))
             except Http404:  # a page not published (yet) is simply left out
                 continue
-        offers: list[str] = list(
-            dict.fromkeys(str(offer) for choice in answers["help"] for offer in HELP_OFFERS[choice])
-        )
+        offers: list[str] = [str(offer) for offer in offers_for(needs_for(answers["help"]))]
         services: dict[int, Any] = {}
         for offer in offers or [""]:
             for service in selectors.service_list_published(country=answers["country"], offer=offer)[:10]:

@@ -18,24 +18,10 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from victory.core.forms import AccessibleFormMixin
-from victory.core.vocabulary import country_choices
+from victory.core.vocabulary import SERVICE_GROUPS, ServiceOffer, country_choices
 
-from .models import ServiceOffer
-
-# The groups a service specialises in, in plain words; the codes are ODIHR's bias
-# motivations (reports.models.BiasMotivation), as in the report form's "why" question.
-GROUP_CHOICES = [
-    ("racism_xenophobia", _("People targeted for their skin colour, ethnicity, nationality or origin")),
-    ("anti_roma", _("Roma and Travellers")),
-    ("antisemitism", _("Jewish people")),
-    ("anti_muslim", _("Muslim people, and people seen as Muslim")),
-    ("anti_christian", _("Christian people")),
-    ("other_religion", _("People targeted for another religion or belief, or for having none")),
-    ("anti_lgbti", _("Lesbian, gay, bisexual, trans and intersex people")),
-    ("gender", _("People targeted because of their gender")),
-    ("disability", _("Disabled people and people with an illness")),
-    ("other", _("Other groups")),
-]
+# The groups a service specialises in, in plain words (core.vocabulary.SERVICE_GROUPS).
+GROUP_CHOICES = [(str(code), label) for code, label in SERVICE_GROUPS.items()]
 GROUP_LABELS = dict(GROUP_CHOICES)
 
 # Languages a person may look for help in: the platform's own, plus languages many

@@ -13,17 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from victory.accounts.models import Organisation
 
-
-class ServiceOffer(models.TextChoices):
-    EMOTIONAL = "emotional", _("Emotional support")
-    PRACTICAL = "practical", _("Practical help")
-    LEGAL = "legal", _("Legal advice")
-    PSYCHOLOGICAL = "psychological", _("Psychological help")
-    MEDICAL = "medical", _("Medical help")
-    ACCOMMODATION = "accommodation", _("A safe place to stay")
-    INTERPRETATION = "interpretation", _("Interpreting and translation")
-    RESTORATIVE_JUSTICE = "restorative_justice", _("Restorative justice")
-    REPORTING = "reporting", _("Help with reporting")
+# What a service offers is part of the shared vocabulary of needs (core.vocabulary).
+from victory.core.vocabulary import ServiceOffer as ServiceOffer
 
 
 class Channel(models.TextChoices):

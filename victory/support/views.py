@@ -19,11 +19,11 @@ from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 from django.views import View
 
-from victory.core.vocabulary import country_name
+from victory.core.vocabulary import ServiceOffer, country_name
 
 from . import content_selectors, selectors
 from .filters import GROUP_LABELS, directory_filter, language_name
-from .models import Channel, ServiceOffer, SupportService
+from .models import Channel, SupportService
 
 PAGE_SIZE = 20
 OFFER_LABELS = dict(ServiceOffer.choices)
