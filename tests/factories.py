@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import factory
 from django_otp.oath import totp
-from factory.base import BaseFactory, FactoryMetaClass
 from factory.declarations import LazyFunction, Sequence, SubFactory
+from factory.django import DjangoModelFactory
 
 from victory.accounts import services
 from victory.accounts.models import AuthenticatorDevice, Membership, Organisation, OrganisationKind, Role, User
@@ -17,17 +16,17 @@ PASSWORD = "correct horse battery staple"
 
 if TYPE_CHECKING:
 
-    class _ModelFactoryMeta(FactoryMetaClass):
-        # factory-boy's metaclass makes ``SomeFactory()`` return the model, but is untyped:
-        # said here, mypy knows ``OrganisationFactory()`` is an Organisation.
-        # (The ignore: mypy cannot tell that this metaclass only ever makes factories.)
-        def __call__[M](cls: type[BaseFactory[M]], **kwargs: Any) -> M: ...  # type: ignore[misc]
+    class ModelFactory[M](DjangoModelFactory[M]):
+        # Calling a factory makes its model (factory-boy's metaclass does it, untyped): said
+        # here, mypy knows OrganisationFactory() is an Organisation. (The ignore: __new__
+        # returning something other than the class is what mypy is asked to accept.)
+        def __new__(cls, **kwargs: Any) -> M: ...  # type: ignore[misc]
 
 else:
-    _ModelFactoryMeta = FactoryMetaClass
+    ModelFactory = DjangoModelFactory
 
 
-class OrganisationFactory(factory.django.DjangoModelFactory[Organisation], metaclass=_ModelFactoryMeta):
+class OrganisationFactory(ModelFactory[Organisation]):
     class Meta:
         model = Organisation
 
@@ -42,7 +41,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory[Organisation], metac
         return services.organisation_create(actor=None, **kwargs)
 
 
-class UserFactory(factory.django.DjangoModelFactory[User], metaclass=_ModelFactoryMeta):
+class UserFactory(ModelFactory[User]):
     class Meta:
         model = User
 
@@ -54,7 +53,7 @@ class UserFactory(factory.django.DjangoModelFactory[User], metaclass=_ModelFacto
         return services.user_create(password=password, **kwargs)
 
 
-class MembershipFactory(factory.django.DjangoModelFactory[Membership], metaclass=_ModelFactoryMeta):
+class MembershipFactory(ModelFactory[Membership]):
     class Meta:
         model = Membership
 

@@ -314,6 +314,8 @@ class EncryptedFieldFile(FieldFile):
     if TYPE_CHECKING:
         # A model row, or anything at all when the field is used standalone (see _row).
         instance: Any
+
+        def __init__(self, instance: Any, field: EncryptedFileField, name: str | None) -> None: ...
         # FieldFile's own, which django-stubs leaves out.
         _committed: bool
 
