@@ -54,7 +54,7 @@ worker: setup
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy victory
+	$(VENV)/bin/mypy victory tests
 	$(VENV)/bin/lint-imports
 
 # Throwaway SQLite database and keys in a temporary directory, removed afterwards.

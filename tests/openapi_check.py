@@ -20,13 +20,15 @@ import json
 import re
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
-from django.http import HttpResponse
 from django.test import Client
 from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
 
 OPENAPI_URL = "/api/v1/openapi.json"
 _DOCUMENT_URI = "urn:victory:openapi"
@@ -63,9 +65,10 @@ def openapi_document() -> dict[str, Any]:
 
 
 @functools.cache
-def _registry() -> Registry:
+def _registry() -> Registry[Any]:
     resource = Resource.from_contents(_closed(copy.deepcopy(openapi_document())), default_specification=DRAFT202012)
-    return Registry().with_resource(_DOCUMENT_URI, resource)
+    registry: Registry[Any] = Registry().with_resource(_DOCUMENT_URI, resource)
+    return registry
 
 
 def _pointer_part(text: str) -> str:
@@ -80,7 +83,8 @@ def _operation_path(path: str, method: str) -> str:
     for template, operations in paths.items():
         pattern = "^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template)) + "$"
         if re.match(pattern, path) and method in operations:
-            return template
+            found: str = template
+            return found
     raise AssertionError(f"{method.upper()} {path} is not in the OpenAPI document")
 
 
@@ -99,9 +103,9 @@ def response_schema(path: str, method: str, status: int) -> dict[str, Any]:
     return {"$ref": f"{_DOCUMENT_URI}#/{pointer}"}
 
 
-def assert_matches_openapi(response: HttpResponse, *, path: str | None = None, method: str | None = None) -> Any:
+def assert_matches_openapi(response: TestResponse, *, path: str | None = None, method: str | None = None) -> Any:
     """Validate ``response`` (from django.test.Client) and return its decoded JSON body."""
-    request = response.request  # type: ignore[attr-defined]
+    request = response.request
     path = path or request["PATH_INFO"]
     method = (method or request["REQUEST_METHOD"]).lower()
     schema = response_schema(path, method, response.status_code)

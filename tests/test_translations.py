@@ -13,7 +13,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.test import override_settings
 
-LOCALE_DIR = Path(settings.BASE_DIR) / "victory" / "locale"
+from victory.settings.env import BASE_DIR
+
+LOCALE_DIR = BASE_DIR / "victory" / "locale"
 TRANSLATED = [code for code, _name in settings.LANGUAGES if code != "en"]
 # Names spelled the same in some languages as in English: not a copied string.
 SAME_IN_OTHER_LANGUAGES = {"Liechtenstein", "VicTory administration"}
@@ -59,7 +61,7 @@ def test_translations_keep_placeholders_and_markup(lang: str) -> None:
 
 def test_catalogues_hold_every_string_of_the_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Extract the strings afresh from a copy of the code and compare with the catalogue."""
-    source = Path(settings.BASE_DIR) / "victory"
+    source = BASE_DIR / "victory"
     copy = tmp_path / "victory"
     shutil.copytree(source, copy, ignore=shutil.ignore_patterns("locale", "__pycache__", "static"))
     (copy / "locale").mkdir()

@@ -70,7 +70,9 @@ class VictoryAPI(NinjaAPI):
                     }
         return schema
 
-    def validation_error_from_error_contexts(self, error_contexts: list[ValidationErrorContext]) -> ValidationError:
+    def validation_error_from_error_contexts(
+        self, error_contexts: list[ValidationErrorContext[Any]]
+    ) -> ValidationError:
         """Pydantic's errors with ``loc`` as the caller wrote it: a single body schema is
         the whole JSON body, so the parameter's name (``payload``) is left out and
         ``loc`` is ``["body", <field>, ...]``, as in the services' errors."""

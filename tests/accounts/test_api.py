@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import pytest
 from django.test import Client
@@ -11,10 +12,13 @@ from tests.factories import PASSWORD, current_code
 from victory.accounts.models import ApiToken, AuthenticatorDevice, Membership
 from victory.core.models import AuditEvent
 
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
+
 pytestmark = pytest.mark.django_db
 
 
-def _post(client: Client, body: dict) -> object:
+def _post(client: Client, body: dict[str, str]) -> TestResponse:
     return client.post("/api/v1/auth/token", data=json.dumps(body), content_type="application/json")
 
 

@@ -4,6 +4,7 @@ told by e-mail, so an open or taken-over session alone cannot make codes that ou
 from __future__ import annotations
 
 import pytest
+from django.core.mail import EmailMessage
 from django.test import Client
 
 from tests.conftest import login
@@ -25,7 +26,7 @@ def _codes_shown(client: Client) -> list[str]:
 
 
 def test_new_codes_need_the_password_and_a_wrong_one_is_refused_clearly(
-    caseworker_client: Client, caseworker: Membership, mailoutbox: list
+    caseworker_client: Client, caseworker: Membership, mailoutbox: list[EmailMessage]
 ) -> None:
     response = caseworker_client.post(PAGE, {"password": "not my password at all"})
     assert response.status_code == 200
@@ -50,7 +51,10 @@ def test_wrong_passwords_here_count_towards_the_login_lock(caseworker_client: Cl
 
 
 def test_new_codes_replace_the_old_ones_and_the_person_is_emailed(
-    caseworker_client: Client, caseworker: Membership, mailoutbox: list, django_capture_on_commit_callbacks: object
+    caseworker_client: Client,
+    caseworker: Membership,
+    mailoutbox: list[EmailMessage],
+    django_capture_on_commit_callbacks: object,
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
         response = caseworker_client.post(PAGE, {"password": PASSWORD})
@@ -82,7 +86,7 @@ def test_new_codes_replace_the_old_ones_and_the_person_is_emailed(
 
 
 def test_the_notice_is_sent_in_the_persons_language(
-    caseworker: Membership, mailoutbox: list, django_capture_on_commit_callbacks: object
+    caseworker: Membership, mailoutbox: list[EmailMessage], django_capture_on_commit_callbacks: object
 ) -> None:
     user = caseworker.user
     user.preferred_language = "pt"

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.core.mail import EmailMessage
 from django.test import Client, override_settings
 
 from tests.conftest import login
@@ -29,11 +30,11 @@ STANDING_REFUSAL = "you were made an administrator by the person who asked"
 Capture = Callable[..., Any]
 
 
-def _mail_to(mailoutbox: list, user: User) -> list:
+def _mail_to(mailoutbox: list[EmailMessage], user: User) -> list[EmailMessage]:
     return [message for message in mailoutbox if message.to == [user.email]]
 
 
-def _assert_names_nobody(mailoutbox: list, *people: User) -> None:
+def _assert_names_nobody(mailoutbox: list[EmailMessage], *people: User) -> None:
     for message in mailoutbox:
         for person in people:
             assert person.email not in message.body
@@ -60,7 +61,7 @@ def _request(actor: User, organisation: Organisation, grantee: User, capture: Ca
 
 
 def test_two_accounts_of_one_administrator_cannot_give_them_caseworker(
-    mailoutbox: list, django_capture_on_commit_callbacks: Capture
+    mailoutbox: list[EmailMessage], django_capture_on_commit_callbacks: Capture
 ) -> None:
     organisation = OrganisationFactory()
     attacker = MembershipFactory(organisation=organisation, role=Role.ORG_ADMIN).user
@@ -129,7 +130,7 @@ def test_the_refusal_says_why_on_the_members_page(django_capture_on_commit_callb
 
 
 def test_a_sole_administrators_accounts_leave_the_decision_to_the_platform(
-    mailoutbox: list, django_capture_on_commit_callbacks: Capture
+    mailoutbox: list[EmailMessage], django_capture_on_commit_callbacks: Capture
 ) -> None:
     """Where the attacker was the only administrator and there are no supervisors, the
     request goes to a platform administrator, who is told; the accounts cannot decide it,
@@ -191,7 +192,7 @@ def test_a_role_changed_into_administrator_carries_its_standing(django_capture_o
 
 
 def test_removing_a_supervisor_is_told_to_them_and_to_the_others(
-    mailoutbox: list, django_capture_on_commit_callbacks: Capture
+    mailoutbox: list[EmailMessage], django_capture_on_commit_callbacks: Capture
 ) -> None:
     organisation = OrganisationFactory()
     admin = MembershipFactory(organisation=organisation, role=Role.ORG_ADMIN).user
@@ -212,7 +213,7 @@ def test_removing_a_supervisor_is_told_to_them_and_to_the_others(
 
 
 def test_an_address_that_bounces_does_not_silence_the_others(
-    mailoutbox: list, django_capture_on_commit_callbacks: Capture
+    mailoutbox: list[EmailMessage], django_capture_on_commit_callbacks: Capture
 ) -> None:
     """An account of the attacker's with an address that is refused comes first among the
     people to tell: the others are told all the same (the task fails after)."""
@@ -232,7 +233,7 @@ def test_an_address_that_bounces_does_not_silence_the_others(
 
 
 def test_a_supervisor_approved_into_caseworker_loses_supervisor_and_is_told(
-    mailoutbox: list, django_capture_on_commit_callbacks: Capture
+    mailoutbox: list[EmailMessage], django_capture_on_commit_callbacks: Capture
 ) -> None:
     organisation = OrganisationFactory()
     admin = MembershipFactory(organisation=organisation, role=Role.ORG_ADMIN).user
@@ -250,7 +251,7 @@ def test_a_supervisor_approved_into_caseworker_loses_supervisor_and_is_told(
 
 
 def test_a_platform_admin_and_one_they_made_cannot_give_them_caseworker(
-    mailoutbox: list, django_capture_on_commit_callbacks: Capture
+    mailoutbox: list[EmailMessage], django_capture_on_commit_callbacks: Capture
 ) -> None:
     organisation = OrganisationFactory()
     real_admin = _member(organisation, Role.ORG_ADMIN, language="es")
@@ -287,7 +288,7 @@ def test_a_platform_admin_and_one_they_made_cannot_give_them_caseworker(
 
 
 def test_an_independent_platform_admin_is_told_of_a_new_one_and_of_decisions(
-    mailoutbox: list, django_capture_on_commit_callbacks: Capture
+    mailoutbox: list[EmailMessage], django_capture_on_commit_callbacks: Capture
 ) -> None:
     organisation = OrganisationFactory()
     admin = MembershipFactory(organisation=organisation, role=Role.ORG_ADMIN).user
@@ -322,7 +323,7 @@ def test_an_independent_platform_admin_is_told_of_a_new_one_and_of_decisions(
 
 
 def test_an_administrator_account_activated_again_is_announced(
-    mailoutbox: list, django_capture_on_commit_callbacks: Capture
+    mailoutbox: list[EmailMessage], django_capture_on_commit_callbacks: Capture
 ) -> None:
     organisation = OrganisationFactory()
     admin = _member(organisation, Role.ORG_ADMIN)

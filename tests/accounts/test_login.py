@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 import pytest
+from django.core.mail import EmailMessage
 from django.test import Client
 
 from tests.conftest import login
@@ -137,7 +139,7 @@ def test_logout_ends_the_session(caseworker_client: Client) -> None:
 
 
 def test_password_reset_sends_a_link_that_sets_a_new_password(
-    client: Client, caseworker: Membership, mailoutbox: list, django_capture_on_commit_callbacks: object
+    client: Client, caseworker: Membership, mailoutbox: list[EmailMessage], django_capture_on_commit_callbacks: object
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
         response = client.post("/en/staff/password-reset/", {"email": caseworker.user.email})
@@ -192,7 +194,7 @@ def test_caseworker_is_kept_out_of_the_admin(caseworker_client: Client) -> None:
 
 
 def test_unknown_address_gets_the_same_answer_and_no_mail(
-    client: Client, mailoutbox: list, django_capture_on_commit_callbacks: object
+    client: Client, mailoutbox: list[EmailMessage], django_capture_on_commit_callbacks: object
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
         response = client.post("/en/staff/password-reset/", {"email": "nobody@test.victory.example"})
@@ -213,7 +215,7 @@ def test_a_password_reset_ends_the_api_tokens(caseworker: Membership) -> None:
     from victory.accounts.models import ApiToken
 
     ApiToken.objects.create(
-        user=caseworker.user, digest="c" * 64, expires_at=timezone.now() + timezone.timedelta(hours=1)
+        user=caseworker.user, digest="c" * 64, expires_at=timezone.now() + timedelta(hours=1)
     )
     services.user_password_reset(user=caseworker.user, password="another long passphrase 7")
     assert not ApiToken.objects.filter(user=caseworker.user).exists()

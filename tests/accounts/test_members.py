@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMessage
 from django.test import Client
 
 from tests.conftest import login
@@ -20,7 +21,10 @@ def _members_url(organisation: Organisation) -> str:
 
 
 def test_admin_adds_a_new_member_who_gets_a_set_password_email(
-    org_admin_client: Client, org_admin: Membership, mailoutbox: list, django_capture_on_commit_callbacks: object
+    org_admin_client: Client,
+    org_admin: Membership,
+    mailoutbox: list[EmailMessage],
+    django_capture_on_commit_callbacks: object,
 ) -> None:
     url = _members_url(org_admin.organisation)
     with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]

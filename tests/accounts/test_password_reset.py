@@ -11,8 +11,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.conf import settings
+from django.core.mail import EmailMessage
 from django.db import connection
 from django.tasks import task_backends
+from django.tasks.backends.dummy import DummyBackend
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from freezegun import freeze_time
@@ -33,6 +35,7 @@ def queue(settings: Any) -> Iterator[Any]:
     backend), so a test sees exactly what a request enqueues."""
     settings.TASKS = DUMMY_TASKS
     backend = task_backends["default"]
+    assert isinstance(backend, DummyBackend)
     backend.clear()
     yield backend
     backend.clear()
@@ -47,7 +50,10 @@ def _request_reset(client: Client, email: str) -> list[str]:
 
 
 def test_a_reset_request_does_the_same_work_whether_or_not_the_account_exists(
-    caseworker: Membership, queue: Any, mailoutbox: list, django_capture_on_commit_callbacks: Callable[..., Any]
+    caseworker: Membership,
+    queue: Any,
+    mailoutbox: list[EmailMessage],
+    django_capture_on_commit_callbacks: Callable[..., Any],
 ) -> None:
     client = Client()
     with django_capture_on_commit_callbacks(execute=True):
@@ -75,12 +81,15 @@ def test_a_reset_request_does_the_same_work_whether_or_not_the_account_exists(
     assert AuditEvent.objects.filter(action="user.password_reset_requested", object_id=str(caseworker.user.pk)).exists()
 
 
-def _emailed_link(mailoutbox: list) -> str:
+def _emailed_link(mailoutbox: list[EmailMessage]) -> str:
     return next(line for line in mailoutbox[-1].body.splitlines() if "/password-reset/" in line).strip()
 
 
 def test_the_token_never_appears_in_a_path_that_is_logged(
-    client: Client, caseworker: Membership, mailoutbox: list, django_capture_on_commit_callbacks: Callable[..., Any]
+    client: Client,
+    caseworker: Membership,
+    mailoutbox: list[EmailMessage],
+    django_capture_on_commit_callbacks: Callable[..., Any],
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/en/staff/password-reset/", {"email": caseworker.user.email})
@@ -106,7 +115,10 @@ def test_the_token_never_appears_in_a_path_that_is_logged(
 
 
 def test_links_end_within_hours(
-    client: Client, caseworker: Membership, mailoutbox: list, django_capture_on_commit_callbacks: Callable[..., Any]
+    client: Client,
+    caseworker: Membership,
+    mailoutbox: list[EmailMessage],
+    django_capture_on_commit_callbacks: Callable[..., Any],
 ) -> None:
     assert settings.PASSWORD_RESET_TIMEOUT == 2 * 60 * 60
     with freeze_time() as frozen:
@@ -124,7 +136,10 @@ def test_links_end_within_hours(
 
 
 def test_a_link_still_works_just_before_it_ends(
-    client: Client, caseworker: Membership, mailoutbox: list, django_capture_on_commit_callbacks: Callable[..., Any]
+    client: Client,
+    caseworker: Membership,
+    mailoutbox: list[EmailMessage],
+    django_capture_on_commit_callbacks: Callable[..., Any],
 ) -> None:
     with freeze_time() as frozen:
         with django_capture_on_commit_callbacks(execute=True):

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMessage
 from django.db import connection
 from django.tasks.signals import task_enqueued
 from django.test import Client
@@ -150,7 +151,7 @@ def test_a_colleague_added_as_caseworker_reads_nothing_until_a_second_admin_appr
     second_admin: Membership,
     colleague: User,
     report: Report,
-    mailoutbox: list,
+    mailoutbox: list[EmailMessage],
     django_capture_on_commit_callbacks: Callable[..., Any],
 ) -> None:
     organisation = org_admin.organisation
@@ -419,7 +420,7 @@ def test_other_admins_and_supervisors_are_told_at_once_in_their_language(
     second_admin: Membership,
     colleague: User,
     report: Report,
-    mailoutbox: list,
+    mailoutbox: list[EmailMessage],
     enqueued: list[str],
     django_capture_on_commit_callbacks: Callable[..., Any],
 ) -> None:
@@ -452,7 +453,7 @@ def test_where_the_organisation_has_no_other_admin_the_platform_admins_are_asked
     org_admin: Membership,
     platform_admin: User,
     colleague: User,
-    mailoutbox: list,
+    mailoutbox: list[EmailMessage],
     django_capture_on_commit_callbacks: Callable[..., Any],
 ) -> None:
     mailoutbox.clear()
@@ -472,7 +473,7 @@ def test_approval_is_told_to_the_others_too(
     org_admin: Membership,
     second_admin: Membership,
     colleague: User,
-    mailoutbox: list,
+    mailoutbox: list[EmailMessage],
     django_capture_on_commit_callbacks: Callable[..., Any],
 ) -> None:
     grant = services.member_add(
@@ -492,7 +493,7 @@ def test_approval_is_told_to_the_others_too(
 def test_a_new_person_gets_the_set_password_email_when_the_role_takes_effect(
     org_admin: Membership,
     second_admin: Membership,
-    mailoutbox: list,
+    mailoutbox: list[EmailMessage],
     django_capture_on_commit_callbacks: Callable[..., Any],
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
@@ -516,7 +517,7 @@ def test_a_new_administrator_is_told_to_the_other_admins(
     org_admin: Membership,
     second_admin: Membership,
     colleague: User,
-    mailoutbox: list,
+    mailoutbox: list[EmailMessage],
     django_capture_on_commit_callbacks: Callable[..., Any],
 ) -> None:
     """Administrators approve who reads reports, so a new one never arrives unnoticed."""

@@ -65,12 +65,14 @@ def _organisation(name: str = "Walk organisation (fictional)") -> Organisation:
 
 
 def _membership() -> Membership:
-    return account_services.member_add(
+    membership = account_services.member_add(
         actor=None,
         organisation=_organisation("Member organisation (fictional)"),
         email="walk.member@test.victory.example",
         role=Role.CASEWORKER,
     )
+    assert isinstance(membership, Membership)  # no actor, nobody to approve: given at once
+    return membership
 
 
 def _membership_add() -> Fields:
@@ -372,7 +374,7 @@ def test_an_objects_history_page_is_gone(admin_client: Client) -> None:
 def test_a_refusal_by_the_service_is_shown_on_the_admin_form(admin_client: Client) -> None:
     url = _url(Organisation, "add")
     data = form_data(admin_client.get(url).content.decode(), form_id="organisation_form")
-    data.update({"name": "Bad countries (fictional)", "kind": "police", "countries": "PT, <x"})
+    data.update({"name": ["Bad countries (fictional)"], "kind": ["police"], "countries": ["PT, <x"]})
     response = admin_client.post(url, data)
     assert response.status_code == 200
     page = response.content.decode()

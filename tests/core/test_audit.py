@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from io import StringIO
 from itertools import pairwise
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -68,7 +69,7 @@ def _tampering() -> Iterator[None]:
                 cursor.execute("ALTER TABLE core_auditevent ENABLE TRIGGER core_auditevent_append_only")
 
 
-def _raw(sql: str, params: list[object]) -> None:
+def _raw(sql: str, params: list[Any]) -> None:
     with _tampering(), connection.cursor() as cursor:
         cursor.execute(sql, params)
 

@@ -76,7 +76,7 @@ def test_check_deploy_warns_when_the_counters_redis_may_evict_them(redis_url: st
     import redis
 
     settings.CACHES = cache_stores(redis_url)
-    deploy = {"include_deployment_checks": True, "tags": [Tags.caches]}
+    deploy: dict[str, Any] = {"include_deployment_checks": True, "tags": [Tags.caches]}
     assert [message.id for message in run_checks(**deploy)] == []  # Redis's default: noeviction
     redis.Redis.from_url(redis_url).config_set("maxmemory-policy", "allkeys-lru")
     (warning,) = run_checks(**deploy)

@@ -29,7 +29,8 @@ NAME = "Amira Haddad"
 def raw_column(table: str, column: str, pk: int) -> str:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {column} FROM {table} WHERE id = %s", [pk])  # noqa: S608
-        return cursor.fetchone()[0]
+        value: str = cursor.fetchone()[0]
+        return value
 
 
 def set_raw_column(table: str, column: str, pk: int, value: str) -> None:
@@ -149,6 +150,7 @@ def test_file_contents_are_encrypted_under_a_random_name(media_root: Path) -> No
     plaintext = b"%PDF-1.7 statement of Amira Haddad"
     attached = EncryptedFieldFile(SimpleNamespace(), field, None)
     attached.save("Amira-Haddad-statement.pdf", ContentFile(plaintext), save=False)
+    assert attached.name is not None
 
     assert re.fullmatch(r"evidence/[0-9a-f]{32}\.enc", attached.name)
     on_disk = (media_root / attached.name).read_bytes()
@@ -167,6 +169,7 @@ def test_tampered_file_does_not_decrypt(media_root: Path) -> None:
     field = _file_field()
     attached = EncryptedFieldFile(SimpleNamespace(), field, None)
     attached.save("x.txt", ContentFile(b"evidence"), save=False)
+    assert attached.name is not None
     path = media_root / attached.name
     data = bytearray(path.read_bytes())
     data[-1] ^= 1

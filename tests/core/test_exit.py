@@ -131,6 +131,7 @@ def test_exit_discards_an_unsent_report_and_its_files(
     with django_capture_on_commit_callbacks(execute=True):
         upload(client, SimpleUploadedFile("bruise.png", png(), "image/png"))
     evidence = ReportEvidence.objects.get()
+    assert evidence.file.name is not None
     stored = storage_dir / evidence.file.name
     assert stored.exists()
     cookie = session_cookie(client)
@@ -159,7 +160,9 @@ def test_another_site_sending_the_browser_to_the_exit_ends_nothing(
     answer(client, "what-happened", {"narrative": NARRATIVE})
     with django_capture_on_commit_callbacks(execute=True):
         upload(client, SimpleUploadedFile("bruise.png", png(), "image/png"))
-    stored = storage_dir / ReportEvidence.objects.get().file.name
+    name = ReportEvidence.objects.get().file.name
+    assert name is not None
+    stored = storage_dir / name
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.get(EXIT, headers={"Sec-Fetch-Site": "cross-site"})

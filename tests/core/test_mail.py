@@ -10,6 +10,7 @@ import smtplib
 import traceback
 from collections.abc import Sequence
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -77,7 +78,7 @@ def _task_table() -> str:
         return "\n".join(str(value) for row in cursor.fetchall() for value in row)
 
 
-def _failed(task_name: str) -> DBTaskResult:
+def _failed(task_name: str) -> DBTaskResult[Any, Any]:
     (result,) = DBTaskResult.objects.filter(task_path__endswith=task_name)
     assert result.status == "FAILED"
     assert result.exception_class_path == "victory.core.mail.MailNotSent"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -135,7 +136,7 @@ def test_form_posts_under_no_referrer_are_checked_by_fetch_metadata(fetch_site: 
     client = OpenAPIClient(enforce_csrf_checks=True)
     client.get("/en/staff/login/")
     token = client.cookies["csrftoken"].value
-    headers = {"HTTP_ORIGIN": "null"}
+    headers: dict[str, Any] = {"HTTP_ORIGIN": "null"}
     if fetch_site:
         headers["HTTP_SEC_FETCH_SITE"] = fetch_site
     response = client.post(

@@ -25,7 +25,8 @@ def raw_names() -> dict[int, str]:
 def raw_reason(pk: int) -> str:
     with connection.cursor() as cursor:
         cursor.execute("SELECT reason FROM core_auditevent WHERE id = %s", [pk])
-        return cursor.fetchone()[0]
+        value: str = cursor.fetchone()[0]
+        return value
 
 
 def rotate(*args: str) -> str:

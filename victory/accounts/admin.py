@@ -16,11 +16,15 @@ from django.utils.translation import gettext_lazy as _
 from . import services
 from .admin_site import ServiceModelAdmin, admin_site
 from .forms import MembershipAdminForm, role_grant_pending_message
+from .http import professional_user
 from .models import Membership, Organisation, RoleGrant, User
 from .services import organisation_public_profile_set, validate_languages
 
+# Set on a membership that was not saved because its role waits for approval: the request.
+_ROLE_GRANT = "_victory_role_grant"
 
-class OrganisationAdminForm(forms.ModelForm):
+
+class OrganisationAdminForm(forms.ModelForm[Organisation]):
     countries = forms.CharField(
         label=_("Countries served"),
         help_text=_("Two-letter country codes separated by commas, e.g. PT, ES."),
@@ -56,7 +60,7 @@ class OrganisationAdminForm(forms.ModelForm):
 
 
 @admin.register(Organisation, site=admin_site)
-class OrganisationAdmin(ServiceModelAdmin):
+class OrganisationAdmin(ServiceModelAdmin[Organisation]):
     form = OrganisationAdminForm
     list_display = ["name", "kind", "accepts_public_reports", "is_fictional", "is_active"]
     list_filter = ["kind", "accepts_public_reports", "is_active"]
@@ -67,7 +71,7 @@ class OrganisationAdmin(ServiceModelAdmin):
         if change:
             fresh = Organisation.objects.get(pk=obj.pk)
             services.organisation_update(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=professional_user(request),
                 organisation=fresh,
                 name=data["name"],
                 kind=data["kind"],
@@ -77,7 +81,7 @@ class OrganisationAdmin(ServiceModelAdmin):
             )
         else:
             created = services.organisation_create(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=professional_user(request),
                 name=data["name"],
                 kind=data["kind"],
                 countries=data["countries"],
@@ -85,7 +89,7 @@ class OrganisationAdmin(ServiceModelAdmin):
             )
             obj.pk = created.pk
         organisation_public_profile_set(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=professional_user(request),
             organisation=Organisation.objects.get(pk=obj.pk),
             languages=data["languages"],
             description=data["description"],
@@ -96,7 +100,7 @@ class OrganisationAdmin(ServiceModelAdmin):
 
 
 @admin.register(Membership, site=admin_site)
-class MembershipAdmin(ServiceModelAdmin):
+class MembershipAdmin(ServiceModelAdmin[Membership]):
     """Memberships through the same services as the members page: a role that reads reports
     becomes a request that another administrator approves there, never the platform
     administrator for themselves."""
@@ -114,7 +118,7 @@ class MembershipAdmin(ServiceModelAdmin):
         return ["user", "organisation"] if obj else []
 
     def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
-        actor: User = request.user  # type: ignore[assignment]
+        actor = professional_user(request)
         reason = form.cleaned_data.get("reason", "")
         try:
             if change:
@@ -139,12 +143,12 @@ class MembershipAdmin(ServiceModelAdmin):
                 refusal.error_dict["user"] = refusal.error_dict.pop("email")
             raise
         if isinstance(result, RoleGrant):
-            obj._role_grant = result  # type: ignore[attr-defined]  # nothing was saved: see response_*
+            setattr(obj, _ROLE_GRANT, result)  # nothing was saved: see response_*
         else:
             obj.pk = result.pk
 
     def _pending_response(self, request: HttpRequest, obj: Membership) -> HttpResponse | None:
-        grant: RoleGrant | None = getattr(obj, "_role_grant", None)
+        grant: RoleGrant | None = getattr(obj, _ROLE_GRANT, None)
         if grant is None:
             return None
         self.message_user(request, role_grant_pending_message(email=grant.user.email, role=grant.role), messages.INFO)
@@ -157,13 +161,13 @@ class MembershipAdmin(ServiceModelAdmin):
         return self._pending_response(request, obj) or super().response_change(request, obj)
 
     def delete_model(self, request: HttpRequest, obj: Membership) -> None:
-        services.member_remove(actor=request.user, membership=obj)  # type: ignore[arg-type]
+        services.member_remove(actor=professional_user(request), membership=obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return obj is not None  # one at a time, through the service (no bulk delete)
 
 
-class UserAdminForm(forms.ModelForm):
+class UserAdminForm(forms.ModelForm[User]):
     email = forms.EmailField(label=_("E-mail address"))
     full_name = forms.CharField(label=_("Full name"), required=False)
 
@@ -176,7 +180,7 @@ class UserAdminForm(forms.ModelForm):
 
 
 @admin.register(User, site=admin_site)
-class UserAdmin(ServiceModelAdmin):
+class UserAdmin(ServiceModelAdmin[User]):
     form = UserAdminForm
     list_display = ["email", "is_platform_admin", "is_active", "date_joined"]
     list_filter = ["is_platform_admin", "is_active"]
@@ -188,14 +192,14 @@ class UserAdmin(ServiceModelAdmin):
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
         if change:
             services.user_update(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=professional_user(request),
                 user=User.objects.get(pk=obj.pk),
                 full_name=form.cleaned_data["full_name"],
                 is_active=form.cleaned_data["is_active"],
             )
         else:
             created = services.user_create(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=professional_user(request),
                 email=form.cleaned_data["email"],
                 full_name=form.cleaned_data["full_name"],
                 is_platform_admin=form.cleaned_data["is_platform_admin"],

@@ -38,7 +38,7 @@ def _add_refusal(form: BaseForm, refusal: ValidationError) -> None:
         form.add_error(None, refusal.messages)
 
 
-class ServiceModelAdmin(admin.ModelAdmin):
+class ServiceModelAdmin[M: Model](admin.ModelAdmin[M]):
     """The base of every admin: writes go through services, or do not happen.
 
     A subclass that lets administrators add or change objects overrides ``save_model``
@@ -51,13 +51,13 @@ class ServiceModelAdmin(admin.ModelAdmin):
             f"{type(self).__name__}.{method} has no service to call: override it to call the app's service."
         )
 
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj: M, form: Any, change: bool) -> None:
         raise self._no_service("save_model")
 
-    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+    def delete_model(self, request: HttpRequest, obj: M) -> None:
         raise self._no_service("delete_model")
 
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[M]) -> None:
         raise self._no_service("delete_queryset")
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:

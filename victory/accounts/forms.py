@@ -12,7 +12,7 @@ from victory.accounts.permissions import REPORT_HANDLER_ROLES
 from victory.core.forms import AccessibleFormMixin
 from victory.core.lists import list_join
 
-from .models import Membership, Role
+from .models import Membership, Role, User
 from .services import ROLE_GRANT_REASON_MAX_CHARS
 
 
@@ -48,8 +48,8 @@ class CodeForm(AccessibleFormMixin, forms.Form):
 
 
 class EnrolmentCodeForm(CodeForm):
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.fields["code"].help_text = _("The 6-digit code your authenticator app shows for VicTory.")
 
 
@@ -100,7 +100,7 @@ def role_grant_pending_message(*, email: str, role: str) -> str:
     ) % {"email": email, "role": Role(role).label}
 
 
-class MembershipAdminForm(forms.ModelForm):
+class MembershipAdminForm(forms.ModelForm[Membership]):
     """The Django admin's membership form, with the reason a role that reads reports needs."""
 
     reason = reason_field(widget=forms.Textarea(attrs={"rows": 3}))
@@ -118,8 +118,8 @@ class PasswordResetForm(AccessibleFormMixin, forms.Form):
     )
 
 
-class SetPasswordForm(AccessibleFormMixin, auth_forms.SetPasswordForm):
-    def save(self, commit: bool = True):  # type: ignore[no-untyped-def]
+class SetPasswordForm(AccessibleFormMixin, auth_forms.SetPasswordForm[User]):
+    def save(self, commit: bool = True) -> User:
         from . import services
 
         services.user_password_reset(user=self.user, password=self.cleaned_data["new_password1"])

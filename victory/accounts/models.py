@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import secrets
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
@@ -196,6 +197,11 @@ class User(AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-m
 
     objects = UserManager()
 
+    # Not stored: django-otp's OTPMiddleware sets it on the request's user (the API's
+    # BearerToken too), telling whether this login passed the second factor. A User loaded
+    # any other way does not have it; ask permissions.is_professional of a request's user.
+    is_verified: Callable[[], bool]
+
     USERNAME_FIELD = "email_digest"
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS = []  # noqa: RUF012  (Django reads it as a class attribute)
@@ -331,10 +337,11 @@ class ApiToken(models.Model):
 
 def new_totp_seed() -> str:
     """20 random bytes, hex-encoded, as django-otp's TOTPDevice makes them."""
-    return random_hex(20)
+    seed: str = random_hex(20)  # django-otp is untyped
+    return seed
 
 
-class AuthenticatorDevice(TimestampMixin, ThrottlingMixin, Device):  # type: ignore[misc]
+class AuthenticatorDevice(TimestampMixin, ThrottlingMixin, Device):
     """An authenticator app (TOTP, RFC 6238), with its seed encrypted at rest."""
 
     key = EncryptedTextField(_("secret"), default=new_totp_seed)
@@ -417,7 +424,7 @@ def new_backup_code() -> str:
     return base64.b32encode(secrets.token_bytes(5)).decode().lower()
 
 
-class BackupCodeDevice(TimestampMixin, ThrottlingMixin, Device):  # type: ignore[misc]
+class BackupCodeDevice(TimestampMixin, ThrottlingMixin, Device):
     """A person's set of single-use backup codes (``codes``), for a lost phone."""
 
     class Meta(Device.Meta):

@@ -17,7 +17,7 @@ from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -37,7 +37,9 @@ from victory.accounts.permissions import (
     can_withdraw_role_grant,
     is_professional,
 )
+from victory.core.http import ClientRequest
 from victory.core.kept_input import kept_input_discard_unless
+from victory.core.ratelimit import Throttled
 
 from . import selectors, services
 from .forms import (
@@ -51,6 +53,7 @@ from .forms import (
     SetPasswordForm,
     role_grant_pending_message,
 )
+from .http import ProfessionalRequest
 from .middleware import session_touch
 from .models import AuthenticatorDevice, Role, RoleGrant, RoleGrantStatus, User
 
@@ -74,19 +77,23 @@ def _safe_next(request: HttpRequest) -> str:
     return reverse(settings.LOGIN_REDIRECT_URL)
 
 
-class ProfessionalRequiredMixin(AccessMixin):
-    """The gate to every professional page: logged in, with the second factor."""
+class ProfessionalRequiredMixin(AccessMixin, View):
+    """The gate to every professional page: logged in, with the second factor. Behind it,
+    ``self.request`` is a ProfessionalRequest: its user is the platform's User."""
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    request: ProfessionalRequest
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not is_professional(request.user):
             return self.handle_no_permission()
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+        return super().dispatch(request, *args, **kwargs)
 
 
 @method_decorator([sensitive_post_parameters("password"), never_cache], name="dispatch")
-class LoginView(FormView):
+class LoginView(FormView[LoginForm]):
     template_name = "accounts/login.html"
     form_class = LoginForm
+    request: ClientRequest
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if is_professional(request.user):
@@ -101,9 +108,9 @@ class LoginView(FormView):
             user = services.password_check(
                 email=form.cleaned_data["email"],
                 password=form.cleaned_data["password"],
-                client=self.request.client_fingerprint,  # type: ignore[attr-defined]
+                client=self.request.client_fingerprint,
             )
-        except services.Throttled as error:
+        except Throttled as error:
             form.add_error(None, _throttled_message(error.retry_after))
             return self.form_invalid(form)
         except services.AuthenticationFailed:
@@ -116,10 +123,10 @@ class LoginView(FormView):
         return redirect("accounts:login_enrol")
 
 
-class PendingLoginMixin:
+class PendingLoginMixin(View):
     """For the steps after the password: the user who passed it, if recently."""
 
-    request: HttpRequest
+    request: ClientRequest
     user: User
 
     def pending_user(self) -> User | None:
@@ -128,14 +135,14 @@ class PendingLoginMixin:
             return None
         return User.objects.filter(pk=pending["user"], is_active=True).first()
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         user = self.pending_user()
         if user is None:
             request.session.pop(PENDING_LOGIN, None)
             messages.info(request, _("Your login took too long. Enter your e-mail address and password again."))
             return redirect("accounts:login")
         self.user = user
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+        return super().dispatch(request, *args, **kwargs)
 
     def finish_login(self, device: Any) -> HttpResponse:
         target = self.request.session[PENDING_LOGIN].get("next") or reverse(settings.LOGIN_REDIRECT_URL)
@@ -150,18 +157,19 @@ class PendingLoginMixin:
 
 
 @method_decorator(never_cache, name="dispatch")
-class LoginVerifyView(PendingLoginMixin, FormView):
+class LoginVerifyView(PendingLoginMixin, FormView[CodeForm]):
     template_name = "accounts/login_verify.html"
     form_class = CodeForm
+    request: ClientRequest  # as PendingLoginMixin has it (TemplateResponseMixin says HttpRequest)
 
     def form_valid(self, form: CodeForm) -> HttpResponse:
         try:
             device = services.second_factor_check(
                 user=self.user,
                 code=form.cleaned_data["code"],
-                client=self.request.client_fingerprint,  # type: ignore[attr-defined]
+                client=self.request.client_fingerprint,
             )
-        except services.Throttled as error:
+        except Throttled as error:
             form.add_error("code", _throttled_message(error.retry_after))
             return self.form_invalid(form)
         except services.AuthenticationFailed:
@@ -171,11 +179,12 @@ class LoginVerifyView(PendingLoginMixin, FormView):
 
 
 @method_decorator(never_cache, name="dispatch")
-class LoginEnrolView(PendingLoginMixin, FormView):
+class LoginEnrolView(PendingLoginMixin, FormView[EnrolmentCodeForm]):
     """First login: set up the authenticator app. Nobody gets in without it."""
 
     template_name = "accounts/login_enrol.html"
     form_class = EnrolmentCodeForm
+    request: ClientRequest  # as PendingLoginMixin has it (TemplateResponseMixin says HttpRequest)
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if services.has_confirmed_totp(self.user):
@@ -207,9 +216,9 @@ class LoginEnrolView(PendingLoginMixin, FormView):
                 user=self.user,
                 device=device,
                 code=form.cleaned_data["code"],
-                client=self.request.client_fingerprint,  # type: ignore[attr-defined]
+                client=self.request.client_fingerprint,
             )
-        except services.Throttled as error:
+        except Throttled as error:
             form.add_error("code", _throttled_message(error.retry_after))
             return self.form_invalid(form)
         except services.AuthenticationFailed:
@@ -229,11 +238,12 @@ def _base32_secret(device: AuthenticatorDevice) -> str:
 
 
 @method_decorator([sensitive_post_parameters("password"), never_cache], name="dispatch")
-class BackupCodesView(ProfessionalRequiredMixin, FormView):
+class BackupCodesView(ProfessionalRequiredMixin, FormView[BackupCodesForm]):
     """Shows new backup codes once; the form (with the password again) makes a new set."""
 
     template_name = "accounts/backup_codes.html"
     form_class = BackupCodesForm
+    request: ProfessionalRequest  # as the gate has it (TemplateResponseMixin says HttpRequest)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(codes=self.request.session.pop(NEW_BACKUP_CODES, None), **kwargs)
@@ -241,11 +251,11 @@ class BackupCodesView(ProfessionalRequiredMixin, FormView):
     def form_valid(self, form: BackupCodesForm) -> HttpResponse:
         try:
             codes = services.backup_codes_regenerate(
-                user=self.request.user,  # type: ignore[arg-type]
+                user=self.request.user,
                 password=form.cleaned_data["password"],
-                client=self.request.client_fingerprint,  # type: ignore[attr-defined]
+                client=self.request.client_fingerprint,
             )
-        except services.Throttled as error:
+        except Throttled as error:
             form.add_error("password", _throttled_message(error.retry_after))
             return self.form_invalid(form)
         except services.AuthenticationFailed:
@@ -283,9 +293,10 @@ class LogoutView(View):
 
 class DashboardView(ProfessionalRequiredMixin, TemplateView):
     template_name = "accounts/dashboard.html"
+    request: ProfessionalRequest  # as the gate has it (TemplateResponseMixin says HttpRequest)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        user: User = self.request.user  # type: ignore[assignment]
+        user = self.request.user
         memberships = selectors.membership_list_for_user(user=user)
         return super().get_context_data(
             memberships=memberships,
@@ -306,25 +317,26 @@ def _add_service_errors(form: Any, error: ValidationError) -> None:
             form.add_error(None, message)
 
 
-class MemberListView(ProfessionalRequiredMixin, FormView):
+class MemberListView(ProfessionalRequiredMixin, FormView[MemberAddForm]):
     """An organisation administrator's page: who has which role, add, change, remove, and
     the requests for roles that read reports, with approve and refuse for those who may."""
 
     template_name = "accounts/members.html"
     form_class = MemberAddForm
+    request: ProfessionalRequest  # as the gate has it (TemplateResponseMixin says HttpRequest)
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not is_professional(request.user):
             return self.handle_no_permission()
         self.organisation = selectors.organisation_get_managed(
-            user=request.user,  # type: ignore[arg-type]
+            user=request.user,
             organisation_id=kwargs["organisation_id"],
         )
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, *, row_form: tuple[int, MemberRoleForm] | None = None, **kwargs: Any) -> dict[str, Any]:
         """``row_form``: a member's role form sent with a mistake, shown again as typed."""
-        user: User = self.request.user  # type: ignore[assignment]
+        user = self.request.user
         members = selectors.member_list(user=user, organisation=self.organisation)
         rows = [
             (
@@ -350,7 +362,7 @@ class MemberListView(ProfessionalRequiredMixin, FormView):
     def form_valid(self, form: MemberAddForm) -> HttpResponse:
         try:
             result = services.member_add(
-                actor=self.request.user,  # type: ignore[arg-type]
+                actor=self.request.user,
                 organisation=self.organisation,
                 email=form.cleaned_data["email"],
                 full_name=form.cleaned_data["full_name"],
@@ -379,7 +391,7 @@ class MemberChangeView(MemberListView):
     http_method_names = ["post"]
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        user: User = request.user  # type: ignore[assignment]
+        user = self.request.user  # the same request, as the gate typed it
         organisation = self.organisation
         membership = selectors.membership_get_managed(
             user=user, organisation=organisation, membership_id=kwargs["membership_id"]
@@ -421,8 +433,8 @@ class RoleGrantDecideView(ProfessionalRequiredMixin, View):
 
     http_method_names = ["post"]
 
-    def post(self, request: HttpRequest, organisation_id: int, grant_id: int) -> HttpResponse:
-        user: User = request.user  # type: ignore[assignment]
+    def post(self, request: ProfessionalRequest, organisation_id: int, grant_id: int) -> HttpResponse:
+        user = request.user
         organisation = selectors.organisation_get_managed(user=user, organisation_id=organisation_id)
         grant = selectors.role_grant_get(user=user, organisation=organisation, grant_id=grant_id)
         decision = request.POST.get("decision")
@@ -459,18 +471,19 @@ class RoleGrantDecideView(ProfessionalRequiredMixin, View):
 
 
 @method_decorator(never_cache, name="dispatch")
-class PasswordResetView(FormView):
+class PasswordResetView(FormView[PasswordResetForm]):
     template_name = "accounts/password_reset.html"
     form_class = PasswordResetForm
+    request: ClientRequest
 
     def form_valid(self, form: PasswordResetForm) -> HttpResponse:
         try:
             services.password_reset_request(
                 email=form.cleaned_data["email"],
                 language=get_language() or settings.LANGUAGE_CODE,
-                client=self.request.client_fingerprint,  # type: ignore[attr-defined]
+                client=self.request.client_fingerprint,
             )
-        except services.Throttled as error:
+        except Throttled as error:
             form.add_error(None, _throttled_reset_message(error.retry_after))
             return self.form_invalid(form)
         return redirect("accounts:password_reset_done")

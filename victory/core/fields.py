@@ -29,12 +29,14 @@ from __future__ import annotations
 import json
 import os
 import uuid
-from typing import Any
+import weakref
+from typing import TYPE_CHECKING, Any, Self
 
 from django import forms
 from django.core.exceptions import FieldError, ImproperlyConfigured
 from django.core.files.base import ContentFile, File
 from django.db import connections, models, router, transaction
+from django.db.models.expressions import Combinable
 from django.db.models.fields.files import FieldFile
 from django.db.models.lookups import Exact, IsNull
 from django.db.models.signals import post_init, pre_save
@@ -129,15 +131,19 @@ def _allocate_before_save(sender: type[models.Model], instance: models.Model, ra
         allocate_primary_key(instance, using=kwargs.get("using"))
 
 
+# Per model class, weakly, so models built by migrations go away.
+_ENCRYPTED_ATTNAMES: weakref.WeakKeyDictionary[type[models.Model], list[str]] = weakref.WeakKeyDictionary()
+
+
 def _encrypted_attnames(model: type[models.Model]) -> list[str]:
-    names: list[str] | None = model.__dict__.get("_encrypted_attnames")
+    names = _ENCRYPTED_ATTNAMES.get(model)
     if names is None:
         names = [
             f.attname
             for f in model._meta.concrete_fields
-            if isinstance(f, EncryptedFieldMixin) and not isinstance(f, EncryptedFileField)
+            if not isinstance(f, models.FileField) and isinstance(f, EncryptedFieldMixin)
         ]
-        model._encrypted_attnames = names  # type: ignore[attr-defined]
+        _ENCRYPTED_ATTNAMES[model] = names
     return names
 
 
@@ -234,7 +240,8 @@ class EncryptedFieldMixin:
         )
 
 
-class EncryptedTextField(EncryptedFieldMixin, models.TextField):
+# Read and set as text, as TextField (the type arguments say so to mypy: set, then get).
+class EncryptedTextField(EncryptedFieldMixin, models.TextField[str | Combinable, str]):
     description = "Text stored encrypted (AES-256-GCM)"
 
     def exact_lookup_allowed(self, value: Any) -> bool:
@@ -253,14 +260,15 @@ class EncryptedTextField(EncryptedFieldMixin, models.TextField):
             self._unbound(value)
         return keyring.encrypt_text(value, context=self.encryption_context(), row=row)
 
-    def from_db_value(self, value: Any, expression: Any, connection: Any) -> str | None:
+    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> str | None:
         if value is None or value == "":
             return value
         plaintext, row = keyring.open_text(value, context=self.encryption_context())
         return _remember_row(plaintext, row) if row is not None else plaintext
 
 
-class EncryptedJSONField(EncryptedFieldMixin, models.TextField):
+# Any JSON value in, the same out.
+class EncryptedJSONField(EncryptedFieldMixin, models.TextField[Any, Any]):
     description = "JSON value stored encrypted (AES-256-GCM)"
 
     def pre_save(self, model_instance: models.Model, add: bool) -> Any:
@@ -303,6 +311,16 @@ class EncryptedFieldFile(FieldFile):
     field: EncryptedFileField
     _file: File[Any] | None
 
+    if TYPE_CHECKING:
+        # A model row, or anything at all when the field is used standalone (see _row).
+        instance: Any
+
+        def __init__(self, instance: Any, field: EncryptedFileField, name: str | None) -> None: ...
+        # FieldFile's own, which django-stubs leaves out.
+        _committed: bool
+
+        def _require_file(self) -> None: ...
+
     def _row(self) -> str | None:
         # A file attached to something that is not a model row (standalone use) has no row.
         return row_id(self.instance) if isinstance(self.instance, models.Model) else None
@@ -316,18 +334,26 @@ class EncryptedFieldFile(FieldFile):
         return ContentFile(plaintext, name=self.name)
 
     def _get_file(self) -> File[Any]:
-        self._require_file()  # type: ignore[attr-defined]
+        self._require_file()
         file: File[Any] | None = getattr(self, "_file", None)
         if file is None:
             file = self._file = self._decrypted()
         return file
 
-    file = property(_get_file, FieldFile._set_file, FieldFile._del_file)  # type: ignore[attr-defined]
+    def _set_file(self, file: File[Any] | None) -> None:  # as FieldFile's
+        self._file = file
 
-    def open(self, mode: str = "rb") -> EncryptedFieldFile:  # type: ignore[override]  # as FieldFile.open
+    def _del_file(self) -> None:
+        del self._file
+
+    file = property(_get_file, _set_file, _del_file)
+
+    # open and save alter data as FieldFile's do (marked so by its AltersData base), so a
+    # template never calls them.
+    def open(self, mode: str = "rb") -> Self:  # type: ignore[override]  # FieldFile's, as django-stubs has it
         if any(flag in mode for flag in "wa+"):
             raise ValueError("encrypted files are written only through .save()")
-        self._require_file()  # type: ignore[attr-defined]
+        self._require_file()
         file: File[Any] | None = getattr(self, "_file", None)
         if file is None:
             self._file = self._decrypted()
@@ -335,13 +361,11 @@ class EncryptedFieldFile(FieldFile):
             file.open(mode)
         return self
 
-    open.alters_data = True  # type: ignore[attr-defined]
-
     @property
     def size(self) -> int:
-        self._require_file()  # type: ignore[attr-defined]
-        if not self._committed or getattr(self, "_file", None) is not None:  # type: ignore[attr-defined]
-            return self.file.size
+        self._require_file()
+        if not self._committed or getattr(self, "_file", None) is not None:
+            return self._get_file().size
         assert self.name is not None  # _require_file() raises without a name
         with self.storage.open(self.name, "rb") as handle:
             header = keyring.parse_header(handle.read(120))
@@ -360,8 +384,6 @@ class EncryptedFieldFile(FieldFile):
         sealed = keyring.encrypt_bytes(data, context=self.field.encryption_context(), row=self._row())
         super().save(name, ContentFile(sealed), save=save)
         self._file = None  # later reads decrypt from storage
-
-    save.alters_data = True  # type: ignore[attr-defined]
 
 
 class EncryptedFileField(EncryptedFieldMixin, models.FileField):

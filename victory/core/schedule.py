@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from importlib import import_module
 from importlib.util import find_spec
+from typing import Any
 
 from django.apps import apps
 from django.db import transaction
@@ -25,7 +26,7 @@ from victory.core.models import ScheduledJobRun
 @dataclass(frozen=True)
 class ScheduledJob:
     name: str
-    task: Task
+    task: Task[..., Any]
     every: timedelta
 
 

@@ -8,6 +8,7 @@ import stat
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +22,10 @@ from .env import (
     env_str,
     secret_from_env_or_file,
 )
+
+# Lets the generic classes django-stubs describes (FormView[F], ModelAdmin[M], Field[S, G])
+# be subscripted at run time too, so mypy --strict can check what they hold.
+django_stubs_ext.monkeypatch()
 
 VICTORY_ENV = env_str("VICTORY_ENV", "development")
 if VICTORY_ENV not in {"development", "production", "test"}:

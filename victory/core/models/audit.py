@@ -17,6 +17,8 @@ class AppendOnlyError(Exception):
     """Raised when code tries to change or delete an audit event."""
 
 
+# update and delete stay marked alters_data (QuerySet's AltersData base carries the mark
+# over to overrides), so a template never calls them.
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def update(self, **kwargs: object) -> int:
         if not kwargs.keys() <= _TOLERATED_UPDATES or any(
@@ -25,14 +27,10 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
             raise AppendOnlyError("Audit events are append-only; only 'reason' may be re-encrypted.")
         return super().update(**kwargs)
 
-    update.alters_data = True  # type: ignore[attr-defined]
-
     def delete(self) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("Audit events are append-only and cannot be deleted.")
 
-    delete.alters_data = True  # type: ignore[attr-defined]
-
-    def bulk_create(self, *args: Any, **kwargs: Any) -> list["AuditEvent"]:  # type: ignore[override]
+    def bulk_create(self, *args: Any, **kwargs: Any) -> list["AuditEvent"]:
         raise AppendOnlyError("Append audit events with victory.core.audit.audit_record().")
 
 
@@ -71,12 +69,12 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"#{self.sequence} {self.action}"
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise AppendOnlyError(f"Audit event {self.sequence} is append-only; it cannot change.")
         # Never let a stale primary key turn this insert into an UPDATE of another event.
         kwargs["force_insert"] = True
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError(f"Audit event {self.sequence} is append-only; it cannot be deleted.")

@@ -43,7 +43,7 @@ row points at the new one.
 """
 
 
-def encrypted_fields() -> Iterator[tuple[type[models.Model], models.Field]]:
+def encrypted_fields() -> Iterator[tuple[type[models.Model], models.Field[Any, Any]]]:
     """Every (model, field) with an encrypted column, each column once."""
     for model in apps.get_models():
         if model._meta.proxy or not model._meta.managed:
@@ -53,7 +53,7 @@ def encrypted_fields() -> Iterator[tuple[type[models.Model], models.Field]]:
                 yield model, field
 
 
-def field_label(model: type[models.Model], field: models.Field) -> str:
+def field_label(model: type[models.Model], field: models.Field[Any, Any]) -> str:
     return f"{model._meta.app_label}.{model.__name__}.{field.name}"
 
 
@@ -115,7 +115,7 @@ class Command(BaseCommand):
 
     # --- Text and JSON columns ------------------------------------------------
 
-    def candidates(self, model: type[models.Model], field: models.Field) -> models.QuerySet:
+    def candidates(self, model: type[models.Model], field: models.Field[Any, Any]) -> models.QuerySet[models.Model]:
         # The raw column, without from_db_value; rows under the newest key (and bound to
         # their row) are skipped in SQL.
         raw = ExpressionWrapper(F(field.attname), output_field=models.TextField())
@@ -126,7 +126,7 @@ class Command(BaseCommand):
             .exclude(_raw__startswith=f"{keyring.VERSION}:{self.newest}:")
         )
 
-    def rotate_values(self, model: type[models.Model], field: models.Field) -> int:
+    def rotate_values(self, model: type[models.Model], field: models.Field[Any, Any]) -> int:
         candidates = self.candidates(model, field)
         total = candidates.count()
         if self.dry_run or total == 0:
@@ -146,7 +146,9 @@ class Command(BaseCommand):
                 bar.update(len(rows))
         return changed
 
-    def rotate_value_batch(self, model: type[models.Model], field: models.Field, rows: list[tuple[Any, str]]) -> int:
+    def rotate_value_batch(
+        self, model: type[models.Model], field: models.Field[Any, Any], rows: list[tuple[Any, str]]
+    ) -> int:
         context = cast(EncryptedFieldMixin, field).encryption_context()
         manager = model._base_manager
         changed = 0
