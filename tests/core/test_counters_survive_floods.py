@@ -21,9 +21,11 @@ from django.test import Client
 from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory
 from tests.openapi_check import OpenAPIClient
 from victory.accounts import services as account_services
+from victory.accounts.services import login as account_login
 from victory.accounts.models import Role
 from victory.core.cache import PAGES, public_content_changed, public_content_version
 from victory.reports import services as report_services
+from victory.reports import services_reporter
 from victory.reports.receipts import RECEIPT_DIGITS
 from victory.settings.base import cache_stores
 
@@ -79,7 +81,8 @@ def test_a_flood_of_cached_addresses_erases_no_lock(production_stores: str, monk
     # The account and the receipt client, locked. Only the slow-down's waits are left
     # out while locking (same keys, same lock); the checks below use the real throttles.
     with monkeypatch.context() as patch:
-        for module, name in ((account_services, "ACCOUNT_THROTTLE"), (report_services, "RECEIPT_CLIENT_THROTTLE")):
+        # Patched where the services read them (their own modules, not the re-exports).
+        for module, name in ((account_login, "ACCOUNT_THROTTLE"), (services_reporter, "RECEIPT_CLIENT_THROTTLE")):
             throttle = getattr(module, name)
             patch.setattr(module, name, dataclasses.replace(throttle, slowdown_after=throttle.lock_after))
         for _ in range(account_services.ACCOUNT_THROTTLE.lock_after):
@@ -109,9 +112,7 @@ def test_a_flood_of_cached_addresses_erases_no_lock(production_stores: str, monk
     assert public_content_version() == version
 
 
-def test_a_flood_of_pages_cannot_fill_the_redis_that_holds_logins_and_reports(
-    redis_url: str, settings: Any
-) -> None:
+def test_a_flood_of_pages_cannot_fill_the_redis_that_holds_logins_and_reports(redis_url: str, settings: Any) -> None:
     """The Redis holding the counters must not evict (noeviction), so whatever fills it
     makes every write fail. Were pages kept there, anyone could fill it with one page per
     address, and staff logins and report filing would answer 500 until the pages expired."""

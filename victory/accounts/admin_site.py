@@ -16,11 +16,12 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db.models import Model, QuerySet
-from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_otp.admin import OTPAdminSite
+
+from victory.core.messages import form_errors_add
 
 from . import services
 from .models import User
@@ -28,14 +29,6 @@ from .permissions import administers_platform
 
 # Set on the request while a form refused by a service is shown again (see changeform_view).
 _REFUSAL = "_victory_service_refusal"
-
-
-def _add_refusal(form: BaseForm, refusal: ValidationError) -> None:
-    if hasattr(refusal, "error_dict"):
-        for name, errors in refusal.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, refusal.messages)
 
 
 class ServiceModelAdmin[M: Model](admin.ModelAdmin[M]):
@@ -96,7 +89,7 @@ class ServiceModelAdmin[M: Model](admin.ModelAdmin[M]):
         class RefusedForm(form_class):  # type: ignore[misc, valid-type]
             def clean(self) -> Any:
                 cleaned = super().clean()
-                _add_refusal(self, refusal)
+                form_errors_add(self, refusal)
                 return cleaned
 
         return RefusedForm

@@ -19,9 +19,9 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from victory.core.kept_input import form_page, kept_input_fields, kept_input_keep
+from victory.core.session_keys import STAFF_LAST_SEEN_KEY as SESSION_LAST_SEEN
 from victory.core.session_timeout import TOUCH_EVERY
 
-SESSION_LAST_SEEN = "victory_last_seen"
 # The first part of a staff page's address, after the language prefix.
 STAFF_PATH_PREFIXES = ("staff", "admin")
 # Bidirectional embeddings and overrides (U+202A–U+202E) and isolates (U+2066–U+2069):

@@ -134,9 +134,7 @@ def role_grant_standing_conflict(user: User | AnonymousUser, grant: RoleGrant) -
         user=user, organisation_id=grant.organisation_id, role=Role.ORG_ADMIN, standing_from__in=involved
     ).exists():
         return True
-    return bool(
-        platform_admin_standing_from(user) & involved and not _organisation_deciders(grant, involved).exists()
-    )
+    return bool(platform_admin_standing_from(user) & involved and not _organisation_deciders(grant, involved).exists())
 
 
 def can_decide_role_grant(user: User | AnonymousUser, grant: RoleGrant) -> bool:

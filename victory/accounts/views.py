@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext, ngettext_lazy
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
@@ -39,7 +39,10 @@ from victory.accounts.permissions import (
 )
 from victory.core.http import ClientRequest
 from victory.core.kept_input import kept_input_discard_unless
+from victory.core.messages import form_errors_add, throttled_message
 from victory.core.ratelimit import Throttled
+from victory.core.session_keys import NEW_BACKUP_CODES_KEY as NEW_BACKUP_CODES
+from victory.core.session_keys import PENDING_LOGIN_KEY as PENDING_LOGIN
 
 from . import selectors, services
 from .forms import (
@@ -57,17 +60,26 @@ from .http import ProfessionalRequest
 from .middleware import session_touch
 from .models import AuthenticatorDevice, Role, RoleGrant, RoleGrantStatus, User
 
-PENDING_LOGIN = "victory_pending_login"
-NEW_BACKUP_CODES = "victory_new_backup_codes"
 # Time allowed between the password step and the code step.
 PENDING_LOGIN_SECONDS = 300
 
 
 def _throttled_message(retry_after: int) -> str:
-    minutes = max(1, (retry_after + 59) // 60)
+    # A short slow-down is said in seconds; a lock in whole minutes (core.messages).
     if retry_after < 60:
-        return _("Too many failed attempts. Wait %(seconds)s seconds, then try again.") % {"seconds": retry_after}
-    return _("Too many failed attempts. This account is locked for %(minutes)s minutes.") % {"minutes": minutes}
+        return ngettext(
+            "Too many failed attempts. Wait %(seconds)s second, then try again.",
+            "Too many failed attempts. Wait %(seconds)s seconds, then try again.",
+            retry_after,
+        ) % {"seconds": retry_after}
+    return throttled_message(
+        ngettext_lazy(
+            "Too many failed attempts. This account is locked for %(minutes)s minute.",
+            "Too many failed attempts. This account is locked for %(minutes)s minutes.",
+            "minutes",
+        ),
+        retry_after,
+    )
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -306,17 +318,6 @@ class DashboardView(ProfessionalRequiredMixin, TemplateView):
         )
 
 
-def _add_service_errors(form: Any, error: ValidationError) -> None:
-    """A service's refusal on the form, each message at its field where it has one."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            for message in errors:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
-
-
 class MemberListView(ProfessionalRequiredMixin, FormView[MemberAddForm]):
     """An organisation administrator's page: who has which role, add, change, remove, and
     the requests for roles that read reports, with approve and refuse for those who may."""
@@ -371,7 +372,7 @@ class MemberListView(ProfessionalRequiredMixin, FormView[MemberAddForm]):
                 language=get_language() or "en",
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            form_errors_add(form, error)
             return self.form_invalid(form)
         if isinstance(result, RoleGrant):
             messages.info(self.request, role_grant_pending_message(email=form.cleaned_data["email"], role=result.role))
@@ -416,7 +417,7 @@ class MemberChangeView(MemberListView):
                     reason=form.cleaned_data["reason"],
                 )
             except ValidationError as error:
-                _add_service_errors(form, error)
+                form_errors_add(form, error)
             else:
                 if isinstance(result, RoleGrant):
                     messages.info(request, role_grant_pending_message(email=membership.user.email, role=result.role))
@@ -490,8 +491,14 @@ class PasswordResetView(FormView[PasswordResetForm]):
 
 
 def _throttled_reset_message(retry_after: int) -> str:
-    minutes = max(1, (retry_after + 59) // 60)
-    return _("Too many requests for a new password. Try again in %(minutes)s minutes.") % {"minutes": minutes}
+    return throttled_message(
+        ngettext_lazy(
+            "Too many requests for a new password. Try again in %(minutes)s minute.",
+            "Too many requests for a new password. Try again in %(minutes)s minutes.",
+            "minutes",
+        ),
+        retry_after,
+    )
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

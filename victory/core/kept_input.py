@@ -22,7 +22,8 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 
-KEPT_INPUT_KEY = "victory_kept_input"
+from victory.core.session_keys import KEPT_INPUT_KEY as KEPT_INPUT_KEY
+
 # Long enough to find the receipt or the phone with the authenticator app.
 KEPT_INPUT_SECONDS = 60 * 60
 MAX_FIELD_CHARS = 20_000

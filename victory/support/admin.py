@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 from victory.accounts.admin_site import ServiceModelAdmin, admin_site
 from victory.accounts.models import User
 from victory.accounts.permissions import can_manage_organisations
+from victory.core.messages import form_errors_add
 from victory.core.vocabulary import BiasMotivation, country_choices, country_name
 
 from . import importing, services
@@ -28,11 +29,6 @@ from .forms import ServiceImportForm
 from .models import Channel, ServiceOffer, SupportService, SupportServiceTranslation
 
 FORM_FIELDS = [*importing.SERVICE_COLUMNS, "organisation"]
-
-
-def _add_problems(form: forms.BaseForm, problems: dict[str, list[str]]) -> None:
-    for name, messages_ in problems.items():
-        form.add_error(name if name in form.fields else None, messages_)
 
 
 class SupportServiceAdminForm(forms.ModelForm):
@@ -71,7 +67,7 @@ class SupportServiceAdminForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         values = {name: cleaned[name] for name in importing.SERVICE_COLUMNS if name in cleaned}
-        _add_problems(self, importing.service_problems(importing.service_values_normalise(values)))
+        form_errors_add(self, importing.service_problems(importing.service_values_normalise(values)))
         return cleaned
 
 
@@ -94,7 +90,7 @@ class TranslationInlineForm(forms.ModelForm):
             opening_hours=cleaned.get("opening_hours", ""),
             accessibility=cleaned.get("accessibility", ""),
         )
-        _add_problems(self, problems)
+        form_errors_add(self, problems)
         return cleaned
 
 

@@ -15,6 +15,10 @@ from django.utils import timezone
 from django_otp import match_token
 
 from victory.core.audit import audit_record
+
+# One exception for every wrong credential on the platform (e-mail, password, code,
+# receipt): the views and the API answer it alike.
+from victory.core.errors import AuthenticationFailed as AuthenticationFailed
 from victory.core.ratelimit import FailureThrottle, Throttled
 
 from ..models import (
@@ -39,10 +43,6 @@ CLIENT_THROTTLE = FailureThrottle(
     lock_seconds=settings.VICTORY_LOGIN_LOCK_SECONDS,
 )
 BACKUP_DEVICE_NAME = "backup codes"
-
-
-class AuthenticationFailed(Exception):
-    """Wrong e-mail, password or code. Deliberately says no more than that."""
 
 
 def _begin_attempt(*, email: str, client: str) -> None:

@@ -143,13 +143,8 @@ PLATFORM_ADMIN_CREATED_NOTICE = (
 def _role_watchers(organisation: Organisation) -> list[User]:
     """Who keeps an eye on who may do what in an organisation: its administrators and
     supervisors."""
-    return list(
-        User.objects.filter(
-            is_active=True,
-            memberships__organisation=organisation,
-            memberships__role__in=(Role.ORG_ADMIN, Role.SUPERVISOR),
-        ).distinct()
-    )
+    watching = Membership.objects.in_force().filter(organisation=organisation, role__in=ROLE_WATCHER_ROLES)
+    return list(User.objects.filter(pk__in=watching.values("user_id")))
 
 
 WHO_AND_WHY = gettext_noop("Log in to see who and why:")
@@ -207,7 +202,7 @@ def _role_notices(
 
 
 def _platform_admins() -> list[User]:
-    return list(User.objects.filter(is_active=True, is_platform_admin=True))
+    return list(User.objects.platform_admins())
 
 
 def role_grant_notice_send(*, grant_id: int, event: str) -> int:
