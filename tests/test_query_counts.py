@@ -173,7 +173,7 @@ def _new_organisation() -> Organisation:
 
 
 def _new_country(model: type[models.Model]) -> str:
-    taken = set(model._default_manager.values_list("country", flat=True))  # type: ignore[attr-defined]
+    taken = set(model._default_manager.values_list("country", flat=True))
     return next(code for code in sorted(COUNTRIES) if code not in taken)
 
 

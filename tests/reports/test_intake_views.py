@@ -15,6 +15,7 @@ from tests.conftest import login
 from tests.factories import OrganisationFactory
 from victory.accounts.models import Membership, Organisation
 from victory.core.models import EncryptedSession
+from victory.core.ratelimit import Throttled
 from victory.reports import services
 from victory.reports.models import ConsentPurpose, Report
 from victory.reports.views.intake import DRAFT, DRAFT_SECONDS, SENT, STEPS
@@ -182,7 +183,7 @@ def test_the_country_is_optional(client: Client, receiving_organisation: Organis
 @pytest.fixture
 def general_intake(receiving_organisation: Organisation) -> Organisation:
     """The platform-wide intake organisation ("*"): it receives reports without a country."""
-    organisation: Organisation = OrganisationFactory(  # type: ignore[assignment]
+    organisation: Organisation = OrganisationFactory(
         name="General intake (fictional)", countries=["ES"], accepts_public_reports=True
     )
     services.country_intake_set(actor=None, country="*", organisation=organisation)
@@ -333,7 +334,7 @@ def test_a_change_link_returns_to_the_check_page(client: Client, receiving_organ
 def test_choosing_an_organisation_sends_the_report_there(
     client: Client, receiving_organisation: Organisation, other_organisation: Organisation
 ) -> None:
-    chosen: Organisation = OrganisationFactory(  # type: ignore[assignment]
+    chosen: Organisation = OrganisationFactory(
         name="Second support (fictional)", countries=["PT"], accepts_public_reports=True
     )
     start(client)
@@ -424,7 +425,7 @@ def test_too_many_reports_get_a_plain_message(
     wait: str,
 ) -> None:
     def throttled(**kwargs: object) -> None:
-        raise services.Throttled(retry_after)
+        raise Throttled(retry_after)
 
     go_through(client)
     monkeypatch.setattr(services, "report_submit", throttled)

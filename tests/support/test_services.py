@@ -4,7 +4,6 @@ administrator or the platform itself, always audited and never half-done."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import cast
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -55,7 +54,7 @@ def test_a_service_with_markup_or_unknown_codes_is_refused() -> None:
 def test_anyone_but_a_platform_administrator_gets_permission_denied(
     role_holder: str, request: pytest.FixtureRequest
 ) -> None:
-    actor: User = cast(User, UserFactory()) if role_holder == "nobody" else request.getfixturevalue(role_holder).user
+    actor: User = UserFactory() if role_holder == "nobody" else request.getfixturevalue(role_holder).user
     service = _create()
     row = _rows(service_row())
     for write in (
