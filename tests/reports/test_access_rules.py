@@ -10,7 +10,7 @@ import itertools
 
 import pytest
 from django.core.mail import EmailMessage
-from pytest_django.fixtures import DjangoCaptureOnCommitCallbacks
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.reports.conftest import make_draft

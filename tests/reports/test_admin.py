@@ -35,7 +35,7 @@ def platform_admin(db: None) -> User:
 
 @pytest.fixture
 def admin_client(client: Client, platform_admin: User) -> Client:
-    return login(client, SimpleNamespace(user=platform_admin))  # type: ignore[arg-type]
+    return login(client, SimpleNamespace(user=platform_admin))  # type: ignore[arg-type]  # login() reads only .user; see tests/conftest.py
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 from django.core.mail import EmailMessage
 from django.test import Client
 from django.utils import timezone
-from pytest_django.fixtures import DjangoCaptureOnCommitCallbacks
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from tests.factories import MembershipFactory
 from tests.reports.conftest import make_draft

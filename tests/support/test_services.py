@@ -4,6 +4,7 @@ administrator or the platform itself, always audited and never half-done."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,15 +21,15 @@ from victory.support.models import PublicationStatus, SupportService, SupportSer
 pytestmark = pytest.mark.django_db
 
 
-def _create(actor: User | None = None, slug: str = "porto-help", **fields: object) -> SupportService:
-    values: dict[str, object] = {
+def _create(actor: User | None = None, slug: str = "porto-help", **fields: Any) -> SupportService:
+    values: dict[str, Any] = {
         "slug": slug,
         "name": "Porto help (fictional)",
         "organisation_name": "Org (fictional)",
         "country": "PT",
     }
     values.update(fields)
-    return services.service_create(actor=actor, **values)  # type: ignore[arg-type]
+    return services.service_create(actor=actor, **values)
 
 
 def _rows(*rows: dict[str, object]) -> list[ServiceRow]:
