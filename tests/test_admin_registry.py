@@ -80,17 +80,20 @@ def _actions_since(sequence: int) -> list[str]:
     return list(AuditEvent.objects.filter(sequence__gt=sequence).values_list("action", flat=True))
 
 
+# Any inline of any registered model (the admin site types its registry so).
+AnyInline = type[admin.options.InlineModelAdmin[Any, Any]]
+
 INLINES = [(model, inline) for model, model_admin in admin_site._registry.items() for inline in model_admin.inlines]
 
 
-def _fk_name(inline: type[admin.options.InlineModelAdmin], parent: type[models.Model]) -> str:
+def _fk_name(inline: AnyInline, parent: type[models.Model]) -> str:
     field = next(
         f for f in inline.model._meta.get_fields() if isinstance(f, models.ForeignKey) and f.related_model is parent
     )
     return field.name
 
 
-def _prefix(inline: type[admin.options.InlineModelAdmin], parent: type[models.Model]) -> str:
+def _prefix(inline: AnyInline, parent: type[models.Model]) -> str:
     remote = inline.model._meta.get_field(_fk_name(inline, parent)).remote_field
     return str(remote.get_accessor_name())
 
@@ -112,7 +115,7 @@ def test_each_inline_row_is_added_and_deleted_through_the_services(
     admin_client: Client,  # noqa: F811
     platform_admin: User,  # noqa: F811
     model: type[models.Model],
-    inline: type[admin.options.InlineModelAdmin],
+    inline: AnyInline,
 ) -> None:
     row = INLINE_ROWS.get(inline.model)
     if row is None:
@@ -155,7 +158,7 @@ def test_each_inline_row_is_added_and_deleted_through_the_services(
     )
 
 
-def _overrides(model_admin: admin.ModelAdmin, method: str) -> bool:
+def _overrides(model_admin: admin.ModelAdmin[models.Model], method: str) -> bool:
     return getattr(type(model_admin), method) is not getattr(ServiceModelAdmin, method)
 
 

@@ -173,7 +173,7 @@ def _new_organisation() -> Organisation:
 
 
 def _new_country(model: type[models.Model]) -> str:
-    taken = set(model._default_manager.values_list("country", flat=True))  # type: ignore[attr-defined]
+    taken = set(model._default_manager.values_list("country", flat=True))
     return next(code for code in sorted(COUNTRIES) if code not in taken)
 
 
@@ -227,7 +227,7 @@ def platform_admin_client(client: Client) -> Client:
         email="listing.admin@test.victory.example", password=PASSWORD, is_platform_admin=True
     )
     account_services.totp_device_create_confirmed(user=user)
-    return login(client, SimpleNamespace(user=user))  # type: ignore[arg-type]
+    return login(client, SimpleNamespace(user=user))  # type: ignore[arg-type]  # login() reads only .user; see tests/conftest.py
 
 
 @pytest.mark.parametrize("model", list(admin_site._registry), ids=lambda model: model._meta.label_lower)

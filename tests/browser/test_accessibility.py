@@ -11,6 +11,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 from playwright.sync_api import Page
+from pytest_django.live_server_helper import LiveServer
 
 PUBLIC_PAGES = [
     "core:home",
@@ -39,7 +40,7 @@ def shipped_content(transactional_db: None) -> None:
     content_seed()
 
 
-def page_url(live_server: Any, url_name: str, language: str) -> str:
+def page_url(live_server: LiveServer, url_name: str, language: str) -> str:
     with translation.override(language):
         return live_server.url + reverse(url_name)
 

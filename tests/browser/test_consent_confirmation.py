@@ -25,7 +25,7 @@ PRIMARY = "main form button.button:not(.button--secondary)"
 
 
 def _general_intake() -> Organisation:
-    organisation: Organisation = OrganisationFactory(  # type: ignore[assignment]
+    organisation: Organisation = OrganisationFactory(
         name="Apoio Navegador (fictional)", countries=["PT"], accepts_public_reports=True
     )
     organisation_public_profile_set(

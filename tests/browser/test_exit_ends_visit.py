@@ -236,6 +236,7 @@ def test_exit_half_way_through_the_form_discards_the_draft_and_its_files(
     expect(page.locator("main")).to_contain_text(FILE_NAME)
     evidence = ReportEvidence.objects.get()
     storage, name = evidence.file.storage, evidence.file.name
+    assert name is not None
     assert storage.exists(name)
     # The person is on the page with their story when they need to leave.
     page.goto(f"{base}/en/report/what-happened/")

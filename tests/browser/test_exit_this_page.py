@@ -20,6 +20,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 from playwright.sync_api import BrowserContext, Page, expect
+from pytest_django.live_server_helper import LiveServer
 
 START_URL = "https://start.invalid/"
 START_HTML = '<!doctype html><html lang="en"><title>Start</title><p>Somewhere else</p></html>'
@@ -41,7 +42,7 @@ def exit_url(live_server: Any, settings: Any) -> str:
     return url
 
 
-def home_url(live_server: Any, lang: str = "en") -> str:
+def home_url(live_server: LiveServer, lang: str = "en") -> str:
     with translation.override(lang):
         return live_server.url + reverse("core:home")
 
@@ -53,7 +54,8 @@ def open_home_after_start_page(page: Page, live_server: Any) -> int:
     page.goto(START_URL)
     page.goto(home_url(live_server))
     expect(page.locator(BUTTON)).to_be_visible()
-    return page.evaluate("history.length")
+    length: int = page.evaluate("history.length")
+    return length
 
 
 def assert_left_without_trace(

@@ -22,7 +22,7 @@ from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, cu
 from victory.accounts import middleware
 from victory.accounts import services as account_services
 from victory.accounts.models import AuthenticatorDevice, Role
-from victory.core.session_timeout import warning_after
+from victory.core.session_timeout import TOUCH_EVERY, warning_after
 from victory.reports import services
 from victory.reports.models import Report, ReportStatus
 from victory.reports.receipts import receipt_format
@@ -114,7 +114,7 @@ def test_inbox_warns_before_the_timeout_and_stay_logged_in_keeps_the_session(
     _assert_warning_shown(page)
     assert_no_axe_violations(page)
     # At least two minutes before the server could end the session.
-    assert idle - middleware.TOUCH_EVERY - warn_after >= 120
+    assert idle - TOUCH_EVERY - warn_after >= 120
 
     server_clock.advance(warn_after + 5)
     page.locator(DIALOG).get_by_role("button", name="Stay logged in").click()

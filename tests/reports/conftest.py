@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from tests.factories import MembershipFactory, OrganisationFactory
@@ -27,8 +29,8 @@ def report_caseworker(receiving_organisation: Organisation) -> Membership:
     return membership
 
 
-def make_draft(**overrides: object) -> ReportDraft:
-    values: dict[str, object] = {
+def make_draft(**overrides: Any) -> ReportDraft:
+    values: dict[str, Any] = {
         "narrative": "Two men shouted insults about my headscarf and pushed me at the bus stop.",
         "country": "PT",
         "reporter_role": "victim",
@@ -38,7 +40,7 @@ def make_draft(**overrides: object) -> ReportDraft:
         "language": "en",
     }
     values.update(overrides)
-    return ReportDraft(**values)  # type: ignore[arg-type]
+    return ReportDraft(**values)
 
 
 @pytest.fixture

@@ -9,6 +9,8 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from django.core.mail import EmailMessage
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.reports.conftest import make_draft
@@ -25,12 +27,12 @@ pytestmark = pytest.mark.django_db
 def test_a_deactivated_organisation_is_not_emailed_about_a_reporter_message(
     submitted: SubmittedReport,
     report_caseworker: Membership,
-    mailoutbox: list,
-    django_capture_on_commit_callbacks: object,
+    mailoutbox: list[EmailMessage],
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     account_services.organisation_update(actor=None, organisation=submitted.report.organisation, is_active=False)
     mailoutbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+    with django_capture_on_commit_callbacks(execute=True):
         services.reporter_message_send(report=submitted.report, body="Is anyone there?")
     assert [mail.to for mail in mailoutbox] == []
 
@@ -38,13 +40,13 @@ def test_a_deactivated_organisation_is_not_emailed_about_a_reporter_message(
 def test_an_active_organisation_is_emailed_about_a_reporter_message(
     submitted: SubmittedReport,
     report_caseworker: Membership,
-    mailoutbox: list,
-    django_capture_on_commit_callbacks: object,
+    mailoutbox: list[EmailMessage],
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     # The same journey as above with the organisation active: the e-mail is sent, so the
     # test above fails for the right reason.
     mailoutbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+    with django_capture_on_commit_callbacks(execute=True):
         services.reporter_message_send(report=submitted.report, body="Is anyone there?")
     assert [mail.to for mail in mailoutbox] == [[report_caseworker.user.email]]
 

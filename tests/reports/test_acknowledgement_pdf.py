@@ -125,9 +125,7 @@ def test_each_download_is_audited(client: Client, receiving_organisation: Organi
 
 
 def test_a_report_with_only_the_narrative_has_a_pdf(receiving_organisation: Organisation) -> None:
-    general: Organisation = OrganisationFactory(  # type: ignore[assignment]
-        name="General intake (fictional)", accepts_public_reports=True
-    )
+    general: Organisation = OrganisationFactory(name="General intake (fictional)", accepts_public_reports=True)
     services.country_intake_set(actor=None, country="*", organisation=general)
     draft = services.ReportDraft(narrative="Someone spat at me.")  # nothing else given
     report = services.report_submit(draft=draft).report
@@ -258,7 +256,12 @@ def test_the_arabic_pdf_is_a_right_to_left_document(
 ) -> None:
     rendered: list[str] = []
     render = pdf._render
-    monkeypatch.setattr(pdf, "_render", lambda html: rendered.append(html) or render(html))
+
+    def recording(html: str) -> bytes:
+        rendered.append(html)
+        return render(html)
+
+    monkeypatch.setattr(pdf, "_render", recording)
     acknowledgement_pdf(report=typical_report("ar"))
     assert '<html lang="ar" dir="rtl">' in rendered[0]
     assert '<bdi dir="ltr" class="ltr">116 006</bdi>' in rendered[0]

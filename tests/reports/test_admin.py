@@ -35,7 +35,7 @@ def platform_admin(db: None) -> User:
 
 @pytest.fixture
 def admin_client(client: Client, platform_admin: User) -> Client:
-    return login(client, SimpleNamespace(user=platform_admin))  # type: ignore[arg-type]
+    return login(client, SimpleNamespace(user=platform_admin))  # type: ignore[arg-type]  # login() reads only .user; see tests/conftest.py
 
 
 @pytest.fixture
@@ -89,7 +89,9 @@ def test_the_country_of_an_entry_is_not_changed_by_its_change_page(
     intake = CountryIntake.objects.get()
     other = OrganisationFactory(name="Other intake (fictional)", countries=["ES"], accepts_public_reports=True)
     url = f"/en/admin/reports/countryintake/{intake.pk}/change/"
-    data = {**form_data(admin_client.get(url).content.decode(), form_id="countryintake_form")}
+    data: dict[str, str | list[str]] = {
+        **form_data(admin_client.get(url).content.decode(), form_id="countryintake_form")
+    }
     data.update(country="ES", organisation=str(other.pk))
     assert admin_client.post(url, data).status_code == 302
     assert list(CountryIntake.objects.values_list("country", "organisation")) == [("PT", other.pk)]

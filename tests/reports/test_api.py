@@ -51,14 +51,14 @@ def _report(**overrides: Any) -> dict[str, Any]:
     return body
 
 
-def _post(client: Client, path: str, body: object, **headers: str) -> Any:
+def _post(client: Client, path: str, body: object, **headers: Any) -> Any:
     """POST JSON; every answer is checked against the OpenAPI document."""
     response = client.post(f"/api/v1{path}", data=json.dumps(body), content_type="application/json", **headers)
     assert_matches_openapi(response)
     return response
 
 
-def _get(client: Client, path: str, query: dict[str, str] | None = None, **headers: str) -> Any:
+def _get(client: Client, path: str, query: dict[str, str] | None = None, **headers: Any) -> Any:
     """GET; every answer is checked against the OpenAPI document."""
     response = client.get(f"/api/v1{path}", query or {}, **headers)
     assert_matches_openapi(response)
@@ -757,7 +757,7 @@ SIMPLE_CONTENT_TYPES = ["text/plain", "text/plain; charset=utf-8", "application/
 UNSUPPORTED_JSON_BODY = "Send the body as JSON, with the header Content-Type: application/json."
 
 
-def _post_as(client: Client, path: str, body: object, content_type: str, **headers: str) -> Any:
+def _post_as(client: Client, path: str, body: object, content_type: str, **headers: Any) -> Any:
     """POST a JSON text under another content type, as a cross-site form or fetch can."""
     response = client.generic("POST", f"/api/v1{path}", json.dumps(body).encode(), content_type=content_type, **headers)
     assert_matches_openapi(response)

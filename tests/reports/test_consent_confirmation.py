@@ -266,7 +266,7 @@ def test_inbox_no_on_the_confirmation_shares_nothing(client: Client, without_sha
 @pytest.fixture
 def portuguese_general_intake(db: None) -> Organisation:
     """As in the demo: a Portuguese NGO is the platform's general intake ("*")."""
-    organisation: Organisation = OrganisationFactory(  # type: ignore[assignment]
+    organisation: Organisation = OrganisationFactory(
         name="Apoio Teste (fictional)", countries=["PT"], accepts_public_reports=True
     )
     organisation_public_profile_set(
@@ -282,7 +282,7 @@ def portuguese_general_intake(db: None) -> Organisation:
 def test_each_organisation_offered_shows_its_country_languages_and_what_it_does(
     client: Client, portuguese_general_intake: Organisation
 ) -> None:
-    local: Organisation = OrganisationFactory(  # type: ignore[assignment]
+    local: Organisation = OrganisationFactory(
         name="Red Prueba (fictional)", countries=["ES"], accepts_public_reports=True
     )
     organisation_public_profile_set(

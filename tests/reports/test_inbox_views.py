@@ -178,6 +178,7 @@ def test_deletion_request_ends_the_session_and_the_report_is_erased(client: Clie
 def test_logout_really_ends_the_session(client: Client, submitted: SubmittedReport) -> None:
     inbox_login(client, submitted.receipt)
     session_key = client.session.session_key
+    assert session_key is not None
     assert client.get("/en/inbox/logout/").status_code == 405  # a link cannot log anyone out
     response = client.post("/en/inbox/logout/")
     assert response["Location"] == "/en/inbox/logged-out/"

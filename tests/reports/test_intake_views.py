@@ -8,13 +8,16 @@ import time
 from datetime import date, timedelta
 
 import pytest
+from django.http import HttpResponseBase
 from django.test import Client
 from django.utils import timezone
+from pytest_django import Settings
 
 from tests.conftest import login
 from tests.factories import OrganisationFactory
 from victory.accounts.models import Membership, Organisation
 from victory.core.models import EncryptedSession
+from victory.core.ratelimit import Throttled
 from victory.reports import services
 from victory.reports.models import ConsentPurpose, Report
 from victory.reports.views.intake import DRAFT, DRAFT_SECONDS, SENT, STEPS
@@ -157,9 +160,9 @@ def test_an_empty_narrative_asks_for_it_kindly(client: Client, receiving_organis
 
 
 def test_a_narrative_too_long_is_refused_without_losing_it(
-    client: Client, receiving_organisation: Organisation, settings: object
+    client: Client, receiving_organisation: Organisation, settings: Settings
 ) -> None:
-    settings.VICTORY_NARRATIVE_MAX_CHARS = 50  # type: ignore[attr-defined]
+    settings.VICTORY_NARRATIVE_MAX_CHARS = 50
     start(client)
     text = "I want to tell you everything that happened that night, from the start."
     page = client.post("/en/report/what-happened/", {"narrative": text}).content.decode()
@@ -182,7 +185,7 @@ def test_the_country_is_optional(client: Client, receiving_organisation: Organis
 @pytest.fixture
 def general_intake(receiving_organisation: Organisation) -> Organisation:
     """The platform-wide intake organisation ("*"): it receives reports without a country."""
-    organisation: Organisation = OrganisationFactory(  # type: ignore[assignment]
+    organisation: Organisation = OrganisationFactory(
         name="General intake (fictional)", countries=["ES"], accepts_public_reports=True
     )
     services.country_intake_set(actor=None, country="*", organisation=organisation)
@@ -245,10 +248,12 @@ def test_a_wrong_date_says_how_to_fix_it(client: Client, receiving_organisation:
 
 
 def _date_inputs(page: str) -> list[str]:
-    return [
-        re.search(rf'<input[^>]*name="{name}"[^>]*>', page).group(0)  # type: ignore[union-attr]
-        for name in ("occurred_day", "occurred_month", "occurred_year")
-    ]
+    inputs = []
+    for name in ("occurred_day", "occurred_month", "occurred_year"):
+        found = re.search(rf'<input[^>]*name="{name}"[^>]*>', page)
+        assert found is not None, name
+        inputs.append(found.group(0))
+    return inputs
 
 
 def _described_by_ids(tag: str) -> list[str]:
@@ -333,7 +338,7 @@ def test_a_change_link_returns_to_the_check_page(client: Client, receiving_organ
 def test_choosing_an_organisation_sends_the_report_there(
     client: Client, receiving_organisation: Organisation, other_organisation: Organisation
 ) -> None:
-    chosen: Organisation = OrganisationFactory(  # type: ignore[assignment]
+    chosen: Organisation = OrganisationFactory(
         name="Second support (fictional)", countries=["PT"], accepts_public_reports=True
     )
     start(client)
@@ -424,7 +429,7 @@ def test_too_many_reports_get_a_plain_message(
     wait: str,
 ) -> None:
     def throttled(**kwargs: object) -> None:
-        raise services.Throttled(retry_after)
+        raise Throttled(retry_after)
 
     go_through(client)
     monkeypatch.setattr(services, "report_submit", throttled)
@@ -450,8 +455,8 @@ def test_an_expired_draft_gets_a_kind_message(client: Client, receiving_organisa
     assert "Your answers were cleared" in client.get("/en/report/check/").content.decode()
 
 
-def _assert_ends_with_the_browser(response: object) -> None:
-    cookie = response.cookies["sessionid"]  # type: ignore[attr-defined]
+def _assert_ends_with_the_browser(response: HttpResponseBase) -> None:
+    cookie = response.cookies["sessionid"]
     assert cookie.value
     assert not cookie["max-age"]
     assert not cookie["expires"]

@@ -7,22 +7,25 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.core.mail import EmailMessage
 from django.test import Client
 from django.utils import timezone
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from tests.factories import MembershipFactory
 from tests.reports.conftest import make_draft
 from victory.accounts.models import Membership, Organisation, Role
 from victory.core.models import Counter
 from victory.reports import services
+from victory.reports.models import Report
 from victory.reports.services import SubmittedReport
 
 pytestmark = pytest.mark.django_db
 
 
-def _reply(report_caseworker: Membership, report: object, capture: object) -> None:
-    with capture(execute=True):  # type: ignore[operator]
-        services.organisation_message_send(actor=report_caseworker.user, report=report, body="We read your report.")  # type: ignore[arg-type]
+def _reply(report_caseworker: Membership, report: Report, capture: DjangoCaptureOnCommitCallbacks) -> None:
+    with capture(execute=True):
+        services.organisation_message_send(actor=report_caseworker.user, report=report, body="We read your report.")
 
 
 @pytest.mark.parametrize(
@@ -37,8 +40,8 @@ def _reply(report_caseworker: Membership, report: object, capture: object) -> No
 def test_a_reporter_is_emailed_only_when_they_asked(
     receiving_organisation: Organisation,
     report_caseworker: Membership,
-    mailoutbox: list,
-    django_capture_on_commit_callbacks: object,
+    mailoutbox: list[EmailMessage],
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
     email: str,
     email_updates: bool,
     contact_consent: bool,
@@ -60,8 +63,8 @@ def test_a_reporter_is_emailed_only_when_they_asked(
 def test_withdrawing_contact_consent_stops_the_emails_at_once(
     receiving_organisation: Organisation,
     report_caseworker: Membership,
-    mailoutbox: list,
-    django_capture_on_commit_callbacks: object,
+    mailoutbox: list[EmailMessage],
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     report = services.report_submit(
         draft=make_draft(contact_email="me@example.org", email_updates=True, consents={"contact": True})
@@ -75,8 +78,8 @@ def test_withdrawing_contact_consent_stops_the_emails_at_once(
 def test_no_email_reaches_a_reporter_who_asked_for_deletion(
     receiving_organisation: Organisation,
     report_caseworker: Membership,
-    mailoutbox: list,
-    django_capture_on_commit_callbacks: object,
+    mailoutbox: list[EmailMessage],
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     """A caseworker's answer in the hour before erasure must not write to the mailbox of
     someone who asked to be forgotten (it may be read by the person they fear)."""
@@ -92,10 +95,10 @@ def test_no_email_reaches_a_reporter_who_asked_for_deletion(
 def test_caseworkers_are_told_without_any_detail(
     receiving_organisation: Organisation,
     report_caseworker: Membership,
-    mailoutbox: list,
-    django_capture_on_commit_callbacks: object,
+    mailoutbox: list[EmailMessage],
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
-    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+    with django_capture_on_commit_callbacks(execute=True):
         report = services.report_submit(draft=make_draft(narrative="They burnt my car outside the mosque")).report
     mails = [mail for mail in mailoutbox if mail.to == [report_caseworker.user.email]]
     assert len(mails) == 1
@@ -113,10 +116,10 @@ def _staff(receiving_organisation: Organisation, report_caseworker: Membership) 
     return sorted(membership.user.email for membership in [report_caseworker, *others])
 
 
-def _messages_from_reporter(client: Client, receipt: str, count: int, capture: object) -> None:
+def _messages_from_reporter(client: Client, receipt: str, count: int, capture: DjangoCaptureOnCommitCallbacks) -> None:
     response = client.post("/api/v1/reports/session", json.dumps({"receipt": receipt}), content_type="application/json")
     authorization = f"Bearer {response.json()['token']}"
-    with capture(execute=True):  # type: ignore[operator]
+    with capture(execute=True):
         for n in range(count):
             response = client.post(
                 "/api/v1/reports/mine/messages",
@@ -127,7 +130,7 @@ def _messages_from_reporter(client: Client, receipt: str, count: int, capture: o
             assert response.status_code == 201, response.content
 
 
-def _told_of_messages(mailoutbox: list) -> list[str]:
+def _told_of_messages(mailoutbox: list[EmailMessage]) -> list[str]:
     return sorted(mail.to[0] for mail in mailoutbox if mail.subject == "New message in VicTory")
 
 
@@ -136,8 +139,8 @@ def test_twenty_messages_tell_each_caseworker_once(
     receiving_organisation: Organisation,
     report_caseworker: Membership,
     submitted: SubmittedReport,
-    mailoutbox: list,
-    django_capture_on_commit_callbacks: object,
+    mailoutbox: list[EmailMessage],
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     staff = _staff(receiving_organisation, report_caseworker)
     mailoutbox.clear()
@@ -150,8 +153,8 @@ def test_a_message_after_the_ten_minutes_tells_them_again(
     receiving_organisation: Organisation,
     report_caseworker: Membership,
     submitted: SubmittedReport,
-    mailoutbox: list,
-    django_capture_on_commit_callbacks: object,
+    mailoutbox: list[EmailMessage],
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     staff = _staff(receiving_organisation, report_caseworker)
     mailoutbox.clear()
@@ -166,8 +169,8 @@ def test_messages_of_another_report_are_told_of_on_their_own(
     client: Client,
     receiving_organisation: Organisation,
     report_caseworker: Membership,
-    mailoutbox: list,
-    django_capture_on_commit_callbacks: object,
+    mailoutbox: list[EmailMessage],
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     first, second = (services.report_submit(draft=make_draft()) for _ in range(2))
     mailoutbox.clear()
@@ -179,10 +182,10 @@ def test_messages_of_another_report_are_told_of_on_their_own(
 def test_every_new_report_is_told_of(
     receiving_organisation: Organisation,
     report_caseworker: Membership,
-    mailoutbox: list,
-    django_capture_on_commit_callbacks: object,
+    mailoutbox: list[EmailMessage],
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
-    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+    with django_capture_on_commit_callbacks(execute=True):
         for _ in range(3):
             services.report_submit(draft=make_draft())
     assert len([mail for mail in mailoutbox if mail.subject == "New report in VicTory"]) == 3

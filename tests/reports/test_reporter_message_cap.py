@@ -14,6 +14,7 @@ from django.utils import translation
 from django.utils.html import escape
 
 from tests.reports.test_inbox_views import inbox_login
+from victory.core.ratelimit import Throttled
 from victory.reports import services
 from victory.reports.models import ReportMessage
 from victory.reports.services import REPORTER_MESSAGE_CAP, SubmittedReport
@@ -96,5 +97,5 @@ def test_a_refused_file_does_not_use_up_the_cap(client: Client, submitted: Submi
     client.post("/en/inbox/report/message/", {"body": "With a file.", "files": [disguised]})
     for n in range(LIMIT):
         services.reporter_message_send(report=submitted.report, body=f"Message {n}.")
-    with pytest.raises(services.Throttled):
+    with pytest.raises(Throttled):
         services.reporter_message_send(report=submitted.report, body="One too many.")

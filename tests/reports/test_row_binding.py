@@ -31,7 +31,9 @@ pytestmark = pytest.mark.django_db
 def raw(table: str, column: str, pk: int) -> str:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {column} FROM {table} WHERE id = %s", [pk])  # noqa: S608
-        return cursor.fetchone()[0]
+        (value,) = cursor.fetchone()
+    text: str = value
+    return text
 
 
 def write_raw(table: str, column: str, pk: int, value: str) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from pytest_django import Settings
 
 from victory.accounts.demo import DEMO_ORGANISATIONS
 from victory.reports import services
@@ -80,8 +81,8 @@ def test_without_the_demo_organisations_it_says_what_to_run(db: None) -> None:
         call_command("seed_demo_reports", stdout=StringIO())
 
 
-def test_refuses_in_production(demo_world: None, settings: object) -> None:
-    settings.IS_PRODUCTION = True  # type: ignore[attr-defined]
+def test_refuses_in_production(demo_world: None, settings: Settings) -> None:
+    settings.IS_PRODUCTION = True
     with pytest.raises(CommandError, match="production"):
         call_command("seed_demo_reports", stdout=StringIO())
     assert not Report.objects.exists()

@@ -12,6 +12,7 @@ from tests.factories import MembershipFactory, OrganisationFactory
 from tests.reports.conftest import make_draft
 from victory.accounts.models import Membership, Organisation, Role
 from victory.core.models import AuditEvent
+from victory.core.ratelimit import Throttled
 from victory.reports import services
 from victory.reports.models import ConsentPurpose, Report, ReportStatus
 from victory.reports.receipts import RECEIPT_DIGITS, receipt_format
@@ -91,12 +92,12 @@ def test_receipt_guessing_is_slowed_then_locked(submitted: services.SubmittedRep
             outcomes.append("in")
         except services.AuthenticationFailed:
             outcomes.append("wrong")
-        except services.Throttled:
+        except Throttled:
             outcomes.append("throttled")
     assert outcomes[:5] == ["wrong"] * 5
     assert "throttled" in outcomes
     # Even the right receipt waits: the client is slowed, not told which was right.
-    with pytest.raises(services.Throttled):
+    with pytest.raises(Throttled):
         services.receipt_login(receipt=submitted.receipt, client="guesser")
     # Another client is not affected.
     assert services.receipt_login(receipt=submitted.receipt, client="someone-else") == submitted.report
@@ -178,7 +179,7 @@ def test_a_flood_of_wrong_receipts_does_not_lock_out_a_reporter(submitted: servi
     # A client that already failed is refused while the flood lasts …
     with pytest.raises(services.AuthenticationFailed):
         services.receipt_login(receipt="0" * RECEIPT_DIGITS, client="flooder")
-    with pytest.raises(services.Throttled):
+    with pytest.raises(Throttled):
         services.receipt_login(receipt=submitted.receipt, client="flooder")
     # … but a reporter typing their receipt right still gets in.
     assert services.receipt_login(receipt=submitted.receipt, client="reporter") == submitted.report

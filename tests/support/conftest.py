@@ -29,7 +29,7 @@ def platform_admin(db: None) -> User:
 
 @pytest.fixture
 def admin_client(client: Client, platform_admin: User) -> Client:
-    return login(client, SimpleNamespace(user=platform_admin))  # type: ignore[arg-type]
+    return login(client, SimpleNamespace(user=platform_admin))  # type: ignore[arg-type]  # login() reads only .user; see tests/conftest.py
 
 
 def service_row(slug: str = "lisbon-support", **overrides: Any) -> dict[str, Any]:
@@ -90,5 +90,5 @@ def json_item(slug: str = "lisbon-support", **overrides: Any) -> dict[str, Any]:
     return item
 
 
-def json_bytes(items: list[Any]) -> bytes:
+def json_bytes(items: object) -> bytes:
     return json.dumps(items, ensure_ascii=False).encode("utf-8")

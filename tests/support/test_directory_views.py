@@ -189,7 +189,7 @@ def test_the_directory_sets_no_cookie(client: Client, services: None, path: str)
 def test_the_directory_pages_use_no_session(rf: RequestFactory, services: None, view: Any, kwargs: Any) -> None:
     """So they can be cached whole, per language."""
     request = rf.get("/en/support/", {"country": "ES"})
-    request.session = NoSession()  # type: ignore[assignment]
+    request.session = NoSession()  # type: ignore[assignment]  # a stand-in failing on any use, no SessionBase
     with translation.override("en"):
         response = view.as_view()(request, **kwargs)
     assert response.status_code == 200

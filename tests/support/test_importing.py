@@ -197,7 +197,7 @@ def test_a_broken_json_file_is_reported_with_its_line() -> None:
 
 
 def test_json_must_be_a_list() -> None:
-    (problem,) = parse_services(json_bytes({"slug": "a"}), file_format="json").problems  # type: ignore[arg-type]
+    (problem,) = parse_services(json_bytes({"slug": "a"}), file_format="json").problems
     assert "list" in problem.message
 
 

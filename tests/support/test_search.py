@@ -214,7 +214,9 @@ def test_a_service_is_found_once_published_and_not_after(client: Client) -> None
 
 def test_an_edited_page_text_is_found_by_its_new_words(client: Client) -> None:
     content_seed(content={"en": [_page("edit-me", "Before", "Old words.")]})
-    text = SearchEntry.objects.get(page__slug="edit-me").page.translations.get(language="en")  # type: ignore[union-attr]
+    entry = SearchEntry.objects.get(page__slug="edit-me")
+    assert entry.page is not None
+    text = entry.page.translations.get(language="en")
     text.body = "Interpreters help."
     content_services.content_object_save(actor=None, instance=text)
     assert [address for address, _ in _results(client, "interpreter")] == ["/en/rights/edit-me/"]

@@ -58,7 +58,7 @@ def test_demo_services_are_linked_to_the_demo_organisations_when_they_exist() ->
     _seed()
     linked = SupportService.objects.filter(organisation__isnull=False)
     assert linked.exists()
-    assert all(service.organisation.is_fictional for service in linked)  # type: ignore[union-attr]
+    assert all(service.organisation is not None and service.organisation.is_fictional for service in linked)
 
 
 @override_settings(IS_PRODUCTION=True)

@@ -4,7 +4,7 @@ administrator or the platform itself, always audited and never half-done."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import cast
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,15 +21,15 @@ from victory.support.models import PublicationStatus, SupportService, SupportSer
 pytestmark = pytest.mark.django_db
 
 
-def _create(actor: User | None = None, slug: str = "porto-help", **fields: object) -> SupportService:
-    values: dict[str, object] = {
+def _create(actor: User | None = None, slug: str = "porto-help", **fields: Any) -> SupportService:
+    values: dict[str, Any] = {
         "slug": slug,
         "name": "Porto help (fictional)",
         "organisation_name": "Org (fictional)",
         "country": "PT",
     }
     values.update(fields)
-    return services.service_create(actor=actor, **values)  # type: ignore[arg-type]
+    return services.service_create(actor=actor, **values)
 
 
 def _rows(*rows: dict[str, object]) -> list[ServiceRow]:
@@ -55,7 +55,7 @@ def test_a_service_with_markup_or_unknown_codes_is_refused() -> None:
 def test_anyone_but_a_platform_administrator_gets_permission_denied(
     role_holder: str, request: pytest.FixtureRequest
 ) -> None:
-    actor: User = cast(User, UserFactory()) if role_holder == "nobody" else request.getfixturevalue(role_holder).user
+    actor: User = UserFactory() if role_holder == "nobody" else request.getfixturevalue(role_holder).user
     service = _create()
     row = _rows(service_row())
     for write in (

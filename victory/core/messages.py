@@ -27,7 +27,7 @@ def throttled_message(message: StrOrPromise, retry_after: int) -> str:
     """``message``, an ``ngettext_lazy(..., "minutes")`` with a ``%(minutes)s``
     placeholder, for a wait of ``retry_after`` seconds: the plural form follows the
     number of minutes in every language."""
-    return str(message % {"minutes": wait_minutes(retry_after)})  # type: ignore[operator]
+    return str(message % {"minutes": wait_minutes(retry_after)})
 
 
 def form_errors_add(form: forms.BaseForm, error: ValidationError | Mapping[str, Sequence[Any]]) -> None:

@@ -10,6 +10,7 @@ anonymously, and afterwards the ``Authorization: Bearer`` token from
 from __future__ import annotations
 
 from datetime import date, datetime
+from types import GenericAlias
 from typing import TYPE_CHECKING, Any, Literal
 
 from django.conf import settings
@@ -24,7 +25,9 @@ from ninja.security import HttpBearer
 from pydantic import ConfigDict, create_model
 
 from victory.accounts.api import BearerToken
+from victory.accounts.http import ProfessionalRequest
 from victory.accounts.models import Organisation, User
+from victory.core.http import ClientRequest
 from victory.core.vocabulary import COUNTRIES
 
 from . import selectors, services
@@ -80,9 +83,12 @@ def _api_type(question: Question) -> tuple[Any, bool]:
     client may leave it out."""
     kind, choices = question.kind, question.choices
     if kind is Kind.CHOICES:
-        return list[choices], True  # type: ignore[valid-type]
+        assert choices is not None, question.name
+        # list[choices], which a type checker reads as a type made of a variable.
+        return GenericAlias(list, choices), True
     if kind is Kind.CHOICE:
-        return (choices, False) if question.api_required else (choices | None, True)  # type: ignore[operator]
+        assert choices is not None, question.name
+        return (choices, False) if question.api_required else (choices | None, True)
     if kind is Kind.YES_NO:
         return bool | None, True
     if kind is Kind.CHECKBOX:
@@ -111,7 +117,8 @@ def _report_in_field(question: Question) -> tuple[Any, Any]:
 def _answer_out_field(question: Question) -> tuple[Any, Any]:
     annotation, _optional = _api_type(question)
     if question.kind is Kind.CHOICE:
-        annotation = question.choices | None  # type: ignore[operator]  # an answer may be left unsaid
+        assert question.choices is not None, question.name
+        annotation = question.choices | None  # an answer may be left unsaid
     if question.api_answer_description:
         return annotation, Field(..., description=question.api_answer_description)
     return annotation, ...
@@ -299,6 +306,13 @@ class ReporterBearer(HttpBearer):
         return services.reporter_token_report(token=token)
 
 
+class ReporterRequest(ClientRequest):
+    """A request past ``ReporterBearer``, for type checking (see ``victory.core.http``):
+    django-ninja sets ``auth`` to what ``authenticate`` returned, the token's report."""
+
+    auth: Report
+
+
 def _answer_value(question: Question, report: Report) -> Any:
     value = question.report_value(report)
     if question.kind is Kind.CHOICE:
@@ -321,7 +335,7 @@ def _message_out(message: object) -> MessageOut:
     tags=["reports"],
     auth=None,
 )
-def report_create(request: HttpRequest, payload: ReportIn) -> Status[ReportCreatedOut]:
+def report_create(request: ClientRequest, payload: ReportIn) -> Status[ReportCreatedOut]:
     """Send a report, anonymously. The answer holds the report's reference and its
     **receipt**: shown once, never stored, the only way back to the report (with
     `POST /api/v1/reports/session`).
@@ -340,7 +354,7 @@ def report_create(request: HttpRequest, payload: ReportIn) -> Status[ReportCreat
                 _country_missing(draft)
             sent = services.report_submit(
                 draft=draft,
-                client=request.client_fingerprint,  # type: ignore[attr-defined]
+                client=request.client_fingerprint,
             )
         except DjangoValidationError as error:
             raise _field_errors(error) from None
@@ -354,14 +368,14 @@ def report_create(request: HttpRequest, payload: ReportIn) -> Status[ReportCreat
     tags=["reports"],
     auth=None,
 )
-def report_session_create(request: HttpRequest, payload: SessionIn) -> Status[SessionOut] | Status[ErrorOut]:
+def report_session_create(request: ClientRequest, payload: SessionIn) -> Status[SessionOut] | Status[ErrorOut]:
     """Exchange the receipt for a bearer token to the reporter's own report. A wrong
     receipt, a malformed one or the receipt of an erased report give the same 401;
     repeated failures give 429 with a `Retry-After` header."""
     try:
         report = services.receipt_login(
             receipt=payload.receipt,
-            client=request.client_fingerprint,  # type: ignore[attr-defined]
+            client=request.client_fingerprint,
         )
     except (services.AuthenticationFailed, services.InvalidReceipt):
         return Status(401, ErrorOut(detail=_("Invalid receipt.")))
@@ -376,12 +390,12 @@ def report_session_create(request: HttpRequest, payload: SessionIn) -> Status[Se
     tags=["reports"],
     auth=ReporterBearer(),
 )
-def report_mine(request: HttpRequest) -> MyReportOut:
+def report_mine(request: ReporterRequest) -> MyReportOut:
     """The report of the bearer token: its status in plain words and its history, what
     was reported (as typed), the consents and the conversation with the organisation.
     Labels are in the request's `Accept-Language`, else in the report's language. Each
     read is written to the audit log (without the token)."""
-    report: Report = request.auth  # type: ignore[attr-defined]
+    report = request.auth
     services.report_read_by_reporter(report=report, what="api")
     consents = {c.purpose: c.granted for c in report.consents.all()}
     with translation.override(_reporter_language(request, report)):
@@ -418,10 +432,10 @@ def report_mine(request: HttpRequest) -> MyReportOut:
     tags=["reports"],
     auth=ReporterBearer(),
 )
-def report_mine_message_create(request: HttpRequest, payload: MessageIn) -> Status[MessageOut]:
+def report_mine_message_create(request: ReporterRequest, payload: MessageIn) -> Status[MessageOut]:
     """Send a message (or more information) to the organisation that received the report.
     An empty or too long message gives 422 naming `body`, in the reporter's language."""
-    report: Report = request.auth  # type: ignore[attr-defined]
+    report = request.auth
     with translation.override(_reporter_language(request, report)):
         try:
             message = services.reporter_message_send(report=report, body=payload.body)
@@ -461,6 +475,13 @@ def organisation_list(request: HttpRequest, filters: Query[OrganisationFilter]) 
 # --- The receiving organisation -------------------------------------------------------
 
 
+class StaffApiRequest(ProfessionalRequest):
+    """A request past the professional ``BearerToken``, for type checking: django-ninja
+    sets ``auth`` to the token's user (which ``BearerToken`` also makes ``user``)."""
+
+    auth: User
+
+
 class AnswerRowOut(Schema):
     label: str = Field(..., description="The question, in the caller's language.")
     value: str = Field(..., description='The answer as given; `""` when not answered.')
@@ -494,12 +515,12 @@ class StaffReportOut(Schema):
     tags=["staff"],
     auth=BearerToken(),
 )
-def staff_report_get(request: HttpRequest, reference: str) -> StaffReportOut:
+def staff_report_get(request: StaffApiRequest, reference: str) -> StaffReportOut:
     """The report as the staff page shows it, from the same selector, so this never shows
     more than the page: contact details only while the reporter agrees to be contacted.
     A report of another organisation gives 404. Each read is written to the audit log,
     and the reporter's messages count as read, as when the page is opened."""
-    user: User = request.auth  # type: ignore[attr-defined]
+    user = request.auth
     view = selectors.report_view_for_staff(user=user, reference=reference)
     services.report_open(actor=user, report=view.report)
     report = view.report

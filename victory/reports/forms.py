@@ -139,6 +139,7 @@ class IntakeForm(AccessibleFormMixin, forms.Form):
     any field a subclass declares. ``answers()`` is what goes into the session."""
 
     step: ClassVar[str] = ""
+    _bound_fields_cache: dict[str, forms.BoundField]  # Django's own, private (django-stubs leaves it out)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -151,7 +152,7 @@ class IntakeForm(AccessibleFormMixin, forms.Form):
         for name, field in self.fields.items():
             if field.help_text:
                 field.widget.attrs["aria-describedby"] = f"{self[name].auto_id}_hint"
-        self._bound_fields_cache.clear()  # type: ignore[attr-defined]  # a subclass may still change its fields
+        self._bound_fields_cache.clear()  # a subclass may still change its fields
 
     def questions(self) -> list[dict[str, Any]]:
         """The page's questions, in order, each with its bound field (a date: its boxes)

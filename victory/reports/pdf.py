@@ -119,6 +119,7 @@ def acknowledgement_pdf(*, report: Report) -> bytes:
 def _render(html: str) -> bytes:
     """HTML to PDF with every URL refused: the document and its stylesheet load nothing."""
     fetcher = _NoFetching()
-    return HTML(string=html, base_url=None, url_fetcher=fetcher).write_pdf(
+    pdf: bytes = HTML(string=html, base_url=None, url_fetcher=fetcher).write_pdf(
         stylesheets=[CSS(string=STYLESHEET, url_fetcher=fetcher)]
     )
+    return pdf

@@ -79,7 +79,7 @@ def _strip_image_metadata(data: bytes, image_format: str) -> bytes:
         return output.getvalue()
 
 
-def _evidence_check(upload: UploadedFile, *, already: int, client: str = "") -> tuple[bytes, str]:
+def _evidence_check(upload: UploadedFile[bytes], *, already: int, client: str = "") -> tuple[bytes, str]:
     """The file's bytes (a photo's cleaned) and its type, or ValidationError / Throttled.
     Counted against the client's cap once the cheap checks pass, before it is read:
     a refused picture costs a little too, and must not be free to send again and again."""
@@ -134,7 +134,7 @@ def _evidence_check(upload: UploadedFile, *, already: int, client: str = "") -> 
 
 def evidence_add(
     *,
-    upload: UploadedFile,
+    upload: UploadedFile[bytes],
     report: Report | None = None,
     draft_key: str = "",
     added_by: str = Sender.REPORTER,

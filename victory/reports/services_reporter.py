@@ -129,7 +129,7 @@ def _reporter_message_notify(report_id: int) -> None:
 
 
 def reporter_message_send(
-    *, report: Report, body: str, files: list[UploadedFile] | None = None, client: str = ""
+    *, report: Report, body: str, files: list[UploadedFile[bytes]] | None = None, client: str = ""
 ) -> ReportMessage:
     """A message (or more information) from the reporter, with optional files (a file
     alone is enough). The files count towards the cap of ``client``, as in the form; the

@@ -92,7 +92,8 @@ def evidence_open(*, actor: User, evidence: ReportEvidence) -> bytes:
         reason=str(evidence.pk),
     )
     with evidence.file.open("rb") as handle:
-        return handle.read()
+        data: bytes = handle.read()
+    return data
 
 
 # --- Configuration (platform administrators) --------------------------------------

@@ -6,7 +6,7 @@ browser history) and their results are never cached."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -113,7 +113,8 @@ class NavigatorForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", _("I would rather not say")), *country_choices()]  # type: ignore[attr-defined]
+        country = cast(forms.ChoiceField, self.fields["country"])
+        country.choices = [("", _("I would rather not say")), *country_choices()]
 
 
 @method_decorator([csrf_exempt, never_cache], name="dispatch")

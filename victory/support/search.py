@@ -76,7 +76,7 @@ def _after_stemming(stem: str, language: str) -> str:
 
 
 @cache
-def _stemmer(language: str) -> snowballstemmer.stemmer:  # type: ignore[name-defined]
+def _stemmer(language: str) -> snowballstemmer.stemmer:
     return snowballstemmer.stemmer(STEMMERS.get(language, "english"))
 
 

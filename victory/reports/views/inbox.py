@@ -27,6 +27,7 @@ from django.views import View
 from django.views.decorators.debug import sensitive_post_parameters
 
 from victory.core import session_keys
+from victory.core.http import ClientRequest
 from victory.core.kept_input import (
     kept_input_carry,
     kept_input_fields,
@@ -35,6 +36,7 @@ from victory.core.kept_input import (
     kept_input_take,
 )
 from victory.core.messages import throttled_message
+from victory.core.ratelimit import Throttled
 from victory.core.session_timeout import TOUCH_EVERY
 from victory.core.uploads import refused_upload_message
 
@@ -158,14 +160,14 @@ class InboxLoginView(InboxView):
     def _carry_kept_input(self, request: HttpRequest, previous: dict[str, Any], report: Report) -> None:
         kept_input_carry(previous=previous, request=request, owner=_kept_owner(report.pk))
 
-    def post(self, request: HttpRequest) -> HttpResponse:
+    def post(self, request: ClientRequest) -> HttpResponse:
         form = ReceiptLoginForm(request.POST)
         if not form.is_valid():
             return self._render(request, form)
         try:
             report = services.receipt_login(
                 receipt=form.cleaned_data["receipt"],
-                client=request.client_fingerprint,  # type: ignore[attr-defined]
+                client=request.client_fingerprint,
             )
         except services.InvalidReceipt:
             form.add_error("receipt", _("A receipt has 24 digits. Check you copied all of them."))
@@ -175,7 +177,7 @@ class InboxLoginView(InboxView):
                 "receipt", _("We could not find a report with this receipt. Check the digits and try again.")
             )
             return self._render(request, form)
-        except services.Throttled as error:
+        except Throttled as error:
             form.add_error("receipt", throttled_message(RECEIPT_THROTTLED, error.retry_after))
             return self._render(request, form)
         # A fresh session: on a shared computer nothing of an earlier visitor (a draft,
@@ -323,7 +325,7 @@ class InboxMessageView(ReporterView):
         """Never a bare 405: the form's address leads to the form."""
         return redirect(reverse("reports:inbox") + "#send")
 
-    def post(self, request: HttpRequest) -> HttpResponse:
+    def post(self, request: ClientRequest) -> HttpResponse:
         form = ReporterMessageForm(request.POST, request.FILES)
         if not form.is_valid():
             return render_inbox(request, self.report, form)
@@ -338,12 +340,12 @@ class InboxMessageView(ReporterView):
                 report=self.report,
                 body=form.cleaned_data["body"],
                 files=request.FILES.getlist("files"),
-                client=request.client_fingerprint,  # type: ignore[attr-defined]
+                client=request.client_fingerprint,
             )
         except services.TooManyMessages as error:
             form.add_error("body", messages_throttled_message(error.retry_after))
             return render_inbox(request, self.report, form)
-        except services.Throttled as error:
+        except Throttled as error:
             form.add_error("files", evidence_throttled_message(error.retry_after))
             form.add_error("files", MESSAGE_KEPT)
             return render_inbox(request, self.report, form)

@@ -104,7 +104,7 @@ FIELD_STEPS = {
 
 def _draft(request: HttpRequest) -> dict[str, Any] | None:
     """The draft being filled in, or None when there is none or it has expired."""
-    draft = request.session.get(DRAFT)
+    draft: dict[str, Any] | None = request.session.get(DRAFT)
     if draft is None:
         return None
     if time.time() - draft.get("touched", 0) > DRAFT_SECONDS:

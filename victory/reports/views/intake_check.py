@@ -19,7 +19,9 @@ from django.utils.translation import ngettext_lazy
 from django.views import View
 from django.views.decorators.cache import never_cache
 
+from victory.core.http import ClientRequest
 from victory.core.messages import throttled_message
+from victory.core.ratelimit import Throttled
 from victory.reports import selectors, services
 from victory.reports.forms import CONSENT_CHOICES, ORGANISATION_AUTO, SubmitForm
 from victory.reports.models import ConsentPurpose
@@ -188,7 +190,7 @@ class CheckView(View):
         _draft_touch(request, draft)
         return self.render_page(request, draft, SubmitForm(), [])
 
-    def post(self, request: HttpRequest) -> HttpResponse:
+    def post(self, request: ClientRequest) -> HttpResponse:
         draft = _draft(request)
         if draft is None:
             return _expired(request)
@@ -201,9 +203,9 @@ class CheckView(View):
         try:
             submitted = services.report_submit(
                 draft=_report_draft(request, draft),
-                client=request.client_fingerprint,  # type: ignore[attr-defined]
+                client=request.client_fingerprint,
             )
-        except services.Throttled as error:
+        except Throttled as error:
             message = throttled_message(SUBMIT_THROTTLED, error.retry_after)
             return self.render_page(request, draft, form, [{"message": message, "href": ""}])
         except ValidationError as error:

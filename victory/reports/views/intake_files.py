@@ -14,8 +14,10 @@ from django.utils.translation import ngettext_lazy
 from django.views import View
 from django.views.decorators.cache import never_cache
 
+from victory.core.http import ClientRequest
 from victory.core.lists import list_join
 from victory.core.messages import throttled_message
+from victory.core.ratelimit import Throttled
 from victory.core.uploads import refused_upload_message
 from victory.reports import selectors, services
 from victory.reports.forms import EvidenceForm
@@ -69,7 +71,7 @@ class EvidenceView(View):
         _draft_touch(request, draft)
         return self.render_page(request, draft, EvidenceForm())
 
-    def post(self, request: HttpRequest) -> HttpResponse:
+    def post(self, request: ClientRequest) -> HttpResponse:
         form = EvidenceForm(request.POST, request.FILES)
         uploads = form.cleaned_data.get("evidence", []) if form.is_valid() else []
         # Files too large together were never kept, not even in memory: say so.
@@ -92,12 +94,12 @@ class EvidenceView(View):
                 evidence = services.evidence_add(
                     upload=upload,
                     draft_key=draft["key"],
-                    client=request.client_fingerprint,  # type: ignore[attr-defined]
+                    client=request.client_fingerprint,
                 )
             except ValidationError as error:
                 for message in error.messages:
                     form.add_error("evidence", message)
-            except services.Throttled as error:
+            except Throttled as error:
                 form.add_error("evidence", evidence_throttled_message(error.retry_after))
                 break  # the files after it would be refused the same way
             else:

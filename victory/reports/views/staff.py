@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 
-from victory.accounts.models import User
+from victory.accounts.http import ProfessionalRequest
 from victory.accounts.views import ProfessionalRequiredMixin
 from victory.core.kept_input import kept_input_take
 from victory.core.messages import form_errors_add
@@ -53,7 +53,7 @@ EVIDENCE_EXTENSIONS = {
 
 
 def render_detail(
-    request: HttpRequest,
+    request: ProfessionalRequest,
     report: Report,
     *,
     reply_form: StaffReplyForm | None = None,
@@ -61,7 +61,7 @@ def render_detail(
     kept_notice: bool = False,
 ) -> HttpResponse:
     """The report page. Each showing is a read of the report, so each is audited."""
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     services.report_open(actor=user, report=report)
     # What staff see of it comes from the selector the API uses too: no more here.
     view = selectors.report_view_for_staff(user=user, reference=report.reference)
@@ -101,13 +101,13 @@ def render_detail(
 class StaffReportListView(ProfessionalRequiredMixin, View):
     template_name = "reports/staff/list.html"
 
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: ProfessionalRequest) -> HttpResponse:
         form = StatusFilterForm(request.GET or None)
         status = form.cleaned_data["status"] if form.is_valid() else ""
-        reports = selectors.report_list_for_staff(user=request.user, status=status or None)  # type: ignore[arg-type]
+        reports = selectors.report_list_for_staff(user=request.user, status=status or None)
         page = Paginator(reports, REPORTS_PER_PAGE).get_page(request.GET.get("page"))
         services.report_list_viewed(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             organisation_ids=sorted({report.organisation_id for report in page.object_list}),
         )
         rows = [{"report": report, "country": country_name(report.country)} for report in page.object_list]
@@ -120,8 +120,8 @@ class StaffReportListView(ProfessionalRequiredMixin, View):
 
 @method_decorator(never_cache, name="dispatch")
 class StaffReportDetailView(ProfessionalRequiredMixin, View):
-    def get(self, request: HttpRequest, reference: str) -> HttpResponse:
-        report = selectors.report_get_for_staff(user=request.user, reference=reference)  # type: ignore[arg-type]
+    def get(self, request: ProfessionalRequest, reference: str) -> HttpResponse:
+        report = selectors.report_get_for_staff(user=request.user, reference=reference)
         owner = f"user:{request.user.pk}"
         # A reply or a status typed when the session had ended: back in its form, unsent.
         kept_reply = kept_input_take(
@@ -158,8 +158,8 @@ class PostOnlyPageMixin:
 class StaffReplyView(ProfessionalRequiredMixin, PostOnlyPageMixin, View):
     page_anchor = "#reply"
 
-    def post(self, request: HttpRequest, reference: str) -> HttpResponse:
-        user: User = request.user  # type: ignore[assignment]
+    def post(self, request: ProfessionalRequest, reference: str) -> HttpResponse:
+        user = request.user
         report = selectors.report_get_for_staff(user=user, reference=reference)
         form = StaffReplyForm(request.POST)
         if form.is_valid():
@@ -177,8 +177,8 @@ class StaffReplyView(ProfessionalRequiredMixin, PostOnlyPageMixin, View):
 class StaffStatusView(ProfessionalRequiredMixin, PostOnlyPageMixin, View):
     page_anchor = "#status"
 
-    def post(self, request: HttpRequest, reference: str) -> HttpResponse:
-        user: User = request.user  # type: ignore[assignment]
+    def post(self, request: ProfessionalRequest, reference: str) -> HttpResponse:
+        user = request.user
         report = selectors.report_get_for_staff(user=user, reference=reference)
         form = StaffStatusForm(request.POST)
         if form.is_valid():
@@ -201,8 +201,8 @@ class StaffStatusView(ProfessionalRequiredMixin, PostOnlyPageMixin, View):
 class StaffEvidenceView(ProfessionalRequiredMixin, View):
     """A file, decrypted in memory and always downloaded, never shown in the page."""
 
-    def get(self, request: HttpRequest, reference: str, pk: int) -> HttpResponse:
-        user: User = request.user  # type: ignore[assignment]
+    def get(self, request: ProfessionalRequest, reference: str, pk: int) -> HttpResponse:
+        user = request.user
         evidence = selectors.evidence_get_for_staff(user=user, reference=reference, evidence_id=pk)
         data = services.evidence_open(actor=user, evidence=evidence)
         extension = EVIDENCE_EXTENSIONS.get(evidence.content_type)
