@@ -19,7 +19,7 @@ from django.test import Client
 from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, current_code
 from tests.openapi_check import OpenAPIClient
 from victory.accounts import services
-from victory.accounts.models import AuthenticatorDevice, Membership, Organisation, Role
+from victory.accounts.models import AuthenticatorDevice, Membership, Organisation, Role, User
 from victory.core.counters import CounterStore
 
 
@@ -59,9 +59,10 @@ def org_admin(organisation: Organisation) -> Membership:
     return _with_totp(MembershipFactory(organisation=organisation, role=Role.ORG_ADMIN))
 
 
-def login(client: Client, membership: Membership) -> Client:
-    """Log in through the real two-step form, as a person would."""
-    user = membership.user
+def login(client: Client, person: Membership | User) -> Client:
+    """Log in through the real two-step form, as a person would (a membership's person,
+    or a user who holds no membership, such as a platform administrator)."""
+    user = person.user if isinstance(person, Membership) else person
     response = client.post("/en/staff/login/", {"email": user.email, "password": PASSWORD})
     assert response.status_code == 302, response.content
     device = AuthenticatorDevice.objects.get(user=user, confirmed=True)

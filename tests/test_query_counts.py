@@ -16,7 +16,6 @@ import itertools
 import json
 from collections.abc import Callable
 from datetime import date
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -227,7 +226,7 @@ def platform_admin_client(client: Client) -> Client:
         email="listing.admin@test.victory.example", password=PASSWORD, is_platform_admin=True
     )
     account_services.totp_device_create_confirmed(user=user)
-    return login(client, SimpleNamespace(user=user))  # type: ignore[arg-type]  # login() reads only .user; see tests/conftest.py
+    return login(client, user)
 
 
 @pytest.mark.parametrize("model", list(admin_site._registry), ids=lambda model: model._meta.label_lower)

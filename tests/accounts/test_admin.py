@@ -3,8 +3,6 @@ account's API tokens and is audited; no admin page sets another person's passwor
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.test import Client
@@ -39,7 +37,7 @@ def test_a_password_changed_in_the_admin_ends_every_api_token_and_is_audited(
     client: Client, platform_admin: User
 ) -> None:
     token = _api_token(platform_admin)
-    login(client, SimpleNamespace(user=platform_admin))  # type: ignore[arg-type]
+    login(client, platform_admin)
     response = client.post(
         "/en/admin/password_change/",
         {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
@@ -55,7 +53,7 @@ def test_a_password_changed_in_the_admin_ends_every_api_token_and_is_audited(
 
 def test_a_wrong_current_password_changes_nothing(client: Client, platform_admin: User) -> None:
     token = _api_token(platform_admin)
-    login(client, SimpleNamespace(user=platform_admin))  # type: ignore[arg-type]
+    login(client, platform_admin)
     response = client.post(
         "/en/admin/password_change/",
         {"old_password": "not it", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
@@ -69,7 +67,7 @@ def test_a_wrong_current_password_changes_nothing(client: Client, platform_admin
 
 def test_no_admin_page_sets_another_persons_password(client: Client, platform_admin: User) -> None:
     other = services.user_create(email="someone.else@test.victory.example", password=PASSWORD)
-    login(client, SimpleNamespace(user=platform_admin))  # type: ignore[arg-type]
+    login(client, platform_admin)
     # Django's own user admin has this page; here the address is no page at all.
     page = client.get(f"/en/admin/accounts/user/{other.pk}/password/", follow=True).content.decode()
     assert "password1" not in page and "doesn’t exist" in page

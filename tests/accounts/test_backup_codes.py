@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.mail import EmailMessage
 from django.test import Client
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from tests.conftest import login
 from tests.factories import PASSWORD
@@ -54,9 +55,9 @@ def test_new_codes_replace_the_old_ones_and_the_person_is_emailed(
     caseworker_client: Client,
     caseworker: Membership,
     mailoutbox: list[EmailMessage],
-    django_capture_on_commit_callbacks: object,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
-    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+    with django_capture_on_commit_callbacks(execute=True):
         response = caseworker_client.post(PAGE, {"password": PASSWORD})
     assert response["Location"] == PAGE
     first = _codes_shown(caseworker_client)
@@ -72,7 +73,7 @@ def test_new_codes_replace_the_old_ones_and_the_person_is_emailed(
     assert not any(code in mail.body for code in first)  # the e-mail never carries a code
     assert AuditEvent.objects.filter(action="two_factor.backup_codes_regenerated", actor=caseworker.user).exists()
 
-    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+    with django_capture_on_commit_callbacks(execute=True):
         caseworker_client.post(PAGE, {"password": PASSWORD})
     second = _codes_shown(caseworker_client)
     assert set(first).isdisjoint(second)
@@ -86,13 +87,15 @@ def test_new_codes_replace_the_old_ones_and_the_person_is_emailed(
 
 
 def test_the_notice_is_sent_in_the_persons_language(
-    caseworker: Membership, mailoutbox: list[EmailMessage], django_capture_on_commit_callbacks: object
+    caseworker: Membership,
+    mailoutbox: list[EmailMessage],
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     user = caseworker.user
     user.preferred_language = "pt"
     user.save(update_fields=["preferred_language"])
     client = login(Client(), caseworker)
-    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+    with django_capture_on_commit_callbacks(execute=True):
         client.post(PAGE, {"password": PASSWORD})
     # The link in it leads to the password page in Portuguese, whatever page was used.
     assert "/pt/staff/password-reset/" in mailoutbox[0].body

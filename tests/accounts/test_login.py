@@ -8,12 +8,13 @@ from datetime import timedelta
 import pytest
 from django.core.mail import EmailMessage
 from django.test import Client
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from tests.conftest import login
 from tests.factories import PASSWORD, MembershipFactory, current_code
-from victory.accounts.middleware import SESSION_LAST_SEEN
 from victory.accounts.models import AuthenticatorDevice, BackupCode, Membership
 from victory.core.models import AuditEvent
+from victory.core.session_keys import STAFF_LAST_SEEN_KEY as SESSION_LAST_SEEN
 
 pytestmark = pytest.mark.django_db
 
@@ -139,9 +140,12 @@ def test_logout_ends_the_session(caseworker_client: Client) -> None:
 
 
 def test_password_reset_sends_a_link_that_sets_a_new_password(
-    client: Client, caseworker: Membership, mailoutbox: list[EmailMessage], django_capture_on_commit_callbacks: object
+    client: Client,
+    caseworker: Membership,
+    mailoutbox: list[EmailMessage],
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
-    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+    with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/en/staff/password-reset/", {"email": caseworker.user.email})
     assert response["Location"] == "/en/staff/password-reset/sent/"
     assert len(mailoutbox) == 1
@@ -194,9 +198,9 @@ def test_caseworker_is_kept_out_of_the_admin(caseworker_client: Client) -> None:
 
 
 def test_unknown_address_gets_the_same_answer_and_no_mail(
-    client: Client, mailoutbox: list[EmailMessage], django_capture_on_commit_callbacks: object
+    client: Client, mailoutbox: list[EmailMessage], django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
-    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+    with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/en/staff/password-reset/", {"email": "nobody@test.victory.example"})
     assert response["Location"] == "/en/staff/password-reset/sent/"
     assert mailoutbox == []
@@ -214,8 +218,6 @@ def test_a_password_reset_ends_the_api_tokens(caseworker: Membership) -> None:
     from victory.accounts import services
     from victory.accounts.models import ApiToken
 
-    ApiToken.objects.create(
-        user=caseworker.user, digest="c" * 64, expires_at=timezone.now() + timedelta(hours=1)
-    )
+    ApiToken.objects.create(user=caseworker.user, digest="c" * 64, expires_at=timezone.now() + timedelta(hours=1))
     services.user_password_reset(user=caseworker.user, password="another long passphrase 7")
     assert not ApiToken.objects.filter(user=caseworker.user).exists()

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.test import Client
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from tests.conftest import login
 from tests.factories import MembershipFactory
@@ -24,10 +25,10 @@ def test_admin_adds_a_new_member_who_gets_a_set_password_email(
     org_admin_client: Client,
     org_admin: Membership,
     mailoutbox: list[EmailMessage],
-    django_capture_on_commit_callbacks: object,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ) -> None:
     url = _members_url(org_admin.organisation)
-    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+    with django_capture_on_commit_callbacks(execute=True):
         # A role that does not read reports is given at once (caseworkers: test_role_grants.py).
         response = org_admin_client.post(
             url, {"email": "new.colleague@test.victory.example", "full_name": "New Colleague", "role": "trainer"}

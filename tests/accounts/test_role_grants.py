@@ -8,7 +8,6 @@ the reason."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -43,7 +42,7 @@ def _decide_url(grant: RoleGrant) -> str:
 
 def _login_user(user: User) -> Client:
     services.totp_device_create_confirmed(user=user)
-    return login(Client(), SimpleNamespace(user=user))  # type: ignore[arg-type]
+    return login(Client(), user)
 
 
 def _with_totp(membership: Membership) -> Membership:
@@ -163,7 +162,7 @@ def test_a_colleague_added_as_caseworker_reads_nothing_until_a_second_admin_appr
     assert response.status_code == 302
     page = org_admin_client.get(_members_url(organisation)).content.decode()
     assert "waits for another administrator" in page or "once another administrator approves it" in page
-    colleague_client = login(Client(), SimpleNamespace(user=colleague))  # type: ignore[arg-type]
+    colleague_client = login(Client(), colleague)
     assert colleague_client.get(_report_url(report)).status_code == 404
     assert not Membership.objects.filter(user=colleague, organisation=organisation).exists()
 

@@ -16,8 +16,8 @@ from django.test import Client
 from tests.factories import PASSWORD, MembershipFactory, current_code
 from tests.reports import conftest as reports_fixtures
 from victory.accounts import services as account_services
-from victory.accounts.middleware import SESSION_LAST_SEEN
 from victory.accounts.models import AuthenticatorDevice, Membership, Role
+from victory.core.session_keys import STAFF_LAST_SEEN_KEY as SESSION_LAST_SEEN
 from victory.reports.models import ReportMessage
 from victory.reports.services import SubmittedReport
 

@@ -12,7 +12,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -54,7 +53,7 @@ def platform_admin(db: None) -> User:
 
 @pytest.fixture
 def admin_client(client: Client, platform_admin: User) -> Client:
-    return login(client, SimpleNamespace(user=platform_admin))  # type: ignore[arg-type]
+    return login(client, platform_admin)
 
 
 # --- What a platform administrator does in each admin -------------------------------

@@ -188,9 +188,7 @@ def test_production_refuses_a_key_that_is_not_random(tmp_path: Path, key: str) -
 
 def test_production_refuses_the_same_value_for_the_pepper_and_the_secret_key(tmp_path: Path) -> None:
     shared = new_key() + new_key()
-    result = manage(
-        "check", "--deploy", env=_production(tmp_path, VICTORY_SECRET_KEY=shared, VICTORY_PEPPER=shared)
-    )
+    result = manage("check", "--deploy", env=_production(tmp_path, VICTORY_SECRET_KEY=shared, VICTORY_PEPPER=shared))
     assert result.returncode != 0
     assert "VICTORY_PEPPER: must differ from VICTORY_SECRET_KEY" in result.stderr
     assert shared not in result.stderr + result.stdout

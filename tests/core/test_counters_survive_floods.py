@@ -21,8 +21,8 @@ from django.test import Client
 from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory
 from tests.openapi_check import OpenAPIClient
 from victory.accounts import services as account_services
-from victory.accounts.services import login as account_login
 from victory.accounts.models import Role
+from victory.accounts.services import login as account_login
 from victory.core.cache import PAGES, public_content_changed, public_content_version
 from victory.reports import services as report_services
 from victory.reports import services_reporter

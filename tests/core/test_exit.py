@@ -198,6 +198,7 @@ def test_every_page_with_personal_content_is_never_stored(
     client: Client, submitted: SubmittedReport, receiving_organisation: Organisation, storage_dir: Path
 ) -> None:
     """So that Back after the exit asks the server again, which has ended the visit."""
+
     def assert_never_stored(visitor: Client, paths: list[str]) -> None:
         for path in paths:
             response = visitor.get(path)

@@ -4,8 +4,6 @@ with a message and every change is audited."""
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
@@ -35,7 +33,7 @@ def platform_admin(db: None) -> User:
 
 @pytest.fixture
 def admin_client(client: Client, platform_admin: User) -> Client:
-    return login(client, SimpleNamespace(user=platform_admin))  # type: ignore[arg-type]  # login() reads only .user; see tests/conftest.py
+    return login(client, platform_admin)
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -29,7 +28,7 @@ def platform_admin(db: None) -> User:
 
 @pytest.fixture
 def admin_client(client: Client, platform_admin: User) -> Client:
-    return login(client, SimpleNamespace(user=platform_admin))  # type: ignore[arg-type]  # login() reads only .user; see tests/conftest.py
+    return login(client, platform_admin)
 
 
 def service_row(slug: str = "lisbon-support", **overrides: Any) -> dict[str, Any]:

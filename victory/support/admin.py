@@ -31,7 +31,7 @@ from .models import Channel, ServiceOffer, SupportService, SupportServiceTransla
 FORM_FIELDS = [*importing.SERVICE_COLUMNS, "organisation"]
 
 
-class SupportServiceAdminForm(forms.ModelForm):
+class SupportServiceAdminForm(forms.ModelForm[SupportService]):
     country = forms.ChoiceField(label=_("Country"), choices=country_choices)
     offers = forms.MultipleChoiceField(
         label=_("What they offer"), choices=ServiceOffer.choices, widget=forms.CheckboxSelectMultiple, required=False
@@ -71,7 +71,7 @@ class SupportServiceAdminForm(forms.ModelForm):
         return cleaned
 
 
-class TranslationInlineForm(forms.ModelForm):
+class TranslationInlineForm(forms.ModelForm[SupportServiceTranslation]):
     # A blank first choice: with the first language preselected, the empty extra form
     # counted as filled in, and saving a service's change page unchanged failed.
     language = forms.ChoiceField(label=_("Language"), choices=[("", "---------"), *settings.LANGUAGES])
@@ -108,7 +108,7 @@ class CountryFilter(admin.SimpleListFilter):
         return queryset.filter(country=self.value()) if self.value() else queryset
 
 
-class SupportServiceTranslationInline(admin.StackedInline):
+class SupportServiceTranslationInline(admin.StackedInline[SupportServiceTranslation, SupportService]):
     model = SupportServiceTranslation
     form = TranslationInlineForm
     extra = 1
@@ -117,7 +117,7 @@ class SupportServiceTranslationInline(admin.StackedInline):
 
 
 @admin.register(SupportService, site=admin_site)
-class SupportServiceAdmin(ServiceModelAdmin):
+class SupportServiceAdmin(ServiceModelAdmin[SupportService]):
     form = SupportServiceAdminForm
     inlines = [SupportServiceTranslationInline]
     list_display = ["name", "organisation_name", "country", "region", "status", "last_reviewed_on", "is_fictional"]
@@ -277,7 +277,7 @@ from . import content_services  # noqa: E402
 from .models import ContentPage, ContentTranslation, CountryNote, HelplineAvailability  # noqa: E402
 
 
-class ContentTranslationForm(forms.ModelForm):
+class ContentTranslationForm(forms.ModelForm[ContentTranslation]):
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
 
     class Meta:
@@ -285,7 +285,7 @@ class ContentTranslationForm(forms.ModelForm):
         fields = ["language", "status", "last_reviewed_on", "title", "summary", "body", "what_you_can_do"]
 
 
-class CountryNoteForm(forms.ModelForm):
+class CountryNoteForm(forms.ModelForm[CountryNote]):
     # Choices, not free text: a note saved as "pt" or "XX" would never be shown.
     country = forms.ChoiceField(label=_("Country"), choices=country_choices)
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
@@ -295,7 +295,7 @@ class CountryNoteForm(forms.ModelForm):
         fields = ["country", "language", "status", "last_reviewed_on", "source", "text"]
 
 
-class ContentTranslationInline(admin.StackedInline):
+class ContentTranslationInline(admin.StackedInline[ContentTranslation, ContentPage]):
     """One text per language: each is drafted, reviewed and published on its own."""
 
     model = ContentTranslation
@@ -304,7 +304,7 @@ class ContentTranslationInline(admin.StackedInline):
     fields = ["language", "status", "last_reviewed_on", "title", "summary", "body", "what_you_can_do"]
 
 
-class CountryNoteInline(admin.StackedInline):
+class CountryNoteInline(admin.StackedInline[CountryNote, ContentPage]):
     model = CountryNote
     form = CountryNoteForm
     extra = 0
@@ -312,7 +312,7 @@ class CountryNoteInline(admin.StackedInline):
 
 
 @admin.register(ContentPage, site=admin_site)
-class ContentPageAdmin(ServiceModelAdmin):
+class ContentPageAdmin(ServiceModelAdmin[ContentPage]):
     list_display = ["slug", "kind", "right_letter", "need", "order"]
     list_filter = ["kind"]
     inlines = [ContentTranslationInline, CountryNoteInline]
@@ -330,7 +330,7 @@ class ContentPageAdmin(ServiceModelAdmin):
         content_services.content_object_delete(actor=request.user, instance=obj)
 
 
-class HelplineAvailabilityForm(forms.ModelForm):
+class HelplineAvailabilityForm(forms.ModelForm[HelplineAvailability]):
     country = forms.ChoiceField(label=_("Country"), choices=country_choices)
 
     class Meta:
@@ -339,7 +339,7 @@ class HelplineAvailabilityForm(forms.ModelForm):
 
 
 @admin.register(HelplineAvailability, site=admin_site)
-class HelplineAvailabilityAdmin(ServiceModelAdmin):
+class HelplineAvailabilityAdmin(ServiceModelAdmin[HelplineAvailability]):
     """Where 116 006 answers: each country's entry with its source and review date."""
 
     form = HelplineAvailabilityForm

@@ -69,7 +69,7 @@ def password_check(*, email: str, password: str, client: str) -> User:
     if user is None:
         _fail(user=None, step="password")
         raise AuthenticationFailed
-    return user  # type: ignore[return-value]
+    return user
 
 
 def _client_succeeded(client: str, *, attempts: int) -> None:
@@ -80,13 +80,14 @@ def _client_succeeded(client: str, *, attempts: int) -> None:
 
 
 def has_confirmed_totp(user: User) -> bool:
-    return AuthenticatorDevice.objects.filter(user=user, confirmed=True).exists()
+    return bool(AuthenticatorDevice.objects.filter(user=user, confirmed=True).exists())
 
 
 def second_factor_check(*, user: User, code: str, client: str) -> AuthenticatorDevice | BackupCodeDevice:
     """Second step: a code from the authenticator app or an unused backup code."""
     _begin_attempt(email=user.email, client=client)
-    device = match_token(user, code.replace(" ", "").strip())
+    # django-otp is untyped: match_token gives one of the user's devices, or None.
+    device: AuthenticatorDevice | BackupCodeDevice | None = match_token(user, code.replace(" ", "").strip())
     if device is None:
         _fail(user=user, step="second_factor")
         raise AuthenticationFailed

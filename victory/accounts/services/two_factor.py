@@ -45,7 +45,10 @@ def totp_enrolment_start(*, user: User) -> AuthenticatorDevice:
     if has_confirmed_totp(user):
         raise AlreadyEnrolled
     AuthenticatorDevice.objects.filter(user=user, confirmed=False).delete()
-    return AuthenticatorDevice.objects.create(user=user, name=_("Authenticator app"), confirmed=False)
+    device: AuthenticatorDevice = AuthenticatorDevice.objects.create(
+        user=user, name=_("Authenticator app"), confirmed=False
+    )
+    return device
 
 
 def totp_enrolment_confirm(*, user: User, device: AuthenticatorDevice, code: str, client: str) -> list[str]:
@@ -134,6 +137,8 @@ def two_factor_notice_email_send(*, user_id: int, language: str, kind: str) -> N
 def totp_device_create_confirmed(*, user: User) -> AuthenticatorDevice:
     """An already confirmed authenticator, for demo users whose secret is handed out in
     the demo credentials file. Real people enrol with a code at their first login."""
-    device = AuthenticatorDevice.objects.create(user=user, name="Demo authenticator", confirmed=True)
+    device: AuthenticatorDevice = AuthenticatorDevice.objects.create(
+        user=user, name="Demo authenticator", confirmed=True
+    )
     audit_record(action="two_factor.enrolled", obj=user, reason="demo")
     return device
