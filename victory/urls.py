@@ -6,6 +6,7 @@ from django.urls import URLPattern, URLResolver, include, path
 
 from victory.accounts.admin_site import admin_site
 from victory.api import api
+from victory.support.urls import rights_urlpatterns
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/", api.urls),
@@ -15,7 +16,7 @@ urlpatterns += i18n_patterns(
     path("", include("victory.core.urls")),
     path("staff/", include("victory.accounts.urls")),
     path("", include("victory.reports.urls")),
-    path("", include("victory.support.content_views")),
+    path("", include(rights_urlpatterns)),
     path("support/", include("victory.support.urls")),
     path("admin/", admin_site.urls),
     prefix_default_language=True,

@@ -181,7 +181,7 @@ def test_platform_admin_edits_a_translation_in_the_admin(client: Client, content
         email="content@test.victory.example", password=PASSWORD, is_platform_admin=True
     )
     account_services.totp_device_create_confirmed(user=admin)
-    login(client, type("M", (), {"user": admin})())  # the login helper needs .user only
+    login(client, admin)
     page = ContentPage.objects.get(slug="protection")
     html = client.get(f"/en/admin/support/contentpage/{page.pk}/change/").content.decode()
     assert "Estar protegida o protegido" in html  # every language's text is edited on the page

@@ -11,7 +11,7 @@ from typing import Any, cast
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -19,14 +19,11 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
-from victory.core.cache import public_cache
 from victory.core.vocabulary import HelpChoice, country_choices, country_name, needs_for, offers_for
 
 from . import content_selectors, selectors
 from .models import ContentKind
 from .text import render_plain
-
-app_name = "rights"
 
 
 def _language() -> str:
@@ -195,12 +192,3 @@ class SearchView(View):
                 "rights_url": reverse("rights:index"),
             },
         )
-
-
-# Public pages are cached whole per address (victory.core.cache.public_cache).
-urlpatterns = [
-    path("rights/", public_cache(RightsIndexView.as_view()), name="index"),
-    path("rights/<slug:slug>/", public_cache(ContentPageView.as_view()), name="page"),
-    path("navigator/", NavigatorView.as_view(), name="navigator"),
-    path("search/", SearchView.as_view(), name="search"),
-]
