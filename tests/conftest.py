@@ -19,6 +19,7 @@ from django.test import Client
 from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, current_code
 from victory.accounts import services
 from victory.accounts.models import AuthenticatorDevice, Membership, Organisation, Role
+from victory.core.cache import page_memory
 from victory.core.counters import CounterStore
 
 
@@ -31,6 +32,7 @@ def _fresh_cache() -> None:
     for alias in settings.CACHES:
         if not isinstance(caches[alias], CounterStore):
             caches[alias].clear()
+    page_memory.clear()  # each worker's own copies of cached pages (victory.core.cache)
 
 
 @pytest.fixture
