@@ -332,8 +332,36 @@ TIME_ZONE = "Europe/Brussels"
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "victory" / "static"]
+
+
+def s3_storage(bucket: str) -> dict[str, object]:
+    """Uploaded files in an S3-compatible bucket (django-storages), for several app
+    servers. What lands there is already encrypted by the platform (victory.core.fields)
+    and is read back through the storage API only, never by a local path. Keys come from
+    the variables or, when those are empty, from boto3's own chain (an instance role)."""
+    options: dict[str, object] = {
+        "bucket_name": bucket,
+        "endpoint_url": env_str("VICTORY_S3_ENDPOINT_URL", "") or None,
+        "region_name": env_str("VICTORY_S3_REGION", "") or None,
+        "access_key": env_str("VICTORY_S3_ACCESS_KEY_ID", "") or None,
+        "secret_key": env_str("VICTORY_S3_SECRET_ACCESS_KEY", "") or None,
+        "location": env_str("VICTORY_S3_PREFIX", ""),
+        # Evidence is never public: no ACL beyond the bucket's own (private), and any
+        # address handed out would be signed and short-lived.
+        "default_acl": None,
+        "querystring_auth": True,
+        "querystring_expire": 300,
+        # Two files given one name must both be kept, as on disk: never overwrite.
+        "file_overwrite": False,
+    }
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
+VICTORY_S3_BUCKET = env_str("VICTORY_S3_BUCKET", "")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": VAR_DIR / "media"}},
+    "default": s3_storage(VICTORY_S3_BUCKET)
+    if VICTORY_S3_BUCKET
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": VAR_DIR / "media"}},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_URL = "/media-not-served/"
