@@ -409,11 +409,14 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": "INFO"},
+    # Libraries speak at WARNING, the platform's own loggers (victory.*) at INFO: a
+    # library's INFO is noise in every command's output (WeasyPrint alone wrote three
+    # lines on every manage.py call). Django's runserver log and the task worker's
+    # (set by its --verbosity) keep their own handlers.
+    "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
+        "victory": {"level": "INFO"},
         "django.security.DisallowedHost": {"handlers": ["console"], "level": "ERROR", "propagate": False},
-        # WeasyPrint reports each step of every PDF at INFO (and its own stylesheets
-        # when first imported): noise in every command's output, never a problem.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },
