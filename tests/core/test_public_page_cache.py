@@ -183,3 +183,23 @@ def test_a_page_that_sets_a_cookie_or_varies_is_not_stored(rf: RequestFactory) -
 def test_pages_without_the_mark_are_never_stored(client: Client) -> None:
     client.get("/en/safety/")
     assert not _from_cache(Client().get("/en/safety/"))
+
+
+def test_an_edit_made_by_another_worker_shows_within_a_second(content: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """This worker holds the content version for VERSION_HELD_SECONDS; an edit made in
+    another process bumps the stored version without telling it."""
+    from django.core.cache import caches
+
+    from victory.core import cache
+    from victory.core.counters import COUNTERS
+    from victory.support.models import ContentTranslation
+
+    assert "Being protected" in Client().get(PAGE).content.decode()
+    ContentTranslation.objects.filter(page__slug="protection", language="en").update(title="Being kept safe")
+    caches[COUNTERS].incr(cache._VERSION_KEY)  # as the other worker's edit did
+    assert _from_cache(Client().get(PAGE))  # within the second: the page held here
+    now = cache.time.monotonic()
+    monkeypatch.setattr(cache.time, "monotonic", lambda: now + cache.VERSION_HELD_SECONDS + 0.1)
+    later = Client().get(PAGE)
+    assert not _from_cache(later)
+    assert "Being kept safe" in later.content.decode()
