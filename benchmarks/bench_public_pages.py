@@ -18,7 +18,7 @@ of the rounds is kept. Exits 1 when a cached public page answers below
 ``REQUIRED_SHARE`` of the bare view without middleware, or when a request fails.
 
     make bench
-    .venv/bin/python benchmarks/bench_public_pages.py --requests 600 --clients 4 --rounds 5
+    .venv/bin/python benchmarks/bench_public_pages.py --requests 300 --clients 4 --rounds 9
 
 The load generator is a few threads of ``http.client`` on this same machine: a fixed
 number of requests, one new connection each (gunicorn's sync workers close every
@@ -295,9 +295,9 @@ def _stop_on_terminate(signum: int, frame: object) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--services", type=int, default=5_000, help="published services stored before measuring")
-    parser.add_argument("--requests", type=int, default=600, help="requests per target and round")
+    parser.add_argument("--requests", type=int, default=300, help="requests per target and round")
     parser.add_argument("--clients", type=int, default=4, help="concurrent client threads")
-    parser.add_argument("--rounds", type=int, default=5, help="times every target is measured; the median is kept")
+    parser.add_argument("--rounds", type=int, default=9, help="times every target is measured; median ratio kept")
     parser.add_argument("--time-limit", type=float, default=60.0, help="seconds after which a run is cut off")
     parser.add_argument(
         "--conn-max-age",
@@ -368,7 +368,7 @@ def _measure(port: int, bare_port: int, arguments: argparse.Namespace) -> int:
     for round_number in range(arguments.rounds):
         print(f"Round {round_number + 1} of {arguments.rounds} …", flush=True)
         for name, (target_port, address) in targets.items():
-            _load(target_port, address, 50, arguments.clients, arguments.time_limit)  # both workers warm on it
+            _load(target_port, address, 20, arguments.clients, arguments.time_limit)  # both workers warm on it
             runs[name].append(_load(target_port, address, arguments.requests, arguments.clients, arguments.time_limit))
 
     def median_run(name: str) -> Run:
