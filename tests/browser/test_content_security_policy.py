@@ -9,7 +9,7 @@ from typing import Any
 from django_otp.oath import totp
 from playwright.sync_api import ConsoleMessage, Page, expect
 
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD
 from victory.accounts import services
 from victory.support.content_services import content_seed
 
@@ -57,7 +57,7 @@ def test_public_pages_run_every_script_and_style_they_load(page: Page, live_serv
 
 def test_staff_and_admin_pages_run_every_script_and_style_they_load(page: Page, live_server: Any) -> None:
     content_seed()
-    admin = UserFactory(is_platform_admin=True)
+    admin = services.user_create(email="csp.admin@test.victory.example", password=PASSWORD, is_platform_admin=True)
     device = services.totp_device_create_confirmed(user=admin)
     refused = _watch(page)
     page.goto(f"{live_server.url}/en/staff/login/")
