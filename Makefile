@@ -34,7 +34,6 @@ compilemessages: $(VENV)/.installed
 
 setup: $(VENV)/.installed compilemessages
 	$(MANAGE) migrate --no-input -v 0
-	$(MANAGE) createcachetable
 	$(MANAGE) seed_demo --credentials var/demo-credentials.json
 	$(MANAGE) seed_demo_reports --receipts var/demo-receipts.json
 	$(MANAGE) seed_demo_services

@@ -149,7 +149,6 @@ def _run(arguments: argparse.Namespace, var_dir: Path) -> int:
 
     print(f"Throwaway data in {var_dir}")
     call_command("migrate", verbosity=0, interactive=False)
-    call_command("createcachetable", verbosity=0)
     organisation = account_services.organisation_create(
         actor=None,
         name="Benchmark support (fictional)",

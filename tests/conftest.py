@@ -20,6 +20,7 @@ from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, cu
 from tests.openapi_check import OpenAPIClient
 from victory.accounts import services
 from victory.accounts.models import AuthenticatorDevice, Membership, Organisation, Role, User
+from victory.core.cache import page_memory
 from victory.core.counters import CounterStore
 
 
@@ -32,6 +33,7 @@ def _fresh_cache() -> None:
     for alias in settings.CACHES:
         if not isinstance(caches[alias], CounterStore):
             caches[alias].clear()
+    page_memory.clear()  # each worker's own copies of cached pages (victory.core.cache)
 
 
 @pytest.fixture

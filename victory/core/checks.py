@@ -4,6 +4,9 @@
 ``victory.E002``: the keyring itself is misconfigured (a malformed ``VICTORY_KEYS``
 entry or key file), whether or not anything is encrypted yet.
 ``victory.W001``: the database could not be asked which keys hold data.
+``victory.E003``: a database cache table named in ``settings.CACHES`` is missing although
+``migrate`` has run (core 0006 makes them; settings changed since): every anonymous
+page would answer 500. The message names ``createcachetable``.
 ``victory.W002`` (``check --deploy``): the Redis holding the rate-limit counters may
 evict them, which would lift lock-outs.
 
@@ -19,11 +22,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.db import DatabaseCache
 from django.core.cache.backends.redis import RedisCache
 from django.core.checks import CheckMessage, Error, Tags, register
 from django.core.checks import Warning as CheckWarning
-from django.db import DEFAULT_DB_ALIAS, DatabaseError
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, router
+from django.db.migrations.recorder import MigrationRecorder
 
 from victory.core.keyring import keyring_validate, missing_key_ids, missing_keys_error
 from victory.settings.env import ConfigError
@@ -82,3 +88,43 @@ def check_counters_are_never_evicted(app_configs: Any = None, **kwargs: Any) -> 
             id="victory.W002",
         )
     ]
+
+
+# The migration that creates the cache tables: before it has run, a missing table is
+# what ``migrate`` is about to make, not an error (``migrate`` runs these checks first).
+_CACHE_TABLES_MIGRATION = ("core", "0006_cache_tables")
+
+
+def database_cache_tables(alias: str = DEFAULT_DB_ALIAS) -> dict[str, str]:
+    """The tables of the database cache stores in ``settings.CACHES`` kept in database
+    ``alias``, each with the alias of its store."""
+    tables: dict[str, str] = {}
+    for name in settings.CACHES:
+        store = caches[name]
+        if isinstance(store, DatabaseCache) and router.allow_migrate_model(alias, store.cache_model_class):
+            tables[str(settings.CACHES[name]["LOCATION"])] = name
+    return tables
+
+
+@register(Tags.caches)
+def check_cache_tables_exist(app_configs: Any = None, databases: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    messages: list[CheckMessage] = []
+    for alias in databases or [DEFAULT_DB_ALIAS]:
+        connection = connections[alias]
+        try:
+            if _CACHE_TABLES_MIGRATION not in MigrationRecorder(connection).applied_migrations():
+                continue
+            existing = set(connection.introspection.table_names())
+        except DatabaseError:
+            continue  # unreachable: victory.W001 says so
+        for table, store in database_cache_tables(alias).items():
+            if table not in existing:
+                messages.append(
+                    Error(
+                        f"The cache table {table!r} of settings.CACHES[{store!r}] is missing from database "
+                        f"{alias!r}: every page would fail.",
+                        hint=f"Run: python manage.py createcachetable --database {alias}",
+                        id="victory.E003",
+                    )
+                )
+    return messages

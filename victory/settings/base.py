@@ -68,6 +68,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "victory.core.middleware.ClientAddressMiddleware",
+    # Answers a cached public page for an anonymous visitor from here on, with the
+    # headers every middleware below set on it the first time (victory/core/cache.py).
+    "victory.core.cache.PublicPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "victory.core.middleware.SecurityHeadersMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -95,7 +98,6 @@ TEMPLATES = [
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
-                "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "victory.core.context_processors.platform",
@@ -335,8 +337,36 @@ TIME_ZONE = "Europe/Brussels"
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "victory" / "static"]
+
+
+def s3_storage(bucket: str) -> dict[str, object]:
+    """Uploaded files in an S3-compatible bucket (django-storages), for several app
+    servers. What lands there is already encrypted by the platform (victory.core.fields)
+    and is read back through the storage API only, never by a local path. Keys come from
+    the variables or, when those are empty, from boto3's own chain (an instance role)."""
+    options: dict[str, object] = {
+        "bucket_name": bucket,
+        "endpoint_url": env_str("VICTORY_S3_ENDPOINT_URL", "") or None,
+        "region_name": env_str("VICTORY_S3_REGION", "") or None,
+        "access_key": env_str("VICTORY_S3_ACCESS_KEY_ID", "") or None,
+        "secret_key": env_str("VICTORY_S3_SECRET_ACCESS_KEY", "") or None,
+        "location": env_str("VICTORY_S3_PREFIX", ""),
+        # Evidence is never public: no ACL beyond the bucket's own (private), and any
+        # address handed out would be signed and short-lived.
+        "default_acl": None,
+        "querystring_auth": True,
+        "querystring_expire": 300,
+        # Two files given one name must both be kept, as on disk: never overwrite.
+        "file_overwrite": False,
+    }
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
+VICTORY_S3_BUCKET = env_str("VICTORY_S3_BUCKET", "")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": VAR_DIR / "media"}},
+    "default": s3_storage(VICTORY_S3_BUCKET)
+    if VICTORY_S3_BUCKET
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": VAR_DIR / "media"}},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_URL = "/media-not-served/"
@@ -352,10 +382,14 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "no-referrer"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# No nonce: every script and stylesheet is a static file from 'self' (no inline script,
+# style or style attribute anywhere), and a nonce in a cached page would be handed to
+# every later reader. Django's admin marks its tags with {% csp_nonce_attr %}, which
+# renders nothing without the csp context processor.
 SECURE_CSP = {
     "default-src": [CSP.NONE],
-    "script-src": [CSP.SELF, CSP.NONCE],
-    "style-src": [CSP.SELF, CSP.NONCE],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
@@ -380,11 +414,14 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": "INFO"},
+    # Libraries speak at WARNING, the platform's own loggers (victory.*) at INFO: a
+    # library's INFO is noise in every command's output (WeasyPrint alone wrote three
+    # lines on every manage.py call). Django's runserver log and the task worker's
+    # (set by its --verbosity) keep their own handlers.
+    "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
+        "victory": {"level": "INFO"},
         "django.security.DisallowedHost": {"handlers": ["console"], "level": "ERROR", "propagate": False},
-        # WeasyPrint reports each step of every PDF at INFO (and its own stylesheets
-        # when first imported): noise in every command's output, never a problem.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },

@@ -29,5 +29,4 @@ def session_timeout(context: template.Context, kind: str) -> dict[str, Any]:
         "warn_after_seconds": warning_after(idle),
         "keep_alive_url": reverse(keep_alive),
         "csrf_token": context.get("csrf_token", ""),
-        "csp_nonce": context.get("csp_nonce", ""),
     }
