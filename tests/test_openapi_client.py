@@ -18,6 +18,9 @@ from django.urls import path
 
 from tests.openapi_check import OPENAPI_URL, OpenAPIClient, openapi_document
 
+# The page cache in front of every request reads the content version from the database.
+pytestmark = pytest.mark.django_db
+
 TESTS = Path(__file__).resolve().parent
 
 

@@ -29,7 +29,7 @@ SCENARIO = """
 import json
 import django
 django.setup()
-from django.test import Client
+from tests.openapi_check import OpenAPIClient
 from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, current_code
 from victory.accounts import services as account_services
 from victory.accounts.models import Role
@@ -40,7 +40,7 @@ report_services.country_intake_set(actor=None, country="PT", organisation=organi
 member = MembershipFactory(organisation=organisation, role=Role.CASEWORKER)
 device = account_services.totp_device_create_confirmed(user=member.user)
 
-staff = Client(HTTP_HOST="localhost")
+staff = OpenAPIClient(HTTP_HOST="localhost")
 response = staff.post("/en/staff/login/", {"email": member.user.email, "password": PASSWORD})
 assert response.status_code == 302, response.status_code
 response = staff.post("/en/staff/login/code/", {"code": current_code(device)})
@@ -54,11 +54,11 @@ report = {
     "bias_motivations": ["anti_muslim"],
     "incident_types": ["violent_attack"],
 }
-visitor = Client(HTTP_HOST="localhost")
+visitor = OpenAPIClient(HTTP_HOST="localhost")
 response = visitor.post("/api/v1/reports", data=json.dumps(report), content_type="application/json")
 assert response.status_code == 201, response.status_code
 for _ in range(2):  # stored in the page table, then answered from it
-    assert Client(HTTP_HOST="localhost").get("/en/rights/").status_code == 200
+    assert OpenAPIClient(HTTP_HOST="localhost").get("/en/rights/").status_code == 200
 print("ok")
 """
 

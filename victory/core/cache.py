@@ -49,6 +49,8 @@ from django.core.cache import caches
 from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.urls import Resolver404, resolve
+from django.utils import translation
 from django.utils.cache import patch_response_headers
 from django.utils.csp import CSP
 
@@ -103,7 +105,22 @@ def public_cache(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpRes
         response.victory_public_cache = True  # type: ignore[attr-defined]
         return response
 
+    wrapper.victory_public_cache = True  # type: ignore[attr-defined]  # read by _is_public_page
     return wrapper
+
+
+def _is_public_page(request: HttpRequest) -> bool:
+    """Whether the address leads to a ``public_cache`` view, so that only those are looked
+    up in the shared store: any other anonymous request (the report form, the API, an
+    unknown address) costs no read of it. The language of the address is activated for
+    the lookup, as LocaleMiddleware would, since the language prefix is part of it."""
+    language = translation.get_language_from_path(request.path_info)
+    try:
+        with translation.override(language or settings.LANGUAGE_CODE):
+            match = resolve(request.path_info, urlconf=getattr(request, "urlconf", None))
+    except Resolver404:
+        return False
+    return bool(getattr(match.func, "victory_public_cache", False))
 
 
 # What one stored page is: when it was stored, its status, its headers, its body.
@@ -203,7 +220,7 @@ class PublicPageCacheMiddleware:
         if key is None:
             return self.get_response(request)
         stored = page_memory.get(key)
-        if stored is None:
+        if stored is None and _is_public_page(request):
             stored = caches[PAGES].get(key)
             if stored is not None:
                 page_memory.set(key, stored, expires_at=stored[0] + PUBLIC_CACHE_SECONDS)
