@@ -79,7 +79,18 @@ def test_the_second_anonymous_visitor_is_answered_from_the_cache(content: None) 
     assert second.content == first.content
     assert "Being protected" in second.content.decode()
     assert second["Cache-Control"] == first["Cache-Control"] == "max-age=300"
-    assert int(second["Age"]) >= 0
+
+
+
+def test_a_cached_page_does_not_tell_when_someone_last_opened_its_address(content: None) -> None:
+    """A hate group polling a directory search for one town and one group must not learn
+    from the answer that someone ran it a minute ago."""
+    Client().get("/en/support/?country=HU&region=P%C3%A9cs&group=anti_roma")
+    again = Client().get("/en/support/?country=HU&region=P%C3%A9cs&group=anti_roma")
+    assert _from_cache(again)
+    assert not again.has_header("Age")
+    assert not again.has_header("Expires")
+    assert again["Cache-Control"] == "max-age=300"
 
 
 @override_settings(SECURE_HSTS_SECONDS=3600)

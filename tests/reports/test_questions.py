@@ -196,3 +196,34 @@ def test_the_staff_api_answers_404_for_another_organisations_report(report_casew
     api = OpenAPIClient(HTTP_AUTHORIZATION=f"Bearer {_api_token(report_caseworker)}")
     response = api.get(f"/api/v1/staff/reports/{other.report.reference}")
     assert response.status_code == 404
+
+
+def test_a_reporter_who_asked_for_deletion_is_not_shown_with_contact_details(
+    client: OpenAPIClient, report_caseworker: Membership, receiving_organisation: Organisation
+) -> None:
+    """In the hour before erasure the reporter may have lost their phone to the person
+    they fear: nobody should write to the address they gave, by page or by script."""
+    sent = services.report_submit(
+        draft=make_draft(contact_email="reach.me@test.victory.example", consents={"contact": True})
+    )
+    services.report_deletion_request(report=sent.report)
+    reference = sent.report.reference
+    page = login(client, report_caseworker).get(f"/en/staff/reports/{reference}/").content.decode()
+    assert "reach.me@test.victory.example" not in page
+    api = OpenAPIClient(HTTP_AUTHORIZATION=f"Bearer {_api_token(report_caseworker)}")
+    answer = api.get(f"/api/v1/staff/reports/{reference}")
+    assert assert_matches_openapi(answer)["contact"] is None
+    assert "reach.me@test.victory.example" not in json.dumps(answer.json())
+
+
+def test_a_read_through_the_api_is_audited_as_such(
+    report_caseworker: Membership, receiving_organisation: Organisation
+) -> None:
+    from victory.core.models import AuditEvent
+
+    sent = services.report_submit(draft=make_draft())
+    api = OpenAPIClient(HTTP_AUTHORIZATION=f"Bearer {_api_token(report_caseworker)}")
+    assert api.get(f"/api/v1/staff/reports/{sent.report.reference}").status_code == 200
+    (event,) = AuditEvent.objects.filter(action="report.opened")
+    assert event.actor_id == report_caseworker.user.pk
+    assert event.reason == "api"

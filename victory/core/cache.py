@@ -229,6 +229,10 @@ class PublicPageCacheMiddleware:
         response = self.get_response(request)
         if _storable(response):
             patch_response_headers(response, PUBLIC_CACHE_SECONDS)
+            # Neither an Expires date nor an Age: either would tell the next visitor when
+            # someone last opened this address (a directory search for one town and one
+            # group, say). max-age alone says as much about freshness.
+            del response.headers["Expires"]
             content = response.content  # type: ignore[attr-defined]
             headers = dict(response.headers._store)  # see _from_stored
             page: StoredPage = (time.time(), response.status_code, headers, content)
@@ -238,11 +242,10 @@ class PublicPageCacheMiddleware:
 
 
 def _from_stored(stored: StoredPage) -> HttpResponse:
-    stored_at, status, headers, content = stored
+    _stored_at, status, headers, content = stored
     response = HttpResponse(content, status=status)
     # Django's own store of the headers, as they were when the page was stored: each
     # name and value was checked then, and checking them again on every hit cost a
     # cached page a sixth of its time.
     response.headers._store.update(headers)
-    response.headers["Age"] = str(max(0, int(time.time() - stored_at)))
     return response

@@ -522,7 +522,7 @@ def staff_report_get(request: StaffApiRequest, reference: str) -> StaffReportOut
     and the reporter's messages count as read, as when the page is opened."""
     user = request.auth
     view = selectors.report_view_for_staff(user=user, reference=reference)
-    services.report_open(actor=user, report=view.report)
+    services.report_open(actor=user, report=view.report, channel="api")
     report = view.report
     return StaffReportOut(
         reference=report.reference,

@@ -239,7 +239,13 @@ def report_view_for_staff(*, user: User, reference: str) -> StaffReportView:
         )
         for purpose, label in ConsentPurpose.choices
     ]
-    contact_allowed = bool(ConsentPurpose.CONTACT in consents and consents[ConsentPurpose.CONTACT].granted)
+    # A reporter who asked for deletion is never contacted in the hour before erasure:
+    # the address may now be read by the person they fear.
+    contact_allowed = bool(
+        ConsentPurpose.CONTACT in consents
+        and consents[ConsentPurpose.CONTACT].granted
+        and report.deletion_requested_at is None
+    )
     asked = [question for question in QUESTIONS if not question.contact_key]
     contact_questions = [question for question in QUESTIONS if question.contact_key]
     contact: list[AnswerRow] | None = None

@@ -30,11 +30,12 @@ def _require_handler(actor: User, report: Report) -> None:
 
 
 @transaction.atomic
-def report_open(*, actor: User, report: Report) -> Report:
-    """A caseworker reads a report: audited, and the reporter's messages count as read."""
+def report_open(*, actor: User, report: Report, channel: str = "page") -> Report:
+    """A caseworker reads a report: audited with the way it was read (``"page"`` or
+    ``"api"``, so scripted reads stand out), and the reporter's messages count as read."""
     _require_handler(actor, report)
     report.messages.filter(sender=Sender.REPORTER, read_at__isnull=True).update(read_at=timezone.now())
-    audit_record(action="report.opened", actor=actor, organisation=report.organisation, obj=report)
+    audit_record(action="report.opened", actor=actor, organisation=report.organisation, obj=report, reason=channel)
     return report
 
 
