@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import time
+from io import StringIO
 from typing import TYPE_CHECKING
 
 import pytest
@@ -16,7 +17,7 @@ from django.utils.csp import CSP
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse
 
-from victory.core.cache import PublicPageCacheMiddleware, public_cache
+from victory.core.cache import PublicPageCacheMiddleware, page_memory, public_cache
 from victory.support.content_services import content_seed
 
 pytestmark = pytest.mark.django_db
@@ -215,3 +216,18 @@ def test_an_edit_made_by_another_worker_shows_within_a_second(content: None, mon
     later = Client().get(PAGE)
     assert not _from_cache(later)
     assert "Being kept safe" in later.content.decode()
+
+
+def test_refresh_public_pages_serves_a_change_made_behind_the_platforms_back(content: None) -> None:
+    """A fix written straight into the database (a data migration, an urgent correction)
+    bypasses the services' own refresh: the command makes every server build the page anew."""
+    from django.core.management import call_command
+
+    from victory.support.models import ContentTranslation
+
+    assert "Being protected" in Client().get(PAGE).content.decode()
+    ContentTranslation.objects.filter(page__slug="protection", language="en").update(title="Being kept safe")
+    page_memory.clear()  # another server: its memory is empty, the shared store holds the page
+    assert "Being protected" in Client().get(PAGE).content.decode()
+    call_command("refresh_public_pages", stdout=StringIO())
+    assert "Being kept safe" in Client().get(PAGE).content.decode()
