@@ -6,6 +6,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 MANAGE := $(PY) manage.py
+# Where the platform keeps its database, keys and demo credentials (as the settings read it).
+VAR_DIR := $(or $(VICTORY_VAR_DIR),var)
 
 # The first Python >= 3.12 found: on PATH, then among pyenv's installed versions.
 FIND_PYTHON := scripts/find-python
@@ -34,14 +36,14 @@ compilemessages: $(VENV)/.installed
 
 setup: $(VENV)/.installed compilemessages
 	$(MANAGE) migrate --no-input -v 0
-	$(MANAGE) seed_demo --credentials var/demo-credentials.json
-	$(MANAGE) seed_demo_reports --receipts var/demo-receipts.json
+	$(MANAGE) seed_demo --credentials $(VAR_DIR)/demo-credentials.json
+	$(MANAGE) seed_demo_reports --receipts $(VAR_DIR)/demo-receipts.json
 	$(MANAGE) seed_demo_services
 	$(MANAGE) seed_content
 	$(MANAGE) rebuild_search_index -v 0
 
 run: setup
-	@echo "VicTory is on http://127.0.0.1:$(PORT)/ — demo logins are in var/demo-credentials.json"
+	@echo "VicTory is on http://127.0.0.1:$(PORT)/ — demo logins are in $(VAR_DIR)/demo-credentials.json"
 	@# --insecure: serve static files without DEBUG (production serves them from the proxy).
 	$(MANAGE) runserver --insecure 127.0.0.1:$(PORT)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from victory.core.vocabulary import (
     NEEDS_FOR_HELP,
+    OFFERS_ASKED_OTHERWISE,
     OFFERS_FOR_NEED,
     SERVICE_GROUPS,
     BiasMotivation,
@@ -22,9 +23,10 @@ def test_every_need_is_met_by_at_least_one_offer() -> None:
     assert all(OFFERS_FOR_NEED[need] for need in SupportNeed)
 
 
-def test_every_offer_meets_at_least_one_need() -> None:
+def test_every_offer_meets_a_need_or_is_asked_otherwise() -> None:
     met = {offer for offers in OFFERS_FOR_NEED.values() for offer in offers}
-    assert met == set(ServiceOffer)
+    assert met | set(OFFERS_ASKED_OTHERWISE) == set(ServiceOffer)
+    assert not met & set(OFFERS_ASKED_OTHERWISE)
 
 
 def test_every_navigator_answer_stands_for_at_least_one_need() -> None:

@@ -81,8 +81,6 @@ class SupportNeed(models.TextChoices):
     PRACTICAL = "practical", _("Practical help (for example with forms or repairs)")
     COMPENSATION = "compensation", _("Compensation")
     REPORTING = "reporting", _("Help with reporting to the police")
-    # Art. 4(1)(j): a person may ask for it; the restorative programme takes it from there.
-    RESTORATIVE_JUSTICE = "restorative_justice", _("Restorative justice")
 
 
 class ServiceOffer(models.TextChoices):
@@ -113,8 +111,14 @@ OFFERS_FOR_NEED: dict[SupportNeed, tuple[ServiceOffer, ...]] = {
     SupportNeed.PRACTICAL: (ServiceOffer.PRACTICAL,),
     SupportNeed.COMPENSATION: (ServiceOffer.LEGAL, ServiceOffer.PRACTICAL),
     SupportNeed.REPORTING: (ServiceOffer.REPORTING,),
-    SupportNeed.RESTORATIVE_JUSTICE: (ServiceOffer.RESTORATIVE_JUSTICE,),
 }
+
+# Offers that meet no support need because the report asks for them otherwise.
+# Restorative justice (Art. 4(1)(j), Art. 12) is asked as its own consent, "Tell me about
+# a restorative dialogue" (reports' ConsentPurpose.RESTORATIVE), never as one more
+# kind of support among others: the restorative programme takes it from there, with its
+# own safeguards, and a caseworker never sees two answers to one question.
+OFFERS_ASKED_OTHERWISE: tuple[ServiceOffer, ...] = (ServiceOffer.RESTORATIVE_JUSTICE,)
 
 
 class HelpChoice(models.TextChoices):
