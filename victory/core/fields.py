@@ -111,19 +111,28 @@ def allocate_primary_key(instance: models.Model, *, using: str | None = None) ->
     with transaction.atomic(using=using), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s))", [table, column])
+            row = cursor.fetchone()
         elif connection.vendor == "sqlite":
             # Django's SQLite tables use AUTOINCREMENT, whose counter is sqlite_sequence;
             # taking the number there keeps the database from handing it out again.
-            quoted_table, quoted_column = connection.ops.quote_name(table), connection.ops.quote_name(column)
-            cursor.execute(
-                f"INSERT INTO sqlite_sequence (name, seq) SELECT %s, COALESCE(MAX({quoted_column}), 0) "  # noqa: S608
-                f"FROM {quoted_table} WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = %s)",
-                [table, table],
-            )
-            cursor.execute("UPDATE sqlite_sequence SET seq = seq + 1 WHERE name = %s RETURNING seq", [table])
+            # The counter row exists once the table has had a row: take the number with one
+            # UPDATE. Only the first time is it made from the table's largest key (a scan
+            # of the table, which cost a report 50 ms with 100,000 stored).
+            bump = "UPDATE sqlite_sequence SET seq = seq + 1 WHERE name = %s RETURNING seq"
+            cursor.execute(bump, [table])
+            row = cursor.fetchone()
+            if row is None:
+                quoted_table, quoted_column = connection.ops.quote_name(table), connection.ops.quote_name(column)
+                cursor.execute(
+                    f"INSERT INTO sqlite_sequence (name, seq) SELECT %s, COALESCE(MAX({quoted_column}), 0) "  # noqa: S608
+                    f"FROM {quoted_table} WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = %s)",
+                    [table, table],
+                )
+                cursor.execute(bump, [table])
+                row = cursor.fetchone()
         else:  # pragma: no cover - DESIGN.md: SQLite or PostgreSQL
             raise ImproperlyConfigured(f"row-bound encryption does not know how to number rows on {connection.vendor}")
-        instance.pk = cursor.fetchone()[0]
+        instance.pk = row[0]
 
 
 def _allocate_before_save(sender: type[models.Model], instance: models.Model, raw: bool = False, **kwargs: Any) -> None:
