@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.factories import MembershipFactory, OrganisationFactory
+from tests.factories import MembershipFactory, OrganisationFactory, report_draft
 from victory.accounts import services as account_services
 from victory.accounts.models import Membership, Organisation, Role
 from victory.reports import services
@@ -30,17 +30,8 @@ def report_caseworker(receiving_organisation: Organisation) -> Membership:
 
 
 def make_draft(**overrides: Any) -> ReportDraft:
-    values: dict[str, Any] = {
-        "narrative": "Two men shouted insults about my headscarf and pushed me at the bus stop.",
-        "country": "PT",
-        "reporter_role": "victim",
-        "bias_motivations": ["anti_muslim", "gender"],
-        "incident_types": ["violent_attack"],
-        "consents": {"contact": True, "statistics": True},
-        "language": "en",
-    }
-    values.update(overrides)
-    return ReportDraft(**values)
+    """What a reporter typed (``tests.factories.report_draft``, under its older name)."""
+    return report_draft(**overrides)
 
 
 @pytest.fixture
