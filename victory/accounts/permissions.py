@@ -44,10 +44,6 @@ def administers_platform(user: User | AnonymousUser) -> bool:
     return _is_active_user(user) and user.is_platform_admin
 
 
-def can_manage_organisations(user: User | AnonymousUser) -> bool:
-    return administers_platform(user)
-
-
 def role_reads_reports(role: str) -> bool:
     return role in REPORT_HANDLER_ROLES
 

@@ -5,7 +5,7 @@ the reporter's wording of each choice), with which codes (an enum of
 ``core.vocabulary`` or ``models``), and how it is summarised: on "check your
 answers", in the receiving organisation's view and in the acknowledgement PDF. The
 form pages (``forms.py``), the check page (``views/intake_check.py``), the API schemas
-(``api.py``), the staff view (``selectors.report_view_for_staff``) and the PDF
+(``api.py``), the staff view (``selectors.staff_view_of``) and the PDF
 (``pdf.py``) are all derived from ``QUESTIONS``; so adding a question is one
 declaration here, one field on ``models.Report`` (and its migration) and one on
 ``services.ReportDraft``.

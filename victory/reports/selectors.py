@@ -228,7 +228,12 @@ def _staff_rows(report: Report, questions: list[Question]) -> list[AnswerRow]:
 
 def report_view_for_staff(*, user: User, reference: str) -> StaffReportView:
     """The report ``reference`` as ``user`` may see it; 404 outside their organisations."""
-    report = report_get_for_staff(user=user, reference=reference)
+    return staff_view_of(report=report_get_for_staff(user=user, reference=reference))
+
+
+def staff_view_of(*, report: Report) -> StaffReportView:
+    """What staff see of ``report``, one already found through ``report_get_for_staff``
+    (the page has it in hand; reading it again by reference would be a second lookup)."""
     consents = {consent.purpose: consent for consent in report.consents.all()}
     consent_rows = [
         ConsentRow(

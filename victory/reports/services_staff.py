@@ -104,11 +104,11 @@ def evidence_open(*, actor: User, evidence: ReportEvidence) -> bytes:
 def country_intake_set(*, actor: User | None, country: str, organisation: Organisation) -> None:
     """Which organisation receives a country's reports by default ("*": any other country).
     ``actor`` None means the platform itself (demo seeding)."""
-    from victory.accounts.permissions import can_manage_organisations
+    from victory.accounts.permissions import administers_platform
 
     from .models import CountryIntake
 
-    if actor is not None and not can_manage_organisations(actor):
+    if actor is not None and not administers_platform(actor):
         raise PermissionDenied
     country = country.strip().upper()
     # ASCII letters only: str.upper() and isalpha() accept any script, and a code outside

@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 
 from victory.accounts.admin_site import ServiceModelAdmin, admin_site
 from victory.accounts.models import User
-from victory.accounts.permissions import can_manage_organisations
+from victory.accounts.permissions import administers_platform
 from victory.core.messages import form_errors_add
 from victory.core.vocabulary import BiasMotivation, country_choices, country_name
 
@@ -234,7 +234,7 @@ class SupportServiceAdmin(ServiceModelAdmin[SupportService]):
         ]
 
     def _require_platform_admin(self, request: HttpRequest) -> User:
-        if not can_manage_organisations(request.user):
+        if not administers_platform(request.user):
             raise PermissionDenied
         return request.user  # type: ignore[return-value]
 

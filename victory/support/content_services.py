@@ -74,9 +74,9 @@ def content_seed(*, content: dict[str, list[dict[str, Any]]] | None = None) -> i
 def _require_admin(actor: Any) -> None:
     from django.core.exceptions import PermissionDenied
 
-    from victory.accounts.permissions import can_manage_organisations
+    from victory.accounts.permissions import administers_platform
 
-    if actor is not None and not can_manage_organisations(actor):
+    if actor is not None and not administers_platform(actor):
         raise PermissionDenied
 
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from victory.accounts.models import Organisation, User
-from victory.accounts.permissions import can_manage_organisations
+from victory.accounts.permissions import administers_platform
 from victory.core.audit import audit_record
 
 from . import importing
@@ -36,7 +36,7 @@ _LIST_FIELDS = list(importing.LIST_COLUMNS)
 
 
 def _require_admin(actor: User | None) -> None:
-    if actor is not None and not can_manage_organisations(actor):
+    if actor is not None and not administers_platform(actor):
         raise PermissionDenied
 
 

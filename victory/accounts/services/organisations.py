@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from victory.accounts.permissions import (
-    can_manage_organisations,
+    administers_platform,
 )
 from victory.core.audit import audit_record
 
@@ -42,7 +42,7 @@ def organisation_create(
     is_fictional: bool = False,
 ) -> Organisation:
     """``actor`` None means the platform itself (demo seeding, management commands)."""
-    if actor is not None and not can_manage_organisations(actor):
+    if actor is not None and not administers_platform(actor):
         raise PermissionDenied
     organisation = Organisation(
         name=name.strip(),
@@ -68,7 +68,7 @@ def organisation_update(
     accepts_public_reports: bool | None = None,
     is_active: bool | None = None,
 ) -> Organisation:
-    if actor is not None and not can_manage_organisations(actor):
+    if actor is not None and not administers_platform(actor):
         raise PermissionDenied
     changed = []
     for field, value in (
@@ -125,7 +125,7 @@ def organisation_public_profile_set(
 ) -> Organisation:
     """Set the languages and the one-sentence description shown on the report form.
     ``actor`` None means the platform itself (demo seeding, management commands)."""
-    if actor is not None and not can_manage_organisations(actor):
+    if actor is not None and not administers_platform(actor):
         raise PermissionDenied
     values = {"languages": validate_languages(languages), "description": " ".join(description.split())}
     changed = [name for name, value in values.items() if getattr(organisation, name) != value]

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from victory.accounts.permissions import (
-    can_manage_organisations,
+    administers_platform,
 )
 from victory.core.audit import audit_record
 from victory.core.mail import mail_send
@@ -58,7 +58,7 @@ def user_create(
     administrator (or the platform itself, ``actor`` None) makes platform administrators;
     who made one is kept (``platform_admin_granted_by``: they never decide a request for
     each other's roles) and every other platform administrator is told at once."""
-    if is_platform_admin and actor is not None and not can_manage_organisations(actor):
+    if is_platform_admin and actor is not None and not administers_platform(actor):
         raise PermissionDenied
     if User.objects.filter_email(email).exists():
         raise ValidationError({"email": _("An account with this e-mail address already exists.")})
@@ -86,7 +86,7 @@ def user_update(*, actor: User | None, user: User, full_name: str | None = None,
     was an administrator or a supervisor, that organisation's remaining ones and the person
     are told at once, as when the role is removed. Activating it again gives administrator
     roles back, announced as a new administrator would be."""
-    if actor is not None and not can_manage_organisations(actor):
+    if actor is not None and not administers_platform(actor):
         raise PermissionDenied
     changed = []
     if full_name is not None and full_name.strip() != user.full_name:

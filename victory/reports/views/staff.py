@@ -64,7 +64,7 @@ def render_detail(
     user = request.user
     services.report_open(actor=user, report=report)
     # What staff see of it comes from the selector the API uses too: no more here.
-    view = selectors.report_view_for_staff(user=user, reference=report.reference)
+    view = selectors.staff_view_of(report=report)
     thread = [
         {
             "at": message.created_at,
