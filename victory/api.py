@@ -20,6 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils import translation
@@ -31,6 +32,9 @@ from ninja.openapi.schema import OpenAPISchema
 
 from victory.accounts.api import router as accounts_router
 from victory.accounts.services import AuthenticationFailed
+from victory.cases.api import router as cases_router
+from victory.cases.concurrency import StaleEdit
+from victory.cases.errors import MissingConsents
 from victory.core.api import router as core_router
 from victory.core.ratelimit import Throttled
 from victory.reports.api import router as reports_router
@@ -156,6 +160,7 @@ api.add_decorator(never_stored, mode="view")
 api.add_router("/", core_router)
 api.add_router("/auth/", accounts_router)
 api.add_router("/", reports_router)
+api.add_router("/", cases_router)
 
 
 def error_language(request: HttpRequest) -> str:
@@ -231,6 +236,41 @@ def validation_failed(request: HttpRequest, error: ValidationError) -> HttpRespo
     else:
         detail = [{"loc": e["loc"], "msg": str(e["msg"]), "type": e["type"]} for e in error.errors]
     return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(DjangoValidationError)
+def service_refused(request: HttpRequest, error: DjangoValidationError) -> HttpResponse:
+    """A service's ValidationError, translated when raised: 422 in the same shape as the
+    schema's, one entry per message, ``loc`` naming the field (``["body"]`` for an error
+    about the request as a whole)."""
+    if hasattr(error, "error_dict"):
+        detail = [
+            {"loc": ["body"] if name == "__all__" else ["body", name], "msg": str(message), "type": "value_error"}
+            for name, messages in error.message_dict.items()
+            for message in messages
+        ]
+    else:
+        detail = [{"loc": ["body"], "msg": str(message), "type": "value_error"} for message in error.messages]
+    return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(MissingConsents)
+def missing_consents(request: HttpRequest, error: MissingConsents) -> HttpResponse:
+    """A referral refused at the consent gate: 409 with every uncovered (purpose,
+    recipient, section), and the translated sentence the page shows."""
+    detail = " ".join(str(message) for message in error.messages)
+    missing = [
+        {"purpose": item.purpose, "recipient_id": item.recipient_id, "section": item.section} for item in error.missing
+    ]
+    return api.create_response(request, {"detail": detail, "missing_consents": missing}, status=409)
+
+
+@api.exception_handler(StaleEdit)
+def stale_edit(request: HttpRequest, error: StaleEdit) -> HttpResponse:
+    """The record changed since the caller read it (their ``version`` is old): 409."""
+    with translation.override(error_language(request)):
+        detail = str(StaleEdit().messages[0])
+    return api.create_response(request, {"detail": detail}, status=409)
 
 
 @api.exception_handler(Throttled)

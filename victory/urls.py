@@ -16,6 +16,7 @@ urlpatterns += i18n_patterns(
     path("", include("victory.core.urls")),
     path("staff/", include("victory.accounts.urls")),
     path("", include("victory.reports.urls")),
+    path("", include("victory.cases.urls")),
     path("", include(rights_urlpatterns)),
     path("support/", include("victory.support.urls")),
     path("admin/", admin_site.urls),

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "victory.accounts",
     "victory.reports",
     "victory.support",
+    "victory.cases",
 ]
 
 MIDDLEWARE = [
