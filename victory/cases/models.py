@@ -274,6 +274,11 @@ class Case(models.Model):
     assigned_to = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_cases"
     )
+    # Closing a case with open protection needs waits for a supervisor's approval
+    # (permissions.needs_close_approval): the request, until approved or refused.
+    close_requested_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    close_requested_at = models.DateTimeField(null=True, blank=True)
+    close_requested_reason = models.CharField(max_length=30, choices=CloseReason.choices, blank=True)
     # The language the person harmed reads and speaks (the report's language when opened
     # from one): shown on every case page and list.
     language = models.CharField(_("the person's language"), max_length=10, default="en")
