@@ -222,3 +222,19 @@ def test_passwords_codes_and_tokens_are_never_kept(
     kept = client.session["victory_kept_input"]
     assert kept["fields"] == {"body": REPLY}
     assert kept["page"] == detail_url(submitted) + "#reply"
+
+
+def test_ticked_boxes_typed_too_late_all_come_back() -> None:
+    """A group of ticked boxes (a needs assessment's checklist) is kept whole, not just
+    its last tick, and a long form keeps its later answers too."""
+    from django.http import QueryDict
+
+    from victory.core.kept_input import kept_input_fields
+
+    data = QueryDict(mutable=True)
+    data.setlist("indicators", ["symbols", "comments", "timing"])
+    for number in range(40):
+        data[f"answer_{number}"] = f"text {number}"
+    kept = kept_input_fields(data)
+    assert kept["indicators"] == ["symbols", "comments", "timing"]
+    assert kept["answer_39"] == "text 39"

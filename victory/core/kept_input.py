@@ -27,7 +27,10 @@ from victory.core.session_keys import KEPT_INPUT_KEY as KEPT_INPUT_KEY
 # Long enough to find the receipt or the phone with the authenticator app.
 KEPT_INPUT_SECONDS = 60 * 60
 MAX_FIELD_CHARS = 20_000
-MAX_FIELDS = 20
+# Enough for a long form (a detailed needs assessment has some sixty answers); the whole
+# is capped too, so one stale form cannot fill the session.
+MAX_FIELDS = 80
+MAX_TOTAL_CHARS = 100_000
 # A field whose name contains one of these is never kept, whatever the form.
 _SENSITIVE_PARTS = ("password", "csrf", "token", "code", "secret", "otp", "receipt", "next", "key")
 # The hidden field staff forms carry (includes/form_page.html): the page the form is on.
@@ -38,23 +41,45 @@ FORM_PAGE_FIELD = "victory_form_page"
 class KeptInput:
     path: str  # where the form was posted
     page: str  # the page the form was on, to return to
-    fields: dict[str, str]
+    # A field's text, or the list of values of a group of ticked boxes.
+    fields: dict[str, str | list[str]]
     files_dropped: bool
 
 
-def kept_input_fields(data: Mapping[str, Any], *, allowed: Iterable[str] | None = None) -> dict[str, str]:
+def _values(data: Mapping[str, Any], name: str) -> str | list[str] | None:
+    """One field's text, or every value of a multi-valued field (ticked boxes)."""
+    getlist = getattr(data, "getlist", None)
+    values = [v for v in getlist(name) if isinstance(v, str) and v.strip()] if getlist else []
+    if len(values) > 1:
+        return [value[:MAX_FIELD_CHARS] for value in values]
+    value = data.get(name)
+    if not isinstance(value, str) or not value.strip():
+        return None
+    return value[:MAX_FIELD_CHARS]
+
+
+def kept_input_fields(
+    data: Mapping[str, Any], *, allowed: Iterable[str] | None = None
+) -> dict[str, str | list[str]]:
     """The text fields of ``data`` (a QueryDict) worth keeping: ``allowed`` ones, or
-    every non-sensitive one, each cut at ``MAX_FIELD_CHARS``, empty ones left out."""
+    every non-sensitive one, each cut at ``MAX_FIELD_CHARS``, empty ones left out; a
+    group of ticked boxes keeps every tick, as a list. At most ``MAX_FIELDS`` fields and
+    ``MAX_TOTAL_CHARS`` characters in all."""
     names = list(allowed) if allowed is not None else list(data.keys())
-    kept: dict[str, str] = {}
+    kept: dict[str, str | list[str]] = {}
+    total = 0
     for name in names:
         lowered = name.lower()
         if name == FORM_PAGE_FIELD or any(part in lowered for part in _SENSITIVE_PARTS):
             continue
-        value = data.get(name)
-        if not isinstance(value, str) or not value.strip():
+        value = _values(data, name)
+        if value is None:
             continue
-        kept[name] = value[:MAX_FIELD_CHARS]
+        size = len(value) if isinstance(value, str) else sum(map(len, value))
+        if total + size > MAX_TOTAL_CHARS:
+            break
+        kept[name] = value
+        total += size
         if len(kept) >= MAX_FIELDS:
             break
     return kept
@@ -66,7 +91,7 @@ def kept_input_keep(
     owner: str,
     path: str,
     page: str,
-    fields: Mapping[str, str],
+    fields: Mapping[str, str | list[str]],
     files_dropped: bool = False,
 ) -> bool:
     """Keep ``fields`` in the (new) session of ``request`` for ``owner``. Returns
