@@ -59,11 +59,11 @@ EVENT_TEXTS: dict[str, Promise] = {
     "task.reopened": _("A task was reopened."),
     "note.added": _("An internal note was added."),
     "note.added_confidential": _("A confidential internal note was added."),
-    "risk.raised": _("Risk raised: %(kind)s, %(level)s."),
-    "risk.cleared": _("Risk cleared: %(kind)s."),
+    "risk.raised": _("Risk raised: %(risk)s, %(level)s."),
+    "risk.cleared": _("Risk cleared: %(risk)s."),
     "message.sent": _("A message was sent to the person."),
     "message.received": _("The person sent a message."),
-    "assessment.recorded": _("Needs assessment version %(version)s (%(stage)s): %(level)s."),
+    "assessment.recorded": _("Needs assessment version %(version)s (%(stage)s): %(protection)s."),
     "consent.requested": _("Consent asked for: %(purpose)s."),
     "consent.given": _("Consent given: %(purpose)s."),
     "consent.refused": _("Consent refused: %(purpose)s."),
@@ -92,7 +92,7 @@ _LABELS: dict[str, Any] = {
     "to": CaseStatus,
     "reason": CloseReason,
     "role": PersonRole,
-    "kind": RiskKind,
+    "risk": RiskKind,
     "level": RiskLevel,
     "stage": AssessmentStage,
     "purpose": ConsentPurpose,
@@ -122,8 +122,6 @@ def _label(name: str, value: Any) -> str:
     choices = _LABELS.get(name)
     if choices is not None and value in choices.values:
         return str(choices(value).label)
-    if name == "level" and value in ProtectionLevel.values:
-        return str(ProtectionLevel(value).label)
     return str(value)
 
 
