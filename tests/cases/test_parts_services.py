@@ -119,7 +119,9 @@ def test_a_caseworker_who_cannot_see_the_case_gets_404(
 def test_next_task_due_follows_the_earliest_open_task(case: Case, caseworker: Membership) -> None:
     today = timezone.localdate()
     user = caseworker.user
-    later = services.task_add(actor=user, case=case, title="Call back", due_on=today + timedelta(days=5), expected_version=None)
+    later = services.task_add(
+        actor=user, case=case, title="Call back", due_on=today + timedelta(days=5), expected_version=None
+    )
     assert _fresh(case).next_task_due == today + timedelta(days=5)
     sooner = services.task_add(actor=user, case=case, title="Send the form", due_on=today, expected_version=None)
     services.task_add(actor=user, case=case, title="Whenever", expected_version=None)
@@ -141,7 +143,9 @@ def test_a_task_is_given_only_to_someone_who_works_the_case(
     outsider = member(other_organisation, Role.SUPERVISOR)
     for assignee in (analyst.user, outsider.user):
         with pytest.raises(ValidationError) as refused:
-            services.task_add(actor=caseworker.user, case=case, title="Do it", assigned_to=assignee, expected_version=None)
+            services.task_add(
+                actor=caseworker.user, case=case, title="Do it", assigned_to=assignee, expected_version=None
+            )
         assert list(refused.value.message_dict) == ["assigned_to"]
     with pytest.raises(ValidationError) as past:
         services.task_add(
@@ -154,7 +158,9 @@ def test_a_task_is_given_only_to_someone_who_works_the_case(
     assert set(past.value.message_dict) == {"title", "due_on"}
     assert not case.tasks.exists()
     supervisor = member(case.organisation, Role.SUPERVISOR)
-    task = services.task_add(actor=caseworker.user, case=case, title="Check", assigned_to=supervisor.user, expected_version=None)
+    task = services.task_add(
+        actor=caseworker.user, case=case, title="Check", assigned_to=supervisor.user, expected_version=None
+    )
     assert task.assigned_to == supervisor.user
     assert set(selectors.task_assignees(case=case)) == {caseworker.user, supervisor.user}
 
@@ -205,12 +211,16 @@ def test_an_empty_note_is_refused(case: Case, caseworker: Membership) -> None:
 
 def test_the_risk_level_is_the_highest_flag_in_force(case: Case, caseworker: Membership) -> None:
     user = caseworker.user
-    low = services.risk_raise(actor=user, case=case, kind="intimidation", level="low", reason="Looks", expected_version=None)
+    low = services.risk_raise(
+        actor=user, case=case, kind="intimidation", level="low", reason="Looks", expected_version=None
+    )
     assert _fresh(case).risk_level == RiskLevel.LOW
     high = services.risk_raise(
         actor=user, case=case, kind="retaliation", level="high", reason="Threats by phone", expected_version=None
     )
-    services.risk_raise(actor=user, case=case, kind="other", level="medium", reason="Seen nearby", expected_version=None)
+    services.risk_raise(
+        actor=user, case=case, kind="other", level="medium", reason="Seen nearby", expected_version=None
+    )
     assert _fresh(case).risk_level == RiskLevel.HIGH
     services.risk_clear(actor=user, flag=high, reason="Moved to another town", expected_version=None)
     assert _fresh(case).risk_level == RiskLevel.MEDIUM
@@ -228,7 +238,9 @@ def test_a_risk_needs_a_reason_and_a_level_and_is_cleared_once(case: Case, casew
     with pytest.raises(ValidationError) as refused:
         services.risk_raise(actor=caseworker.user, case=case, kind="x", level="none", reason="", expected_version=None)
     assert set(refused.value.message_dict) == {"kind", "level", "reason"}
-    flag = services.risk_raise(actor=caseworker.user, case=case, kind="child", level="high", reason="Age 12", expected_version=None)
+    flag = services.risk_raise(
+        actor=caseworker.user, case=case, kind="child", level="high", reason="Age 12", expected_version=None
+    )
     with pytest.raises(ValidationError):
         services.risk_clear(actor=caseworker.user, flag=flag, reason="", expected_version=None)
     services.risk_clear(actor=caseworker.user, flag=flag, reason="Safe now", expected_version=None)
@@ -266,15 +278,21 @@ def test_reply_templates_are_managed_by_supervisors_and_administrators(
     )
     assert ReplyTemplate.objects.get().body == "Olá, obrigado."
     with pytest.raises(PermissionDenied):
-        services.reply_template_save(actor=caseworker.user, organisation=organisation, language="en", title="T", body="B")
+        services.reply_template_save(
+            actor=caseworker.user, organisation=organisation, language="en", title="T", body="B"
+        )
     with pytest.raises(ValidationError) as duplicate:
-        services.reply_template_save(actor=supervisor.user, organisation=organisation, language="pt", title="Primeiro contacto", body="x")
+        services.reply_template_save(
+            actor=supervisor.user, organisation=organisation, language="pt", title="Primeiro contacto", body="x"
+        )
     assert list(duplicate.value.message_dict) == ["title"]
     with pytest.raises(ValidationError) as wrong:
         services.reply_template_save(actor=supervisor.user, organisation=organisation, language="xx", title="", body="")
     assert set(wrong.value.message_dict) == {"language", "title", "body"}
     case = make_case(organisation, language="pt")
-    services.reply_template_save(actor=supervisor.user, organisation=organisation, language="en", title="A first", body="Hi")
+    services.reply_template_save(
+        actor=supervisor.user, organisation=organisation, language="en", title="A first", body="Hi"
+    )
     assert [t.language for t in selectors.reply_templates_for_case(case=case)] == ["pt", "en"]
     services.reply_template_delete(actor=supervisor.user, template=template)
     assert ReplyTemplate.objects.count() == 1

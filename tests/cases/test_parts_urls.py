@@ -46,7 +46,9 @@ def _with_case_page() -> list[URLPattern | URLResolver]:
     for pattern in project_urls.urlpatterns:
         patterns.append(pattern)
     # The language-prefixed part, rebuilt with the cases app's addresses plus the page.
-    prefixed = [p for p in patterns if isinstance(p, URLResolver) and p.pattern.__class__.__name__ == "LocalePrefixPattern"]
+    prefixed = [
+        p for p in patterns if isinstance(p, URLResolver) and p.pattern.__class__.__name__ == "LocalePrefixPattern"
+    ]
     for resolver in prefixed:
         patterns.remove(resolver)
         inner = [

@@ -41,7 +41,10 @@ class PersonForm(CaseVersionForm):
     role = forms.ChoiceField(
         label=_("Role in the case"),
         choices=[("", _("Choose a role")), *PersonRole.choices],
-        error_messages={"required": _("Choose the person's role in the case."), "invalid_choice": _("Choose the person's role in the case from the list.")},
+        error_messages={
+            "required": _("Choose the person's role in the case."),
+            "invalid_choice": _("Choose the person's role in the case from the list."),
+        },
     )
     full_name = forms.CharField(
         label=_("Name"),
@@ -50,8 +53,12 @@ class PersonForm(CaseVersionForm):
         help_text=_("As the person wants to be called. Leave it empty if it is not known."),
         error_messages={"max_length": _SHORTER},
     )
-    email = forms.CharField(label=_("E-mail address"), required=False, max_length=300, error_messages={"max_length": _SHORTER})
-    phone = forms.CharField(label=_("Phone number"), required=False, max_length=300, error_messages={"max_length": _SHORTER})
+    email = forms.CharField(
+        label=_("E-mail address"), required=False, max_length=300, error_messages={"max_length": _SHORTER}
+    )
+    phone = forms.CharField(
+        label=_("Phone number"), required=False, max_length=300, error_messages={"max_length": _SHORTER}
+    )
     address = forms.CharField(
         label=_("Address"),
         required=False,
@@ -191,7 +198,10 @@ class RiskRaiseForm(CaseVersionForm):
     kind = forms.ChoiceField(
         label=_("Risk"),
         choices=[("", _("Choose a risk")), *RiskKind.choices],
-        error_messages={"required": _("Choose the kind of risk."), "invalid_choice": _("Choose the kind of risk from the list.")},
+        error_messages={
+            "required": _("Choose the kind of risk."),
+            "invalid_choice": _("Choose the kind of risk from the list."),
+        },
     )
     level = forms.ChoiceField(
         label=_("How high"),

@@ -58,9 +58,7 @@ def note_list(*, user: User, case: Case) -> QuerySet[CaseNote]:
     that is not confidential; a confidential one only for its author and a supervisor
     of the case's organisation."""
     readable = (
-        Q(confidential=False)
-        | Q(author_id=user.pk)
-        | Q(case__organisation_id__in=organisations_supervised_by(user))
+        Q(confidential=False) | Q(author_id=user.pk) | Q(case__organisation_id__in=organisations_supervised_by(user))
     )
     return CaseNote.objects.filter(case=case).filter(readable).select_related("author")
 

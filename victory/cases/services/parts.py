@@ -55,9 +55,7 @@ def _text_required(value: str, *, field: str, message: str, limit: int = TEXT_MA
 
 def _text_limited(value: str, *, field: str, limit: int) -> str:
     if len(value) > limit:
-        raise ValidationError(
-            {field: [_("Shorten this to %(limit)s characters or fewer.") % {"limit": f"{limit:,}"}]}
-        )
+        raise ValidationError({field: [_("Shorten this to %(limit)s characters or fewer.") % {"limit": f"{limit:,}"}]})
     return value
 
 
@@ -161,7 +159,8 @@ def person_add(
     if errors:
         raise ValidationError(errors)
     case_write(case=case, actor=actor, action="case.person_added", expected_version=expected_version, reason=role)
-    person = CasePerson.objects.create(
+    # (The ignore: django-stubs cannot know that an EncryptedJSONField holds JSON, not text.)
+    person = CasePerson.objects.create(  # type: ignore[misc]
         case=case,
         role=role,
         full_name=full_name.strip(),
@@ -332,10 +331,13 @@ def risk_level_refresh(case: Case) -> None:
     case.risk_level = level
 
 
-def _risk_event(*, case: Case, event: str, actor: User, risk_kind: str, **params: str) -> None:
+def _risk_event(*, case: Case, event: str, actor: User, risk_kind: str, level: str = "") -> None:
     """The timeline's sentence names the risk with the placeholder ``kind``, which is also
     ``event_record``'s own argument (the event's kind): the code is put in afterwards."""
-    recorded = event_record(case=case, kind=event, actor=actor, **params)
+    if level:
+        recorded = event_record(case=case, kind=event, actor=actor, level=level)
+    else:
+        recorded = event_record(case=case, kind=event, actor=actor)
     recorded.params["kind"] = risk_kind
     recorded.save(update_fields=["params"])
 
@@ -446,6 +448,10 @@ def reply_template_delete(*, actor: User, template: ReplyTemplate) -> None:
     organisation = template.organisation
     _require_template_manager(actor, organisation)
     audit_record(
-        action="case.reply_template_deleted", actor=actor, organisation=organisation, obj=template, reason=template.title
+        action="case.reply_template_deleted",
+        actor=actor,
+        organisation=organisation,
+        obj=template,
+        reason=template.title,
     )
     template.delete()

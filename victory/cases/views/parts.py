@@ -14,10 +14,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
-from django.http import Http404
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.functional import Promise
@@ -95,7 +94,9 @@ def detail_context(*, request: ProfessionalRequest, case: Case) -> dict[str, Any
             "done_tasks": [task for task in tasks if task.done_at is not None],
             "notes": list(selectors.note_list(user=user, case=case)),
             "risks": list(selectors.risk_list(case=case)),
-            "person_form": PersonForm(prefix=PERSON_PREFIX, initial=initial[PERSON_PREFIX], people=_people_choices(case)),
+            "person_form": PersonForm(
+                prefix=PERSON_PREFIX, initial=initial[PERSON_PREFIX], people=_people_choices(case)
+            ),
             "task_form": TaskForm(
                 prefix=TASK_PREFIX, initial=initial[TASK_PREFIX], assignees=selectors.task_assignees(case=case)
             ),
@@ -151,7 +152,8 @@ def _submit(form: CaseVersionForm, *, case: Case, run: Callable[[], object]) -> 
         run()
     except StaleEdit as error:
         case.refresh_from_db(fields=["version"])
-        data = form.data.copy()
+        data = QueryDict(mutable=True)
+        data.update(form.data)
         data[form.add_prefix("version")] = str(case.version)
         form.data = data
         form_errors_add(form, error)
@@ -178,11 +180,19 @@ def _done(request: ProfessionalRequest, case: Case, message: str, anchor: str) -
     return redirect(case_page(case, anchor))
 
 
-PERSON_PAGE = FormPage(title=gettext_lazy("Link a person to the case"), submit=gettext_lazy("Add the person"), anchor="#people")
-PERSON_EDIT_PAGE = FormPage(title=gettext_lazy("Change a linked person's details"), submit=gettext_lazy("Save the changes"), anchor="#people")
+PERSON_PAGE = FormPage(
+    title=gettext_lazy("Link a person to the case"), submit=gettext_lazy("Add the person"), anchor="#people"
+)
+PERSON_EDIT_PAGE = FormPage(
+    title=gettext_lazy("Change a linked person's details"), submit=gettext_lazy("Save the changes"), anchor="#people"
+)
 TASK_PAGE = FormPage(title=gettext_lazy("Add a task"), submit=gettext_lazy("Add the task"), anchor="#tasks")
-TASK_DONE_PAGE = FormPage(title=gettext_lazy("Mark a task as done"), submit=gettext_lazy("Mark as done"), anchor="#tasks")
-TASK_REOPEN_PAGE = FormPage(title=gettext_lazy("Reopen a task"), submit=gettext_lazy("Reopen the task"), anchor="#tasks")
+TASK_DONE_PAGE = FormPage(
+    title=gettext_lazy("Mark a task as done"), submit=gettext_lazy("Mark as done"), anchor="#tasks"
+)
+TASK_REOPEN_PAGE = FormPage(
+    title=gettext_lazy("Reopen a task"), submit=gettext_lazy("Reopen the task"), anchor="#tasks"
+)
 NOTE_PAGE = FormPage(title=gettext_lazy("Add an internal note"), submit=gettext_lazy("Add the note"), anchor="#notes")
 RISK_PAGE = FormPage(title=gettext_lazy("Raise a risk"), submit=gettext_lazy("Raise the risk"), anchor="#risks")
 RISK_CLEAR_PAGE = FormPage(title=gettext_lazy("Clear a risk"), submit=gettext_lazy("Clear the risk"), anchor="#risks")
@@ -234,7 +244,9 @@ class PersonEditView(ProfessionalRequiredMixin, View):
             return _done(request, case, _("The person's details were saved."), "#people")
         return self._page(request, case=case, form=form)
 
-    def _page(self, request: ProfessionalRequest, *, case: Case, form: PersonForm, kept_notice: bool = False) -> HttpResponse:
+    def _page(
+        self, request: ProfessionalRequest, *, case: Case, form: PersonForm, kept_notice: bool = False
+    ) -> HttpResponse:
         return _refused(
             request,
             case=case,
@@ -282,7 +294,9 @@ class TaskStateView(_CaseFormView):
         task = selectors.task_get(case=case, pk=pk)
         form = CaseVersionForm(request.POST, prefix=f"task{task.pk}")
         change = services.task_reopen if self.reopen else services.task_done
-        if _submit(form, case=case, run=lambda: change(actor=user, task=task, expected_version=form.expected_version())):
+        if _submit(
+            form, case=case, run=lambda: change(actor=user, task=task, expected_version=form.expected_version())
+        ):
             message = _("The task was reopened.") if self.reopen else _("The task was marked as done.")
             return _done(request, case, message, "#tasks")
         page = TASK_REOPEN_PAGE if self.reopen else TASK_DONE_PAGE
@@ -397,7 +411,9 @@ class ReplyTemplateListView(ProfessionalRequiredMixin, View):
         user = request.user
 
         def save() -> None:
-            organisation = selectors.organisations_managing_templates(user=user).get(pk=form.cleaned_data["organisation"])
+            organisation = selectors.organisations_managing_templates(user=user).get(
+                pk=form.cleaned_data["organisation"]
+            )
             services.reply_template_save(
                 actor=user,
                 organisation=organisation,
