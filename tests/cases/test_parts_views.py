@@ -241,3 +241,50 @@ def test_reply_templates_pages(client: Client, organisation: Organisation, other
 def test_a_caseworker_manages_no_reply_templates(client: Client, caseworker: Membership) -> None:
     login(client, caseworker)
     assert client.get(reverse("cases:reply_templates")).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("role", "works"),
+    [
+        (Role.CASEWORKER, True),
+        (Role.SUPERVISOR, True),
+        (Role.ANALYST, False),
+        (Role.JUSTICE_LIAISON, False),
+        (Role.ORG_ADMIN, False),
+        (Role.FACILITATOR, False),
+    ],
+)
+def test_who_works_the_section_in_their_own_organisation(
+    client: Client, case: Case, caseworker: Membership, role: str, works: bool
+) -> None:
+    """Those who work the case's organisation's cases; an analyst, a justice liaison or
+    an administrator of the same organisation reads none: 404 at every address."""
+    person = services.person_add(actor=caseworker.user, case=case, role="witness", expected_version=None)
+    login(client, member(case.organisation, role))
+    expected = 200 if works else 404
+    assert client.get(reverse("cases:detail", args=[case.reference])).status_code == expected
+    assert client.get(reverse("cases:person_edit", args=[case.reference, person.pk])).status_code == expected
+    version = Case.objects.get(pk=case.pk).version
+    response = client.post(
+        reverse("cases:note_add", args=[case.reference]), {"note-body": "A note", "note-version": str(version)}
+    )
+    assert response.status_code == (302 if works else 404)
+    assert case.notes.exists() is works
+
+
+def test_a_caseworker_does_not_reach_a_colleagues_case(client: Client, case: Case, caseworker: Membership) -> None:
+    colleague = member(case.organisation)
+    case.assigned_to = colleague.user
+    case.save()
+    login(client, caseworker)
+    assert client.get(reverse("cases:detail", args=[case.reference])).status_code == 404
+    assert client.post(reverse("cases:task_add", args=[case.reference]), {"task-title": "x"}).status_code == 404
+
+
+def test_a_confidential_note_is_not_on_a_colleagues_page(client: Client, case: Case, caseworker: Membership) -> None:
+    services.note_add(
+        actor=caseworker.user, case=case, body="Only for us two", confidential=True, expected_version=None
+    )
+    login(client, member(case.organisation))
+    page = client.get(reverse("cases:detail", args=[case.reference])).content.decode()
+    assert "Only for us two" not in page

@@ -206,7 +206,11 @@ def case_person_create(request: CaseApiRequest, reference: str, payload: PersonI
     guardian). Wrong details give 422 naming each field."""
     user = request.auth
     case = case_get(user=user, reference=reference)
-    related = selectors.person_get(case=case, pk=payload.related_to) if payload.related_to else None
+    related = None
+    if payload.related_to is not None:
+        related = selectors.person_list(case=case).filter(pk=payload.related_to).first()
+        if related is None:
+            raise ValidationError({"related_to": [_("Choose another person linked to this case, or nobody.")]})
     person = services.person_add(
         actor=user,
         case=case,

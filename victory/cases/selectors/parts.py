@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -42,7 +42,13 @@ def person_get(*, case: Case, pk: int) -> CasePerson:
 
 
 def task_list(*, case: Case, open_only: bool = False) -> QuerySet[CaseTask]:
-    tasks = CaseTask.objects.filter(case=case).select_related("assigned_to", "created_by")
+    """Open tasks first, earliest due first (those without a date after them), then the
+    tasks done. Written out: PostgreSQL and SQLite put NULLs at opposite ends."""
+    tasks = (
+        CaseTask.objects.filter(case=case)
+        .select_related("assigned_to", "created_by")
+        .order_by(F("done_at").asc(nulls_first=True), F("due_on").asc(nulls_last=True), "pk")
+    )
     return tasks.filter(done_at__isnull=True) if open_only else tasks
 
 

@@ -404,7 +404,9 @@ def _template_run(form: ReplyTemplateForm, run: Callable[[], object]) -> bool:
 @method_decorator(never_cache, name="dispatch")
 class ReplyTemplateListView(ProfessionalRequiredMixin, View):
     def get(self, request: ProfessionalRequest) -> HttpResponse:
-        return self._page(request, _template_form(request))
+        kept = kept_input_take(request=request, owner=f"user:{request.user.pk}", path=request.path)
+        form = _template_form(request, initial=kept.fields if kept else None)
+        return self._page(request, form, kept_notice=kept is not None)
 
     def post(self, request: ProfessionalRequest) -> HttpResponse:
         form = _template_form(request, request.POST)
@@ -427,13 +429,14 @@ class ReplyTemplateListView(ProfessionalRequiredMixin, View):
             return redirect("cases:reply_templates")
         return self._page(request, form)
 
-    def _page(self, request: ProfessionalRequest, form: ReplyTemplateForm) -> HttpResponse:
-        organisations = list(selectors.organisations_managing_templates(user=request.user))
+    def _page(
+        self, request: ProfessionalRequest, form: ReplyTemplateForm, *, kept_notice: bool = False
+    ) -> HttpResponse:
         templates = list(selectors.reply_template_list(user=request.user))
         return render(
             request,
             "cases/parts/reply_templates.html",
-            {"form": form, "templates": templates, "organisations": organisations},
+            {"form": form, "templates": templates, "kept_notice": kept_notice},
         )
 
 
@@ -441,13 +444,15 @@ class ReplyTemplateListView(ProfessionalRequiredMixin, View):
 class ReplyTemplateEditView(ProfessionalRequiredMixin, View):
     def get(self, request: ProfessionalRequest, pk: int) -> HttpResponse:
         template = selectors.reply_template_get(user=request.user, pk=pk)
+        kept = kept_input_take(request=request, owner=f"user:{request.user.pk}", path=request.path)
         initial = {
-            "organisation": template.organisation_id,
             "language": template.language,
             "title": template.title,
             "body": template.body,
+            **(kept.fields if kept else {}),
+            "organisation": template.organisation_id,
         }
-        return self._page(request, template, _template_form(request, initial=initial))
+        return self._page(request, template, _template_form(request, initial=initial), kept_notice=kept is not None)
 
     def post(self, request: ProfessionalRequest, pk: int) -> HttpResponse:
         user = request.user
@@ -474,9 +479,17 @@ class ReplyTemplateEditView(ProfessionalRequiredMixin, View):
             return redirect("cases:reply_templates")
         return self._page(request, template, form)
 
-    def _page(self, request: ProfessionalRequest, template: ReplyTemplate, form: ReplyTemplateForm) -> HttpResponse:
+    def _page(
+        self,
+        request: ProfessionalRequest,
+        template: ReplyTemplate,
+        form: ReplyTemplateForm,
+        *,
+        kept_notice: bool = False,
+    ) -> HttpResponse:
         form.fields["organisation"].disabled = True
-        return render(request, "cases/parts/reply_template_edit.html", {"form": form, "template": template})
+        context = {"form": form, "template": template, "kept_notice": kept_notice}
+        return render(request, "cases/parts/reply_template_edit.html", context)
 
 
 urlpatterns: list[URLPattern] = [
