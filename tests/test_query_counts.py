@@ -25,6 +25,7 @@ from django.db import connection, models
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.conftest import login
 from tests.factories import (
@@ -242,3 +243,105 @@ def test_every_admin_list(platform_admin_client: Client, model: type[models.Mode
         return [make() for _ in range(count)]
 
     assert_no_n_plus_one(lambda: platform_admin_client.get(changelist), add, cap=15)
+
+
+# --- Cases: people, tasks, notes, risks, reply templates ------------------------------------
+
+
+def _parts_case(organisation: Organisation) -> Any:
+    from tests.cases.test_parts_helpers import make_case
+
+    return make_case(organisation)
+
+
+@pytest.mark.urls("tests.cases.test_parts_urls")
+def test_the_tasks_due(caseworker_client: Client, caseworker: Membership, organisation: Organisation) -> None:
+    from victory.cases.services import parts as case_parts
+
+    def add(count: int) -> list[str]:
+        titles = []
+        for _ in range(count):
+            case = _parts_case(organisation)
+            title = f"Task due number {next(_numbers)}"
+            case_parts.task_add(
+                actor=caseworker.user, case=case, title=title, due_on=timezone.localdate(), expected_version=None
+            )
+            titles.append(title)
+        return titles
+
+    assert_no_n_plus_one(lambda: caseworker_client.get(reverse("cases:tasks_due")), add, cap=12)
+
+
+@pytest.mark.urls("tests.cases.test_parts_urls")
+def test_the_case_page_parts(caseworker_client: Client, caseworker: Membership, organisation: Organisation) -> None:
+    from victory.cases.services import parts as case_parts
+
+    case = _parts_case(organisation)
+    user = caseworker.user
+
+    def add(count: int) -> list[str]:
+        shown = []
+        for _ in range(count):
+            n = next(_numbers)
+            person = case_parts.person_add(
+                actor=user, case=case, role="witness", full_name=f"Witness {n}", expected_version=None
+            )
+            case_parts.person_add(actor=user, case=case, role="supporter", related_to=person, expected_version=None)
+            case_parts.task_add(actor=user, case=case, title=f"Task {n}", assigned_to=user, expected_version=None)
+            case_parts.note_add(actor=user, case=case, body=f"Note {n}", expected_version=None)
+            flag = case_parts.risk_raise(
+                actor=user, case=case, kind="other", level="low", reason=f"Risk {n}", expected_version=None
+            )
+            case_parts.risk_clear(actor=user, flag=flag, reason=f"Cleared {n}", expected_version=None)
+            shown += [f"Witness {n}", f"Task {n}", f"Note {n}", f"Risk {n}", f"Cleared {n}"]
+        return shown
+
+    assert_no_n_plus_one(lambda: caseworker_client.get(reverse("cases:detail", args=[case.reference])), add, cap=40)
+
+
+def test_the_reply_templates(client: Client, organisation: Organisation) -> None:
+    from tests.cases.test_parts_helpers import member
+    from victory.cases.services import parts as case_parts
+
+    supervisor = member(organisation, Role.SUPERVISOR)
+    login(client, supervisor)
+
+    def add(count: int) -> list[str]:
+        titles = [f"Template {next(_numbers)}" for _ in range(count)]
+        for title in titles:
+            case_parts.reply_template_save(
+                actor=supervisor.user, organisation=organisation, language="en", title=title, body="Hello."
+            )
+        return titles
+
+    assert_no_n_plus_one(lambda: client.get(reverse("cases:reply_templates")), add, cap=12)
+
+
+@pytest.mark.parametrize("part", ["people", "tasks", "notes", "risks"])
+def test_the_case_parts_endpoints(
+    client: Client, caseworker: Membership, organisation: Organisation, part: str
+) -> None:
+    from tests.cases.test_parts_helpers import api_token
+    from victory.cases.services import parts as case_parts
+
+    case = _parts_case(organisation)
+    user = caseworker.user
+    token = api_token(caseworker)
+
+    def add(count: int) -> list[str]:
+        texts = [f"Part {part} {next(_numbers)}" for _ in range(count)]
+        for text in texts:
+            if part == "people":
+                case_parts.person_add(actor=user, case=case, role="witness", full_name=text, expected_version=None)
+            elif part == "tasks":
+                case_parts.task_add(actor=user, case=case, title=text, assigned_to=user, expected_version=None)
+            elif part == "notes":
+                case_parts.note_add(actor=user, case=case, body=text, expected_version=None)
+            else:
+                case_parts.risk_raise(
+                    actor=user, case=case, kind="other", level="low", reason=text, expected_version=None
+                )
+        return texts
+
+    path = f"/api/v1/cases/{case.reference}/{part}"
+    assert_no_n_plus_one(lambda: client.get(path, HTTP_AUTHORIZATION=f"Bearer {token}"), add, cap=14)
