@@ -26,12 +26,15 @@ def bearer(membership: Membership) -> dict[str, str]:
     token, _expires = account_services.api_token_issue(
         email=membership.user.email, password=PASSWORD, otp=current_code(device), client="test"
     )
-    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    return {"Authorization": f"Bearer {token}"}
 
 
 def post(client: Client, case: Case, body: dict[str, Any], auth: dict[str, str]) -> Any:
     return client.post(
-        f"/api/v1/cases/{case.reference}/assessments", data=json.dumps(body), content_type="application/json", **auth
+        f"/api/v1/cases/{case.reference}/assessments",
+        data=json.dumps(body),
+        content_type="application/json",
+        headers=auth,
     )
 
 
@@ -56,11 +59,11 @@ def test_record_list_and_read_a_version(client: Client, case: Case, assignee: Me
     assert created.status_code == 201, created.content
     assert created.json()["protection_level"] == "enhanced"
     assert "recorded_interview" in created.json()["special_measures"]
-    listed = client.get(f"/api/v1/cases/{case.reference}/assessments", **auth)
+    listed = client.get(f"/api/v1/cases/{case.reference}/assessments", headers=auth)
     assert listed.status_code == 200
     assert [item["version"] for item in listed.json()] == [1]
     assert "answers" not in listed.json()[0]  # the list gives results only
-    one = client.get(f"/api/v1/cases/{case.reference}/assessments/1", **auth)
+    one = client.get(f"/api/v1/cases/{case.reference}/assessments/1", headers=auth)
     assert one.status_code == 200
     assert one.json()["answers"]["risk_retaliation_reason"] == "Threats at school."
     reads = [event.reason for event in audit_events_for(case).filter(action="case.read.assessment")]
@@ -105,12 +108,12 @@ def test_who_gets_200_and_who_gets_404(client: Client, organisation: Organisatio
     outsider = member(OrganisationFactory(countries=["ES"]), Role.SUPERVISOR)
     for person, status in ((supervisor, 200), (colleague, 404), (outsider, 404)):
         auth = bearer(person)
-        assert client.get(f"/api/v1/cases/{intake.reference}/assessments", **auth).status_code == status
-        assert client.get(f"/api/v1/cases/{intake.reference}/assessments/1", **auth).status_code == status
+        assert client.get(f"/api/v1/cases/{intake.reference}/assessments", headers=auth).status_code == status
+        assert client.get(f"/api/v1/cases/{intake.reference}/assessments/1", headers=auth).status_code == status
     body = {"stage": "screening", "answers": {}, "reason": "Changed.", "case_version": 99}
     assert post(client, intake, body, bearer(colleague)).status_code == 404
-    assert client.get("/api/v1/cases/CA-NONE-XIST/assessments", **bearer(supervisor)).status_code == 404
+    assert client.get("/api/v1/cases/CA-NONE-XIST/assessments", headers=bearer(supervisor)).status_code == 404
 
 
 def test_a_version_that_does_not_exist_is_404(client: Client, case: Case, assignee: Membership) -> None:
-    assert client.get(f"/api/v1/cases/{case.reference}/assessments/3", **bearer(assignee)).status_code == 404
+    assert client.get(f"/api/v1/cases/{case.reference}/assessments/3", headers=bearer(assignee)).status_code == 404

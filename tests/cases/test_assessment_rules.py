@@ -74,9 +74,12 @@ def test_any_sign_of_need_in_the_screening_calls_for_the_detailed_assessment(ans
 def test_a_child_always_needs_the_detailed_assessment_and_at_least_standard_protection(
     answers: dict[str, Any], stage: str
 ) -> None:
-    answers = {**answers, "is_child": "yes"} if stage == DETAILED else {
-        name: value for name, value in answers.items() if name in {q.name for q in questions_for(SCREENING)}
-    } | {"is_child": "yes"}
+    answers = (
+        {**answers, "is_child": "yes"}
+        if stage == DETAILED
+        else {name: value for name, value in answers.items() if name in {q.name for q in questions_for(SCREENING)}}
+        | {"is_child": "yes"}
+    )
     result = assessment_result(stage=stage, answers=answers)
     assert result.detailed_needed
     assert ORDER.index(result.protection_level) >= ORDER.index(ProtectionLevel.STANDARD)
@@ -109,7 +112,9 @@ def test_a_screening_concludes_at_most_standard() -> None:
 @given(answers=answers_for(DETAILED))
 def test_a_refused_measure_is_never_suggested_and_the_refusal_is_kept(answers: dict[str, Any]) -> None:
     result = assessment_result(stage=DETAILED, answers=answers)
-    refused = set(answers["refused_measures"]) | (set(SpecialMeasure.values) if answers["refuses_all_measures"] else set())
+    refused = set(answers["refused_measures"]) | (
+        set(SpecialMeasure.values) if answers["refuses_all_measures"] else set()
+    )
     assert not refused & set(result.special_measures)
     assert set(result.refused_measures) == refused
 

@@ -8,8 +8,8 @@ import time
 
 import pytest
 from django.conf import settings
-from django.test import Client, RequestFactory
 from django.template.loader import render_to_string
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from tests.cases.test_assessment_services import make_case, member, record
@@ -130,7 +130,9 @@ def test_what_changed_between_two_versions_is_listed(client: Client, case: Case,
 
 
 @pytest.mark.parametrize("page", ["list", "screening", "detailed", "v1"])
-def test_who_gets_200_and_who_gets_404(client: Client, organisation: Organisation, case: Case, assignee: Membership, page: str) -> None:
+def test_who_gets_200_and_who_gets_404(
+    client: Client, organisation: Organisation, case: Case, assignee: Membership, page: str
+) -> None:
     record(assignee.user, case)
     address = urls(case)[page]
     colleague = member(organisation)  # works the intake, not assigned this case
@@ -194,7 +196,9 @@ def test_the_case_page_section_shows_the_result_to_the_assignee_and_only_the_lev
     organisation: Organisation, case: Case, assignee: Membership
 ) -> None:
     record(assignee.user, case, wants_support="yes")
-    record(assignee.user, case, "detailed", wishes_own_words="No court, please.", refused_measures=["hearing_in_camera"])
+    record(
+        assignee.user, case, "detailed", wishes_own_words="No court, please.", refused_measures=["hearing_in_camera"]
+    )
     factory = RequestFactory()
     request = factory.get("/")
     request.user = assignee.user

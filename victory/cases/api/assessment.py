@@ -18,6 +18,9 @@ from pydantic import ConfigDict
 
 from victory.core.vocabulary import ServiceOffer
 
+# The platform's error schemas, one name each in the OpenAPI document.
+from victory.reports.api import ErrorOut, ValidationErrorOut
+
 from ..assessment import SpecialMeasure, assessment_result
 from ..concurrency import StaleEdit
 from ..models import AssessmentStage, NeedsAssessment, ProtectionLevel
@@ -26,20 +29,6 @@ from ..selectors.common import case_get
 from ..services.assessment import assessment_record
 from ..services.common import case_read
 from .base import CaseApiRequest, router
-
-
-class ErrorOut(Schema):
-    detail: str
-
-
-class FieldErrorOut(Schema):
-    loc: list[str | int] = Field(..., description='Where the error is, e.g. `["body", "answers", "is_child"]`.')
-    msg: str = Field(..., description="What is wrong and how to fix it, in the caller's language.")
-    type: str
-
-
-class ValidationErrorOut(Schema):
-    detail: list[FieldErrorOut]
 
 
 class AssessmentResultOut(Schema):
