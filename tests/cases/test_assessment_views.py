@@ -80,6 +80,7 @@ def test_bad_input_is_named_at_its_field_and_kept(client: Client, case: Case, as
     html = response.content.decode()
     assert "Say why you rate this risk so." in html
     assert 'href="#id_risk_retaliation_reason"' in html
+    assert re.search(r'aria-describedby="[^"]*id_risk_retaliation_reason_error" aria-invalid="true"', html)
     assert "Shouted a slur." in html  # what was typed is still there
     assert re.search(r'<input type="radio" name="risk_retaliation" value="high"[^>]* checked', html)
     assert not NeedsAssessment.objects.exists()

@@ -63,6 +63,18 @@ class AssessmentForm(AccessibleFormMixin, forms.Form):
             if question.help_text:
                 self.fields[question.name].widget.attrs["aria-describedby"] = f"{self[question.name].auto_id}_hint"
 
+    def add_error(self, field: str | None, error: Any) -> None:
+        """As Django's, and a service's refusal added after cleaning is tied to its field
+        for screen readers as the mixin ties the form's own errors."""
+        super().add_error(field, error)
+        for name in self.errors:
+            if name not in self.fields:
+                continue
+            attrs = self.fields[name].widget.attrs
+            described = [f"{self[name].auto_id}_hint"] if self.fields[name].help_text else []
+            attrs["aria-describedby"] = " ".join([*described, f"{self[name].auto_id}_error"])
+            attrs["aria-invalid"] = "true"
+
     def answers(self) -> dict[str, Any]:
         return {question.name: self.cleaned_data.get(question.name) for question in self.questions}
 

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from victory.accounts.models import User
@@ -78,7 +79,7 @@ def assessment_record(
     assessment.answers = cleaned
     assessment.full_clean(exclude=["answers"])  # no answer at all is a valid screening
     assessment.save()
-    Case.objects.filter(pk=case.pk).update(protection_level=result.protection_level)
+    Case.objects.filter(pk=case.pk).update(protection_level=result.protection_level, updated_at=timezone.now())
     case.protection_level = result.protection_level
     event_record(
         case=case,
