@@ -74,12 +74,8 @@ def test_any_sign_of_need_in_the_screening_calls_for_the_detailed_assessment(ans
 def test_a_child_always_needs_the_detailed_assessment_and_at_least_standard_protection(
     answers: dict[str, Any], stage: str
 ) -> None:
-    answers = (
-        {**answers, "is_child": "yes"}
-        if stage == DETAILED
-        else {name: value for name, value in answers.items() if name in {q.name for q in questions_for(SCREENING)}}
-        | {"is_child": "yes"}
-    )
+    asked = {question.name for question in questions_for(stage)}
+    answers = {name: value for name, value in answers.items() if name in asked} | {"is_child": "yes"}
     result = assessment_result(stage=stage, answers=answers)
     assert result.detailed_needed
     assert ORDER.index(result.protection_level) >= ORDER.index(ProtectionLevel.STANDARD)
