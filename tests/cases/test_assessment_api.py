@@ -71,11 +71,25 @@ def test_record_list_and_read_a_version(client: Client, case: Case, assignee: Me
 
 
 def test_wrong_answers_give_422_naming_each_one(client: Client, case: Case, assignee: Membership) -> None:
-    body = {"stage": "screening", "answers": {"feels_safe": "perhaps", "bias_indicators": []}, "case_version": 1}
+    body = {"stage": "screening", "answers": {"feels_safe": "perhaps", "mood": "low"}, "case_version": 1}
     response = post(client, case, body, bearer(assignee))
     assert response.status_code == 422
     locs = {tuple(error["loc"]) for error in response.json()["detail"]}
-    assert locs == {("body", "answers", "feels_safe"), ("body", "answers", "bias_indicators")}
+    assert locs == {("body", "answers", "feels_safe"), ("body", "answers", "mood")}
+    assert not NeedsAssessment.objects.exists()
+
+
+def test_a_detailed_question_in_a_screening_and_an_unexplained_risk_give_422(
+    client: Client, case: Case, assignee: Membership
+) -> None:
+    auth = bearer(assignee)
+    body = {"stage": "screening", "answers": {"bias_indicators": ["symbols"]}, "case_version": 1}
+    response = post(client, case, body, auth)
+    assert response.status_code == 422
+    assert [error["loc"] for error in response.json()["detail"]] == [["body", "answers", "bias_indicators"]]
+    body = {"stage": "detailed", "answers": {"risk_intimidation": "medium"}, "case_version": 1}
+    response = post(client, case, body, auth)
+    assert [error["loc"] for error in response.json()["detail"]] == [["body", "answers", "risk_intimidation_reason"]]
     assert not NeedsAssessment.objects.exists()
 
 

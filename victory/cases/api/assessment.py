@@ -8,20 +8,21 @@ assignee and the organisation's supervisors do): never 403, which would say it e
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from types import GenericAlias
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from ninja import Field, Schema
 from ninja.errors import ValidationError
 from ninja.responses import Status
-from pydantic import ConfigDict
+from pydantic import ConfigDict, create_model
 
 from victory.core.vocabulary import ServiceOffer
 
 # The platform's error schemas, one name each in the OpenAPI document.
 from victory.reports.api import ErrorOut, ValidationErrorOut
 
-from ..assessment import SpecialMeasure, assessment_result
+from ..assessment import QUESTIONS, Answer, AssessedRisk, Kind, Question, SpecialMeasure, assessment_result
 from ..concurrency import StaleEdit
 from ..models import AssessmentStage, NeedsAssessment, ProtectionLevel
 from ..selectors.assessment import assessment_get, assessment_list, require_assessment_access
@@ -29,6 +30,48 @@ from ..selectors.common import case_get
 from ..services.assessment import assessment_record
 from ..services.common import case_read
 from .base import CaseApiRequest, router
+
+
+def _answer_type(question: Question) -> Any:
+    """The question's type in the API: its codes as an enum, so the document lists them."""
+    if question.kind is Kind.TEXT:
+        return str
+    if question.kind is Kind.FLAG:
+        return bool
+    codes = Answer if question.kind is Kind.ANSWER else AssessedRisk if question.kind is Kind.RISK else question.choices
+    assert codes is not None, question.name
+    if question.kind is Kind.CHOICES:
+        return GenericAlias(list, codes)
+    return codes | None
+
+
+def _answer_field(question: Question) -> tuple[Any, Any]:
+    screening = " Asked in the screening and the detailed assessment." if question.screening else ""
+    description = f"{question.label}{screening}"
+    if question.kind is Kind.CHOICES:
+        return _answer_type(question), Field(default_factory=list, description=description)
+    default: Any = "" if question.kind is Kind.TEXT else False if question.kind is Kind.FLAG else None
+    return _answer_type(question), Field(default, description=description)
+
+
+class _Forbidding(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+if TYPE_CHECKING:
+
+    class AnswersIn(Schema):
+        def __getattr__(self, name: str) -> Any: ...
+
+else:
+    # Derived from assessment.QUESTIONS: a new question is in the API without a line here.
+    AnswersIn = create_model(
+        "AssessmentAnswersIn",
+        __base__=_Forbidding,
+        __doc__="Every answer is optional; an answer left out is not answered. The screening takes only the "
+        "questions marked as asked in it.",
+        **{question.name: _answer_field(question) for question in QUESTIONS},
+    )
 
 
 class AssessmentResultOut(Schema):
@@ -45,7 +88,9 @@ class AssessmentResultOut(Schema):
 
 class AssessmentOut(AssessmentResultOut):
     answers: dict[str, Any] = Field(
-        ..., description="The answers as codes (and free text), by question name; unanswered ones left out."
+        ...,
+        description="The answers as codes (and free text), by question name as in `AssessmentAnswersIn`; "
+        "unanswered ones left out.",
     )
     reason: str = Field(..., description='Why it was redone; `""` for a first version.')
 
@@ -54,11 +99,7 @@ class AssessmentIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     stage: AssessmentStage
-    answers: dict[str, Any] = Field(
-        default_factory=dict,
-        description="By question name (see the pages or victory/cases/assessment.py): yes/no/unknown codes, "
-        "lists of codes, true/false, text. Every answer is optional.",
-    )
+    answers: AnswersIn = Field(default_factory=AnswersIn)
     reason: str = Field("", description="Required for every version after the first, except the first detailed one.")
     case_version: int = Field(..., description="The case's `version` as read: a stale one gives 409.")
 
@@ -132,7 +173,7 @@ def assessment_create_api(request: CaseApiRequest, reference: str, payload: Asse
             actor=request.auth,
             case=case,
             stage=payload.stage,
-            answers=payload.answers,
+            answers=payload.answers.model_dump(mode="json", exclude_defaults=True),
             reason=payload.reason,
             expected_version=payload.case_version,
         )
