@@ -16,7 +16,7 @@ from tests.cases.test_assessment_services import make_case, member, record
 from tests.conftest import login
 from tests.factories import OrganisationFactory
 from victory.accounts.models import AuthenticatorDevice, Membership, Organisation, Role
-from victory.cases.models import Case, NeedsAssessment
+from victory.cases.models import Case, CasePerson, NeedsAssessment, PersonRole
 from victory.cases.views.assessment import detail_context
 from victory.core.audit import audit_events_for
 from victory.core.session_keys import STAFF_LAST_SEEN_KEY
@@ -214,3 +214,12 @@ def test_the_case_page_section_shows_the_result_to_the_assignee_and_only_the_lev
     html = render_to_string("cases/detail/_assessment.html", {"case": case, **context})
     assert "A needs assessment exists (version 2)" in html
     assert "No court, please." not in html
+
+
+def test_a_first_screening_knows_the_person_harmed_is_a_child_when_the_case_says_so(
+    client: Client, case: Case, assignee: Membership
+) -> None:
+    CasePerson.objects.create(case=case, role=PersonRole.PERSON_HARMED, is_child=True)
+    login(client, assignee)
+    html = client.get(urls(case)["screening"]).content.decode()
+    assert re.search(r'<input type="radio" name="is_child" value="yes"[^>]* checked', html)
