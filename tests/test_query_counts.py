@@ -345,3 +345,29 @@ def test_the_case_parts_endpoints(
 
     path = f"/api/v1/cases/{case.reference}/{part}"
     assert_no_n_plus_one(lambda: client.get(path, HTTP_AUTHORIZATION=f"Bearer {token}"), add, cap=14)
+
+# --- Cases: the needs assessment ----------------------------------------------------------
+
+
+def test_the_versions_of_a_needs_assessment(client: Client, organisation: Organisation) -> None:
+    from tests.cases.test_assessment_api import bearer
+    from tests.cases.test_assessment_services import make_case, member, record
+
+    supervisor = member(organisation, Role.SUPERVISOR)
+    case = make_case(organisation)
+
+    def add(count: int) -> list[str]:
+        versions = [record(supervisor.user, case, reason="Circumstances changed.").version for _ in range(count)]
+        return [f"Version {version}" for version in versions]
+
+    login(client, supervisor)
+    page = reverse("cases:assessment_list", args=[case.reference])
+    assert_no_n_plus_one(lambda: client.get(page), add, cap=16)
+
+    def add_more(count: int) -> list[str]:
+        versions = [record(supervisor.user, case, reason="Changed again.").version for _ in range(count)]
+        return [f'"version": {version}' for version in versions]
+
+    auth = bearer(supervisor)
+    endpoint = f"/api/v1/cases/{case.reference}/assessments"
+    assert_no_n_plus_one(lambda: client.get(endpoint, headers=auth), add_more, cap=18)

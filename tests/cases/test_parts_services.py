@@ -230,8 +230,8 @@ def test_the_risk_level_is_the_highest_flag_in_force(case: Case, caseworker: Mem
     cleared = case.risk_flags.get(pk=high.pk)
     assert cleared.clear_reason == "Moved to another town" and cleared.cleared_by == user
     events = list(CaseEvent.objects.filter(case=case, kind__startswith="risk.").values_list("kind", "params"))
-    assert events[0] == ("risk.raised", {"level": "low", "kind": "intimidation"})
-    assert events[3] == ("risk.cleared", {"kind": "retaliation"})
+    assert events[0] == ("risk.raised", {"level": "low", "risk": "intimidation"})
+    assert events[3] == ("risk.cleared", {"risk": "retaliation"})
 
 
 def test_a_risk_needs_a_reason_and_a_level_and_is_cleared_once(case: Case, caseworker: Membership) -> None:

@@ -332,14 +332,8 @@ def risk_level_refresh(case: Case) -> None:
 
 
 def _risk_event(*, case: Case, event: str, actor: User, risk_kind: str, level: str = "") -> None:
-    """The timeline's sentence names the risk with the placeholder ``kind``, which is also
-    ``event_record``'s own argument (the event's kind): the code is put in afterwards."""
-    if level:
-        recorded = event_record(case=case, kind=event, actor=actor, level=level)
-    else:
-        recorded = event_record(case=case, kind=event, actor=actor)
-    recorded.params["kind"] = risk_kind
-    recorded.save(update_fields=["params"])
+    params = {"risk": risk_kind, **({"level": level} if level else {})}
+    event_record(case=case, kind=event, actor=actor, **params)
 
 
 @transaction.atomic
