@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,7 +13,7 @@ from tests.cases.test_conference_support import accepted_referral, convened, mak
 from tests.factories import OrganisationFactory
 from victory.accounts.models import Role
 from victory.cases.concurrency import StaleEdit
-from victory.cases.models import CaseEvent, ConferenceStatus, ReferralStatus, RiskLevel, ProtectionLevel
+from victory.cases.models import CaseEvent, ConferenceStatus, ProtectionLevel, ReferralStatus, RiskLevel
 from victory.cases.services.conference import (
     ActionDraft,
     conference_action_done,
@@ -103,7 +103,7 @@ def test_minutes_actions_owners_and_done() -> None:
     accepted_referral(case, partner)
     supervisor = member(own, Role.SUPERVISOR)
     conference = convened(case, supervisor, [partner])
-    due = date.today() + timedelta(days=7)
+    due = timezone.localdate() + timedelta(days=7)
     with pytest.raises(ValidationError) as refused:
         conference_record_minutes(
             actor=supervisor.user,

@@ -94,10 +94,10 @@ def accepted_referral(case: Case, recipient: Organisation, *, status: str = Refe
         purpose=ReferralPurpose.SUPPORT,
         message="Please call her.",
         sections=[CaseSection.INCIDENT, CaseSection.CONTACT],
-        snapshot={"contact": {"full_name": "Amina Example"}, "incident": {"summary": "Pushed."}},
         consent=consent,
         status=status,
     )
+    referral.snapshot = {"contact": {"full_name": "Amina Example"}, "incident": {"summary": "Pushed."}}
     referral.save()
     return referral
 

@@ -8,7 +8,14 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from tests.cases.test_conference_support import accepted_referral, add_person, convened, make_case, member, two_organisations
+from tests.cases.test_conference_support import (
+    accepted_referral,
+    add_person,
+    convened,
+    make_case,
+    member,
+    two_organisations,
+)
 from victory.accounts.models import Role
 from victory.cases.jobs import JOBS
 from victory.cases.models import (
@@ -36,7 +43,9 @@ def test_only_expired_unheld_closed_cases_are_reduced_and_statistics_stay() -> N
     add_person(expired)
     CaseNote(case=expired, body="Private note.").save()
     CaseTask(case=expired, title="Call back").save()
-    NeedsAssessment(case=expired, version=1, stage="screening", answers={"a": 1}, protection_level="enhanced").save()
+    assessment = NeedsAssessment(case=expired, version=1, stage="screening", protection_level="enhanced")
+    assessment.answers = {"a": 1}
+    assessment.save()
     referral = accepted_referral(expired, partner)
     conference = convened(expired, member(own, Role.SUPERVISOR), [partner])
     recent = make_case(own, status=CaseStatus.CLOSED, closed_at=now - timedelta(days=100))

@@ -8,7 +8,7 @@ from django.http import Http404
 
 from tests.cases.test_conference_support import accepted_referral, add_person, make_case, member, two_organisations
 from victory.accounts.models import Role
-from victory.cases.models import CaseEvent, CasePerson, NeedsAssessment, PersonRole, Referral
+from victory.cases.models import Case, CaseEvent, CasePerson, NeedsAssessment, PersonRole, Referral
 from victory.cases.services.rights import legal_hold_lift, legal_hold_set, person_erase, person_export
 from victory.core.models import AuditEvent
 from victory.reports.models import Report
@@ -16,10 +16,9 @@ from victory.reports.models import Report
 pytestmark = pytest.mark.django_db
 
 
-def _assessment(case: object) -> NeedsAssessment:
-    assessment = NeedsAssessment(
-        case=case, version=1, stage="screening", answers={"wishes": "No court."}, protection_level="enhanced"
-    )
+def _assessment(case: Case) -> NeedsAssessment:
+    assessment = NeedsAssessment(case=case, version=1, stage="screening", protection_level="enhanced")
+    assessment.answers = {"wishes": "No court."}
     assessment.save()
     return assessment
 

@@ -129,7 +129,8 @@ def _actions_check(conference: CaseConference, actions: Sequence[ActionDraft]) -
             problems.append(_("Action %(number)s: say what is to be done.") % {"number": number})
         elif len(action.description) > TEXT_MAX_CHARS:
             problems.append(
-                _("Action %(number)s: shorten it to %(limit)s characters.") % {"number": number, "limit": TEXT_MAX_CHARS}
+                _("Action %(number)s: shorten it to %(limit)s characters.")
+                % {"number": number, "limit": TEXT_MAX_CHARS}
             )
         if action.owner.pk not in allowed:
             problems.append(
@@ -195,19 +196,26 @@ def conference_cancel(*, actor: User, conference: CaseConference, expected_versi
     return conference
 
 
+def organisations_answered_for(user: User, conference: CaseConference) -> set[int]:
+    """The organisations whose actions ``user`` answers for in ``conference``: those
+    where they receive referrals, and the case's own when they work the case."""
+    from ..permissions import can_work_case
+
+    ids = set(
+        Membership.objects.in_force()
+        .filter(user_id=user.pk, role__in=REFERRAL_RECEIVER_ROLES)
+        .exclude(organisation_id=conference.case.organisation_id)
+        .values_list("organisation_id", flat=True)
+    )
+    if can_work_case(user, conference.case):
+        ids.add(conference.case.organisation_id)
+    return ids
+
+
 def action_owned_by(user: User, action: ConferenceAction) -> bool:
     """Whether ``user`` answers for ``action``: a receiver of the owner organisation (for
     the case's own organisation, whoever works the case)."""
-    from ..permissions import can_work_case
-
-    conference = action.conference
-    if action.owner_id == conference.case.organisation_id:
-        return can_work_case(user, conference.case)
-    return (
-        Membership.objects.in_force()
-        .filter(user_id=user.pk, organisation_id=action.owner_id, role__in=REFERRAL_RECEIVER_ROLES)
-        .exists()
-    )
+    return action.owner_id in organisations_answered_for(user, action.conference)
 
 
 @transaction.atomic
@@ -226,8 +234,9 @@ def conference_action_done(*, actor: User, action: ConferenceAction) -> Conferen
     action.done_by = actor
     action.save(update_fields=["done_at", "done_by"])
     case = conference.case
-    audit_record(action="case.conference_action_done", actor=actor, organisation=action.owner, obj=case,
-                 reason=str(action.pk))
+    audit_record(
+        action="case.conference_action_done", actor=actor, organisation=action.owner, obj=case, reason=str(action.pk)
+    )
     event_record(case=case, kind="conference.action_done", actor=actor, organisation=action.owner)
     return action
 
@@ -250,8 +259,9 @@ def conference_tell_person(
     conference.person_summary = summary.strip()
     conference.save(update_fields=["person_summary"])
     case = conference.case
-    case_write(case=case, actor=actor, action="case.conference_person_told", expected_version=None,
-               reason=str(conference.pk))
+    case_write(
+        case=case, actor=actor, action="case.conference_person_told", expected_version=None, reason=str(conference.pk)
+    )
     if case.report is not None:
         from victory.reports.services import organisation_message_send
 

@@ -65,9 +65,7 @@ def _texts_erase(case: Case) -> None:
     for referral in Referral.objects.filter(case=case).only("pk"):
         referral.snapshot = {}
         referral.save(update_fields=["snapshot"])
-    Referral.objects.filter(case=case).update(
-        message="", answer_note="", revoke_reason="", vital_interest_reason=""
-    )
+    Referral.objects.filter(case=case).update(message="", answer_note="", revoke_reason="", vital_interest_reason="")
 
 
 def case_reduce(*, case_id: int, now: datetime) -> bool:

@@ -153,8 +153,7 @@ def person_export(*, actor: User, person: CasePerson, channel: str = "json") -> 
     }
     if person.role == PersonRole.PERSON_HARMED:
         export.update(_person_harmed_parts(case))
-    audit_record(action="case.person_exported", actor=actor, organisation=case.organisation, obj=person,
-                 reason=channel)
+    audit_record(action="case.person_exported", actor=actor, organisation=case.organisation, obj=person, reason=channel)
     event_record(case=case, kind="person.exported", actor=actor, role=person.role)
     return export
 
@@ -199,8 +198,9 @@ def person_erase(*, actor: User, person: CasePerson, reason: str) -> bool:
     if person.erased_at is not None:
         raise ValidationError(_("This person's data was already erased."))
     if case.legal_hold:
-        audit_record(action="case.person_erasure_held", actor=actor, organisation=case.organisation, obj=person,
-                     reason=reason)
+        audit_record(
+            action="case.person_erasure_held", actor=actor, organisation=case.organisation, obj=person, reason=reason
+        )
         event_record(case=case, kind="person.erasure_held", actor=actor, role=person.role)
         return False
     case_write(case=case, actor=actor, action="case.person_erased", expected_version=None, reason=reason)
