@@ -115,3 +115,15 @@ def convened(case: Case, supervisor: Membership, partners: list[Organisation]) -
 
 def two_organisations() -> tuple[Organisation, Organisation]:
     return OrganisationFactory(), OrganisationFactory(countries=["ES"])
+
+
+def api_token(membership: Membership) -> str:
+    """A bearer token for ``membership``'s person (a backup code, so the authenticator's
+    current code stays free for a login)."""
+    from tests.factories import PASSWORD
+    from victory.accounts import services
+
+    user = membership.user
+    code = services.backup_codes_regenerate(user=user, password=PASSWORD, client="test")[0]
+    token, _expires = services.api_token_issue(email=user.email, password=PASSWORD, otp=code, client="test")
+    return token
