@@ -62,8 +62,11 @@ class ConferenceIn(Schema):
     version: int | None = Field(None, description="The case's version as read (GET /cases/{id}).")
 
 
-def _out(user: User, conference: CaseConference) -> ConferenceOut:
-    answered = services.organisations_answered_for(user, conference)
+def _out(user: User, conference: CaseConference, answered: set[int] | None = None) -> ConferenceOut:
+    """``answered``: the organisations the user answers for, when already known (the
+    same for every conference of one case)."""
+    if answered is None:
+        answered = services.organisations_answered_for(user, conference)
 
     def ref(organisation: Organisation) -> OrganisationRefOut:
         return OrganisationRefOut(id=organisation.pk, name=organisation.name)
@@ -105,7 +108,10 @@ def case_conference_list(request: CaseApiRequest, id: str) -> list[ConferenceOut
     case = case_get(user=user, reference=id)
     conferences = list(conference_list_for_case(case_id=case.pk))
     case_read(case=case, actor=user, what="conferences", channel="api")
-    return [_out(user, conference) for conference in conferences]
+    if not conferences:
+        return []
+    answered = services.organisations_answered_for(user, conferences[0])
+    return [_out(user, conference, answered) for conference in conferences]
 
 
 @router.post(
