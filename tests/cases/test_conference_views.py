@@ -233,3 +233,15 @@ def test_api_convene_refuses_an_organisation_without_a_referral(client: Client) 
     assert forbidden.status_code == 403
     outsider = api_token(member(OrganisationFactory(), Role.SUPERVISOR))
     assert client.get(f"/api/v1/conferences/{created.json()['id']}", headers=_auth(outsider)).status_code == 404
+
+
+def test_stale_minutes_keep_the_text_and_say_why(client: Client, setting: Setting) -> None:
+    conference = setting.conference
+    login(client, setting.supervisor)
+    response = client.post(
+        f"/en/staff/conferences/{conference.pk}/minutes/",
+        {"minutes": "My corrected minutes.", "version": str(conference.version - 1)},
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Someone else changed this case" in page and "My corrected minutes." in page

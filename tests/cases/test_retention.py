@@ -30,6 +30,8 @@ from victory.cases.models import (
 )
 from victory.cases.services.retention import cases_reduce_expired
 from victory.core.models import AuditEvent
+from victory.reports.models import Report
+from victory.reports.services_retention import reports_erase_expired
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +41,11 @@ def test_only_expired_unheld_closed_cases_are_reduced_and_statistics_stay() -> N
     own, partner = two_organisations()
     now = timezone.now()
     long_ago = now - timedelta(days=731)
-    expired = make_case(own, status=CaseStatus.CLOSED, closed_at=long_ago, close_reason="support_completed")
+    expired = make_case(
+        own, with_report=True, status=CaseStatus.CLOSED, closed_at=long_ago, close_reason="support_completed"
+    )
+    report = expired.report
+    assert report is not None
     add_person(expired)
     CaseNote(case=expired, body="Private note.").save()
     CaseTask(case=expired, title="Call back").save()
@@ -70,6 +76,9 @@ def test_only_expired_unheld_closed_cases_are_reduced_and_statistics_stay() -> N
     assert Referral.objects.get(pk=referral.pk).snapshot == {} and Referral.objects.get(pk=referral.pk).message == ""
     assert CaseConference.objects.get(pk=conference.pk).victim_wishes == ""
     assert CaseEvent.objects.filter(case=expired, kind="case.reduced").exists()
+    # The report it came from is no longer the case's, and the reports' own job erases it.
+    assert expired.report is None
+    assert reports_erase_expired(now=now) == 1 and not Report.objects.filter(pk=report.pk).exists()
     assert AuditEvent.objects.filter(action="case.reduced", object_id=str(expired.pk)).exists()
     for untouched in (recent, held, still_open):
         untouched.refresh_from_db()

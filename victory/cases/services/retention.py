@@ -82,7 +82,7 @@ def case_reduce(*, case_id: int, now: datetime) -> bool:
         if case is None or case.legal_hold:
             return False
         _texts_erase(case)
-        _release_report(case)
+        _release_report(case, now=now)
         case.summary = ""
         case.occurred_date = ""  # the month stays: statistics count by month
         case.location = ""

@@ -9,6 +9,7 @@ the same role records a legal hold, which decides whether an erasure may happen.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -158,10 +159,14 @@ def person_export(*, actor: User, person: CasePerson, channel: str = "json") -> 
     return export
 
 
-def _release_report(case: Case) -> None:
+def _release_report(case: Case, *, now: datetime | None = None) -> None:
     """The report the case came from is the person harmed's own account: unlinked and
-    left to the reports' retention job, which erases it (with its files) within the hour,
-    as after a reporter's own deletion request."""
+    left to the reports' retention job, which erases it with its files within the hour.
+    On an erasure request (``now`` None) every way into it closes at once, as after the
+    reporter's own deletion request; at the end of retention (``now``) it is simply due.
+
+    (Reports have no service for "no longer a case": the coordinator may move the
+    ``became_case`` update into victory.reports.)"""
     from victory.reports.models import Report
     from victory.reports.services import report_deletion_request
 
@@ -170,8 +175,11 @@ def _release_report(case: Case) -> None:
         return
     case.report = None
     case.save(update_fields=["report"])
-    Report.objects.filter(pk=report.pk).update(became_case=False)
-    report_deletion_request(report=report)
+    if now is None:
+        Report.objects.filter(pk=report.pk).update(became_case=False)
+        report_deletion_request(report=report)
+    else:
+        Report.objects.filter(pk=report.pk).update(became_case=False, erase_after=now)
 
 
 def _snapshots_erase(case: Case, *, section: str | None) -> None:
