@@ -245,3 +245,16 @@ def test_stale_minutes_keep_the_text_and_say_why(client: Client, setting: Settin
     assert response.status_code == 200
     page = response.content.decode()
     assert "Someone else changed this case" in page and "My corrected minutes." in page
+
+
+def test_a_withdrawn_consent_ends_the_invited_organisations_access_at_once(client: Client, setting: Setting) -> None:
+    conference = setting.conference
+    login(client, member(setting.partner, Role.JUSTICE_LIAISON))
+    assert client.get(_page(conference)).status_code == 200
+    referral = setting.case.referrals.get()
+    consent = referral.consent
+    assert consent is not None
+    consent.status = "withdrawn"
+    consent.save()
+    assert client.get(_page(conference)).status_code == 404
+    assert _page(conference) not in client.get("/en/staff/conferences/").content.decode()

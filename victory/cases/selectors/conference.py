@@ -3,13 +3,13 @@ conferences for the case page, the conferences an organisation was invited to.""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
 
 from victory.accounts.models import User
 
-from ..models import CaseConference, ConferenceAction, organisations_receiving_for
-from ..permissions import can_read_conference
+from ..models import CaseConference, ConferenceAction, Referral, organisations_receiving_for
+from ..permissions import can_read_conference_in_force
 
 
 def _with_plan(conferences: QuerySet[CaseConference]) -> QuerySet[CaseConference]:
@@ -22,7 +22,7 @@ def conference_get(*, user: User, pk: int) -> CaseConference:
     """The conference, if ``user`` may read it (the case's side or an invited
     organisation's receivers); else 404, whether it exists or not."""
     conference = _with_plan(CaseConference.objects.filter(pk=pk)).first()
-    if conference is None or not can_read_conference(user, conference):
+    if conference is None or not can_read_conference_in_force(user, conference):
         raise Http404
     return conference
 
@@ -33,5 +33,8 @@ def conference_list_for_case(*, case_id: int) -> QuerySet[CaseConference]:
 
 
 def conference_list_invited(*, user: User) -> QuerySet[CaseConference]:
-    """Conferences an organisation where ``user`` receives referrals was invited to."""
-    return _with_plan(CaseConference.objects.filter(organisations__in=organisations_receiving_for(user)).distinct())
+    """Conferences an organisation where ``user`` receives referrals was invited to,
+    while a referral of the case to it is in force (as ``conference_get``)."""
+    receiving = organisations_receiving_for(user)
+    shared = Referral.objects.in_force().filter(case_id=OuterRef("case_id"), recipient_id__in=receiving)
+    return _with_plan(CaseConference.objects.filter(organisations__in=receiving).filter(Exists(shared)).distinct())
