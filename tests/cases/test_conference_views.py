@@ -258,3 +258,28 @@ def test_a_withdrawn_consent_ends_the_invited_organisations_access_at_once(clien
     consent.save()
     assert client.get(_page(conference)).status_code == 404
     assert _page(conference) not in client.get("/en/staff/conferences/").content.decode()
+
+
+def test_the_supervisor_tells_the_person_in_their_inbox_from_the_page(client: Client) -> None:
+    from victory.reports.models import ReportMessage, Sender
+
+    own, partner = two_organisations()
+    case = make_case(own, with_report=True)
+    accepted_referral(case, partner)
+    supervisor = member(own, Role.SUPERVISOR)
+    conference = convened(case, supervisor, [partner])
+    conference_record_minutes(actor=supervisor.user, conference=conference, minutes="Held.", expected_version=None)
+    conference.refresh_from_db()
+    login(client, supervisor)
+    page = client.get(_page(conference)).content.decode()
+    assert "Record the minutes and the plan" in page and "Send it to their inbox" in page
+    empty = client.post(f"/en/staff/conferences/{conference.pk}/tell/", {"summary": " ", "version": conference.version})
+    assert empty.status_code == 200 and "Write what was agreed for the person" in empty.content.decode()
+    response = client.post(
+        f"/en/staff/conferences/{conference.pk}/tell/",
+        {"summary": "A new lock is fitted on Friday.", "version": conference.version},
+    )
+    assert response.status_code == 302
+    assert ReportMessage.objects.filter(report=case.report, sender=Sender.ORGANISATION).get().body == (
+        "A new lock is fitted on Friday."
+    )
