@@ -15,6 +15,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, URLPattern, path, reverse
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -78,8 +79,10 @@ class PersonExportJsonView(ProfessionalRequiredMixin, View):
 class PersonExportPdfView(ProfessionalRequiredMixin, View):
     def get(self, request: ProfessionalRequest, reference: str, pk: int) -> HttpResponse:
         person = _person(request, reference, pk)
-        export = services.person_export(actor=request.user, person=person, channel="pdf")
-        pdf = person_export_pdf(export=export, language=export_language(person.language, person.case.language))
+        language = export_language(person.language, person.case.language)
+        with translation.override(language):  # the timeline's sentences too
+            export = services.person_export(actor=request.user, person=person, channel="pdf")
+        pdf = person_export_pdf(export=export, language=language)
         return _download(pdf, content_type="application/pdf", filename=f"export-{person.pk}.pdf")
 
 
