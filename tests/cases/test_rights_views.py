@@ -38,10 +38,11 @@ def test_the_json_export_is_a_private_download_of_that_person_only(client: Clien
     assert [e.reason for e in AuditEvent.objects.filter(action="case.person_exported")] == ["json"]
 
 
-def test_the_pdf_export_is_in_the_persons_language(client: Client) -> None:
+@pytest.mark.parametrize("language", ["pt", "ar"])
+def test_the_pdf_export_is_in_the_persons_language(client: Client, language: str) -> None:
     own, _other = two_organisations()
     case = make_case(own)
-    harmed = add_person(case, language="pt")
+    harmed = add_person(case, language=language)
     login(client, member(own, Role.SUPERVISOR))
     response = client.get(_base(case.reference, harmed.pk) + "export.pdf")
     assert response.status_code == 200

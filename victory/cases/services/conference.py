@@ -107,6 +107,8 @@ def conference_convene(
     if errors:
         raise ValidationError(errors)
     assert scheduled_for is not None
+    if timezone.is_naive(scheduled_for):  # a time without a zone is the platform's local time
+        scheduled_for = timezone.make_aware(scheduled_for)
     case_write(case=case, actor=actor, action="case.conference_convened", expected_version=expected_version)
     conference = CaseConference(
         case=case,
