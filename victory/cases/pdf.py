@@ -8,7 +8,9 @@ from typing import Any, NoReturn
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher
@@ -127,6 +129,8 @@ def _value(key: str, value: Any) -> str:
         return "\n".join(f"{name}: {_value(name, item)}" for name, item in value.items())
     if isinstance(value, list):
         return ", ".join(_value(key, item) for item in value)
+    if key.endswith("_at") and isinstance(value, str) and (moment := parse_datetime(value)) is not None:
+        return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
     lists = CODE_LISTS.get(key)
     for choices in lists if isinstance(lists, tuple) else (lists,) if lists else ():
         if value in choices.values:
@@ -165,7 +169,7 @@ def person_export_pdf(*, export: dict[str, Any], language: str) -> bytes:
         context = {
             "language": language,
             "direction": "rtl" if translation.get_language_bidi() else "ltr",
-            "exported_at": export["exported_at"],
+            "exported_at": _value("exported_at", export["exported_at"]),
             "person": _rows(export["person"], skip=SKIPPED),
             "case": _rows(export["case"]),
             "sections": sections,
