@@ -136,3 +136,22 @@ def can_read_conference(user: User | AnonymousUser, conference: CaseConference) 
 
 def can_manage_reply_templates(user: User | AnonymousUser, organisation: Organisation) -> bool:
     return _holds(user, organisation.pk, (Role.SUPERVISOR.value, Role.ORG_ADMIN.value))
+
+
+def can_read_conference_in_force(user: User | AnonymousUser, conference: CaseConference) -> bool:
+    """``can_read_conference``, with the person's consent still behind an invited
+    organisation's access: its receivers read the conference only while a referral of
+    the case to that organisation is in force, so a withdrawn consent or a revocation
+    ends it in the same request, as for the referral's snapshot."""
+    if can_work_case(user, conference.case):
+        return True
+    if not can_read_conference(user, conference):
+        return False
+    from .models import organisations_receiving_for
+
+    return (
+        Referral.objects.in_force()
+        .filter(case_id=conference.case_id, recipient_id__in=organisations_receiving_for(user))
+        .filter(recipient__in=conference.organisations.all())
+        .exists()
+    )

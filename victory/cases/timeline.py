@@ -83,6 +83,7 @@ EVENT_TEXTS: dict[str, Promise] = {
     "conference.held": _("The case conference was held; minutes recorded."),
     "conference.cancelled": _("The case conference was cancelled."),
     "conference.action_done": _("%(organisation)s did an agreed action."),
+    "conference.person_to_tell": _("The case has no inbox: the person must be told another way what was agreed."),
 }
 
 # Which code lists label a placeholder's value.

@@ -312,6 +312,14 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = VICTORY_UPLOAD_MAX_BYTES
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
+# --- Cases (victory.cases) -----------------------------------------------------
+# Days after closing before a case is reduced to its statistical fields (unless under a
+# legal hold). Two years by default: a person harmed often comes back after a repeat
+# incident or when proceedings move (a trial a year or more later), and the case's
+# history is then what spares them telling it again; after that, only counts are kept.
+# At least 30, so that a case closed by mistake can still be reopened whole.
+VICTORY_CASE_RETENTION_DAYS = env_int("VICTORY_CASE_RETENTION_DAYS", 730, minimum=30)
+
 # --- Languages --------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [
