@@ -3,7 +3,7 @@ assignment, the reporter's messages, and the list's filters."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -92,7 +92,9 @@ def test_the_lifecycle_and_an_out_of_order_move(caseworker: Membership) -> None:
     case = fresh(case)
     case_services.case_transition(actor=caseworker.user, case=case, to="triage", expected_version=case.version)
     case_services.case_transition(actor=caseworker.user, case=case, to="assessment", expected_version=case.version)
-    case_services.case_close(actor=caseworker.user, case=case, reason="support_completed", expected_version=case.version)
+    case_services.case_close(
+        actor=caseworker.user, case=case, reason="support_completed", expected_version=case.version
+    )
     assert fresh(case).status == CaseStatus.CLOSED
     case_services.case_reopen(actor=caseworker.user, case=case, expected_version=case.version)
     assert fresh(case).status == CaseStatus.REOPENED
@@ -177,7 +179,9 @@ def test_the_reporter_writing_counts_and_opening_resets(caseworker: Membership) 
     case = fresh(case)
     assert case.unread_messages == 0
     assert AuditEvent.objects.filter(action="case.read.case", object_id=str(case.pk)).exists()
-    case_services.case_message_send(actor=caseworker.user, case=case, body="We are on it.", expected_version=case.version)
+    case_services.case_message_send(
+        actor=caseworker.user, case=case, body="We are on it.", expected_version=case.version
+    )
     case = fresh(case)
     assert case.awaiting_reply_since is None
     assert "We are on it." in [message.body for message in sent.report.messages.all()]
@@ -203,7 +207,7 @@ def test_filters_sorts_and_keyset_pages(caseworker: Membership, supervisor: Memb
     got = case_selectors.case_list(user=supervisor.user, filters=CaseFilters(reference=racism.reference.lower()))
     assert [case.pk for case in got.items] == [racism.pk]
     Case.objects.filter(pk=other.pk).update(
-        risk_level=RiskLevel.HIGH, next_task_due=date.today() - timedelta(days=1)
+        risk_level=RiskLevel.HIGH, next_task_due=timezone.localdate() - timedelta(days=1)
     )
     got = case_selectors.case_list(user=supervisor.user, filters=CaseFilters(task_due="overdue"))
     assert [case.pk for case in got.items] == [other.pk]

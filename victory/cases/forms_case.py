@@ -151,7 +151,9 @@ class IncidentForm(AccessibleFormMixin, forms.Form):
         label=_("What happened"),
         required=False,
         strip=False,
-        help_text=_("In the person's words as far as you can. Encrypted; never shown to another organisation unless shared."),
+        help_text=_(
+            "In the person's words as far as you can. Encrypted; never shown to another organisation unless shared."
+        ),
         widget=forms.Textarea(attrs={"rows": 6}),
     )
     country = forms.ChoiceField(
@@ -206,7 +208,10 @@ class OpenDirectForm(IncidentForm):
     organisation = forms.TypedChoiceField(
         label=_("Organisation"),
         coerce=int,
-        error_messages={"invalid_choice": _("Choose one of your organisations."), "required": _("Choose an organisation.")},
+        error_messages={
+            "invalid_choice": _("Choose one of your organisations."),
+            "required": _("Choose an organisation."),
+        },
     )
     channel = forms.ChoiceField(
         label=_("How the person came to you"),
@@ -235,7 +240,9 @@ class OpenDirectForm(IncidentForm):
         assert isinstance(language, forms.ChoiceField)
         language.choices = [("", _("Choose a language")), *_language_choices()]
         self.fields["summary"].required = True
-        self.fields["summary"].error_messages["required"] = _("Write in a few words what happened, as the person told it.")
+        self.fields["summary"].error_messages["required"] = _(
+            "Write in a few words what happened, as the person told it."
+        )
 
 
 class VersionedForm(AccessibleFormMixin, forms.Form):
@@ -249,7 +256,10 @@ class CaseEditForm(VersionedForm, IncidentForm):
 class StatusForm(VersionedForm):
     status = forms.ChoiceField(
         label=_("Move the case to"),
-        error_messages={"required": _("Choose where the case goes next."), "invalid_choice": _("Choose one of the listed statuses.")},
+        error_messages={
+            "required": _("Choose where the case goes next."),
+            "invalid_choice": _("Choose one of the listed statuses."),
+        },
     )
 
     def __init__(self, *args: Any, moves: list[tuple[str, str]], **kwargs: Any) -> None:
@@ -266,7 +276,10 @@ class CloseForm(VersionedForm):
     reason = forms.ChoiceField(
         label=_("Why the case is closed"),
         choices=[("", _("Choose a reason")), *CloseReason.choices],
-        error_messages={"required": _("Choose why the case is closed."), "invalid_choice": _("Choose why the case is closed.")},
+        error_messages={
+            "required": _("Choose why the case is closed."),
+            "invalid_choice": _("Choose why the case is closed."),
+        },
     )
 
 

@@ -12,12 +12,10 @@ import binascii
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from django.db import models
 from django.db.models import F, Q, QuerySet
-
-M = TypeVar("M", bound=models.Model)
 
 
 class InvalidCursor(ValueError):
@@ -80,13 +78,15 @@ class KeysetOrder:
 
 
 @dataclass(frozen=True)
-class KeysetPage(Generic[M]):
+class KeysetPage[M: models.Model]:
     items: list[M]
     next_cursor: str | None  # None: this is the last page
     first: bool  # no cursor was given
 
 
-def keyset_page(queryset: QuerySet[M], *, order: KeysetOrder, after: str | None, size: int) -> KeysetPage[M]:
+def keyset_page[M: models.Model](
+    queryset: QuerySet[M], *, order: KeysetOrder, after: str | None, size: int
+) -> KeysetPage[M]:
     """One page of ``queryset`` in ``order``, after the cursor ``after`` (raises
     ``InvalidCursor``). One query: ``size + 1`` rows say whether there are more."""
     rows = queryset.order_by(*order.order_by())

@@ -181,9 +181,7 @@ def _organisation(request: CaseApiRequest, chosen: int | None) -> Organisation:
     memberships = Membership.objects.in_force().filter(user_id=request.auth.pk, role__in=CASE_ROLES)
     if chosen is not None:
         memberships = memberships.filter(organisation_id=chosen)
-    organisations = list(
-        Organisation.objects.filter(pk__in=memberships.values("organisation_id")).order_by("pk")[:2]
-    )
+    organisations = list(Organisation.objects.filter(pk__in=memberships.values("organisation_id")).order_by("pk")[:2])
     if not organisations:
         if chosen is not None:
             raise ValidationError({"organisation": [_("Choose one of the organisations where you work cases.")]})

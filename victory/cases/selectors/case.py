@@ -15,8 +15,8 @@ from typing import Any
 
 from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Count, Q, QuerySet, Value, When
 from django.db.models import Case as SqlCase
+from django.db.models import Count, Q, QuerySet, Value, When
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
@@ -37,16 +37,18 @@ class HasCode(models.Lookup[Any]):
     lookup_name = "has_code"
     prepare_rhs = False
 
-    def get_db_prep_lookup(self, value: Any, connection: BaseDatabaseWrapper) -> tuple[str, list[Any]]:
-        return "%s", [str(value)]
+    def get_db_prep_lookup(self, value: Any, connection: BaseDatabaseWrapper) -> tuple[str, tuple[Any, ...]]:
+        return "%s", (str(value),)
 
-    def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> tuple[str, tuple[Any, ...]]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
         if connection.vendor == "postgresql":
-            return f"{lhs} @> jsonb_build_array({rhs}::text)", [*lhs_params, *rhs_params]
+            return f"{lhs} @> jsonb_build_array({rhs}::text)", (*lhs_params, *rhs_params)
         if connection.vendor == "sqlite":
-            return f"EXISTS (SELECT 1 FROM json_each({lhs}) WHERE json_each.value = {rhs})", [*lhs_params, *rhs_params]
+            # ``lhs`` is the column's quoted name, ``rhs`` a placeholder: no value is inlined.
+            sql = f"EXISTS (SELECT 1 FROM json_each({lhs}) WHERE json_each.value = {rhs})"  # noqa: S608
+            return sql, (*lhs_params, *rhs_params)
         raise NotImplementedError(f"has_code is not written for {connection.vendor}")
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -32,7 +33,7 @@ from ..models import CASE_ROLES, CASE_TRANSITIONS, Case, CaseStatus, CloseReason
 from ..permissions import can_assign_case, can_open_case, can_supervise_case, needs_close_approval
 from ..references import case_reference_new
 from ..timeline import event_record
-from .common import require, require_case_access, case_read, case_write
+from .common import case_read, case_write, require, require_case_access
 
 DIRECT_CHANNELS = (IntakeChannel.PHONE, IntakeChannel.WALK_IN, IntakeChannel.THIRD_PARTY)
 SUMMARY_MAX_CHARS = 20_000
@@ -111,7 +112,9 @@ def _case_create(case: Case) -> Case:
 
 
 def _opened(case: Case, actor: User) -> None:
-    audit_record(action="case.opened", actor=actor, organisation=case.organisation, obj=case, reason=case.intake_channel)
+    audit_record(
+        action="case.opened", actor=actor, organisation=case.organisation, obj=case, reason=case.intake_channel
+    )
     event_record(case=case, kind="case.opened", actor=actor, channel=case.intake_channel)
 
 
@@ -133,7 +136,9 @@ def _case_from_report(*, actor: User, report: Report) -> Case:
     if not can_open_case(actor, report.organisation):
         raise Http404
     messages = list(
-        ReportMessage.objects.filter(report=report).order_by("-created_at", "-pk").values("sender", "read_at", "created_at")
+        ReportMessage.objects.filter(report=report)
+        .order_by("-created_at", "-pk")
+        .values("sender", "read_at", "created_at")
     )
     unread = sum(1 for message in messages if message["sender"] == Sender.REPORTER and message["read_at"] is None)
     waiting = messages[0]["created_at"] if messages and messages[0]["sender"] == Sender.REPORTER else None
@@ -232,7 +237,8 @@ def case_transition(*, actor: User, case: Case, to: str, expected_version: int |
     before = case.status
     case.status = to
     case.save(update_fields=["status", "updated_at"])
-    event_record(case=case, kind="case.status_changed", actor=actor, **{"from": before, "to": to})
+    moved: dict[str, Any] = {"from": before, "to": to}  # "from" is a keyword: passed as a mapping
+    event_record(case=case, kind="case.status_changed", actor=actor, **moved)
     return case
 
 
@@ -267,7 +273,9 @@ def case_close(*, actor: User, case: Case, reason: str, expected_version: int | 
     if CaseStatus.CLOSED not in next_statuses(case):
         raise _moves_error(case, CaseStatus.CLOSED)
     if needs_close_approval(case) and not can_supervise_case(actor, case):
-        case_write(case=case, actor=actor, action="case.close_requested", expected_version=expected_version, reason=reason)
+        case_write(
+            case=case, actor=actor, action="case.close_requested", expected_version=expected_version, reason=reason
+        )
         case.close_requested_by = actor
         case.close_requested_at = timezone.now()
         case.close_requested_reason = reason

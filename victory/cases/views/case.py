@@ -112,8 +112,8 @@ class CaseListView(ProfessionalRequiredMixin, View):
 
 
 def _case_organisations(user: User) -> list[tuple[int, str]]:
-    memberships = Membership.objects.in_force().filter(user_id=user.pk, role__in=CASE_ROLES).select_related(
-        "organisation"
+    memberships = (
+        Membership.objects.in_force().filter(user_id=user.pk, role__in=CASE_ROLES).select_related("organisation")
     )
     seen: dict[int, str] = {}
     for membership in memberships:
@@ -208,7 +208,9 @@ def _moves(case: Case) -> list[tuple[str, str]]:
 
 def _people(case: Case, user: User) -> list[tuple[str, str]]:
     if can_supervise_case(user, case):
-        return [(str(person.pk), person.full_name or person.email) for person in case_services.case_assignees(case=case)]
+        return [
+            (str(person.pk), person.full_name or person.email) for person in case_services.case_assignees(case=case)
+        ]
     people = [(str(user.pk), _("Me"))]
     if case.assigned_to_id not in (None, user.pk) and case.assigned_to is not None:
         people.append((str(case.assigned_to_id), case.assigned_to.full_name or case.assigned_to.email))
@@ -230,8 +232,17 @@ def _edit_initial(case: Case) -> dict[str, Any]:
     }
 
 
-def _forms(request: ProfessionalRequest, case: Case, given: dict[str, forms.Form]) -> dict[str, forms.Form]:
-    """Every form of the page, unbound at the case's version unless ``given``."""
+MULTIPLE = ("bias_motivations", "incident_types")
+
+
+def _forms(
+    request: ProfessionalRequest,
+    case: Case,
+    given: dict[str, forms.Form],
+    kept: dict[str, dict[str, str]] | None = None,
+) -> dict[str, forms.Form]:
+    """Every form of the page, unbound at the case's version unless ``given``; ``kept``:
+    the text a form had when the session timed out, put back in it (unsent)."""
     version = {"version": case.version}
     user = request.user
     reply_initial: dict[str, Any] = {**version}
@@ -252,7 +263,11 @@ def _forms(request: ProfessionalRequest, case: Case, given: dict[str, forms.Form
         "edit": lambda: CaseEditForm(initial={**version, **_edit_initial(case)}),
         "reply": lambda: CaseReplyForm(initial=reply_initial),
     }
-    return {name: given.get(name) or make() for name, make in built.items()}
+    page_forms = {name: given.get(name) or make() for name, make in built.items()}
+    for name, fields in (kept or {}).items():
+        restored = {key: [value] if key in MULTIPLE else value for key, value in fields.items()}
+        page_forms[name].initial = {**page_forms[name].initial, **restored, **version}
+    return page_forms
 
 
 def _thread(case: Case) -> list[dict[str, Any]]:
@@ -292,13 +307,13 @@ def render_detail(
     case: Case,
     *,
     given: dict[str, forms.Form] | None = None,
+    kept: dict[str, dict[str, str]] | None = None,
     kept_notice: bool = False,
-    status: int = 200,
 ) -> HttpResponse:
     """The case page. Each showing is a read of the case, so each is audited."""
     user = request.user
     case_services.case_view(actor=user, case=case)
-    page_forms = _forms(request, case, given or {})
+    page_forms = _forms(request, case, given or {}, kept)
     report_view = report_selectors.staff_view_of(report=case.report) if case.report else None
     events = case.events.select_related("actor", "organisation", "subject_user").order_by("at", "pk")
     context: dict[str, Any] = {
@@ -326,7 +341,7 @@ def render_detail(
         **page_forms_named(page_forms),
     }
     context.update(_areas(request, case))
-    response = render(request, "cases/detail.html", context, status=status)
+    response = render(request, "cases/detail.html", context)
     add_never_cache_headers(response)
     return response
 
@@ -349,27 +364,8 @@ class CaseDetailView(ProfessionalRequiredMixin, View):
             for name, form_path in _form_paths(case).items():
                 if kept.path == form_path:
                     kept_input_take(request=request, owner=owner, path=form_path)
-                    given = _forms(request, case, {})
-                    initial = {**given[name].initial, **kept.fields, "version": case.version}
-                    given[name] = _rebuilt(given[name], initial=initial)
-                    return render_detail(request, case, given=given, kept_notice=True)
+                    return render_detail(request, case, kept={name: kept.fields}, kept_notice=True)
         return render_detail(request, case)
-
-
-def _rebuilt(form: forms.Form, *, initial: dict[str, Any]) -> forms.Form:
-    """The same kind of form, unbound, with ``initial`` (kept input)."""
-    if isinstance(form, StatusForm):
-        status_field = form.fields["status"]
-        assert isinstance(status_field, forms.ChoiceField)
-        return StatusForm(initial=initial, moves=list(status_field.widget.choices))
-    if isinstance(form, AssignForm):
-        assignee_field = form.fields["assignee"]
-        assert isinstance(assignee_field, forms.ChoiceField)
-        return AssignForm(initial=initial, people=[c for c in assignee_field.choices if c[0]])  # type: ignore[misc]
-    if isinstance(form, CaseEditForm):
-        multi = {name: [initial[name]] for name in ("bias_motivations", "incident_types") if name in initial}
-        return CaseEditForm(initial={**initial, **multi})
-    return type(form)(initial=initial)
 
 
 class CaseFormView(ProfessionalRequiredMixin, View):
@@ -525,15 +521,15 @@ class AccessLogView(ProfessionalRequiredMixin, View):
                 "who": (event.actor.full_name or event.actor.email) if event.actor else _("The platform"),
                 "what": _("Read") if event.action.startswith("case.read") else _("Changed"),
                 "action": event.action,
-                "how": _("Through the API") if event.reason == "api" else _("On the page")
+                "how": _("Through the API")
+                if event.reason == "api"
+                else _("On the page")
                 if event.action.startswith("case.read")
                 else "",
             }
             for event in events
         ]
-        response = render(
-            request, "cases/access_log.html", {"case": case, "rows": rows, "limit": ACCESS_LOG_ROWS}
-        )
+        response = render(request, "cases/access_log.html", {"case": case, "rows": rows, "limit": ACCESS_LOG_ROWS})
         add_never_cache_headers(response)
         return response
 
