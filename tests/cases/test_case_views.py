@@ -9,6 +9,7 @@ import re
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.conftest import login
 from tests.factories import MembershipFactory, make_report
@@ -64,6 +65,11 @@ def test_filters_and_an_invalid_filter(caseworker_client: Client, caseworker: Me
     assert roma.reference in text and other.reference not in text
     text = caseworker_client.get(reverse("cases:list"), {"language": "en"}).content.decode()
     assert other.reference in text and roma.reference not in text
+    today = timezone.localtime(roma.opened_at).date().isoformat()
+    text = caseworker_client.get(reverse("cases:list"), {"opened_from": today, "opened_to": today}).content.decode()
+    assert other.reference in text and roma.reference in text
+    text = caseworker_client.get(reverse("cases:list"), {"opened_from": "2001-01-01", "opened_to": "2001-01-31"})
+    assert roma.reference not in text.content.decode()
     text = caseworker_client.get(reverse("cases:list"), {"reference": roma.reference.lower()}).content.decode()
     assert roma.reference in text and other.reference not in text
     page = caseworker_client.get(reverse("cases:list"), {"awaiting_days": "soon", "status": "bogus"})
@@ -179,6 +185,8 @@ def test_the_report_page_of_a_case_redirects_and_the_case_rule_applies(
     colleague = member(caseworker.organisation)
     report = make_report(organisation=caseworker.organisation).report
     assert report.reference in caseworker_client.get(reverse("reports:staff_list")).content.decode()
+    report_page = caseworker_client.get(reverse("reports:staff_detail", args=[report.reference])).content.decode()
+    assert f'action="{reverse("cases:from_report", args=[report.reference])}"' in report_page
     page = caseworker_client.post(reverse("cases:from_report", args=[report.reference]))
     case = Case.objects.get(report=report)
     assert page["Location"] == detail(case)

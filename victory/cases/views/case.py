@@ -76,7 +76,13 @@ class InboxView(ProfessionalRequiredMixin, View):
     def get(self, request: ProfessionalRequest) -> HttpResponse:
         inbox = case_selectors.caseworker_inbox(user=request.user)
         audit_record(action="case.inbox_viewed", actor=request.user)
-        return render(request, "cases/inbox.html", {"inbox": inbox, "language_name": language_name})
+        context = {
+            "inbox": inbox,
+            "intake": [{"report": report, "language": language_name(report.language)} for report in inbox.intake.items],
+            "unassigned": [{"case": case, "language": language_name(case.language)} for case in inbox.unassigned.items],
+            "mine": [{"case": case, "language": language_name(case.language)} for case in inbox.mine.items],
+        }
+        return render(request, "cases/inbox.html", context)
 
 
 @method_decorator(never_cache, name="dispatch")
