@@ -222,3 +222,26 @@ def test_the_access_log_is_for_supervisors(client: Client, caseworker: Membershi
     text = page.content.decode()
     assert page.status_code == 200 and caseworker.user.full_name in text and "On the page" in text
     assert AuditEvent.objects.filter(action="case.read.access_log", object_id=str(case.pk)).exists()
+
+
+ROLES = [role for role, _label in Role.choices]
+
+
+@pytest.mark.parametrize("own", [True, False], ids=["own organisation", "other organisation"])
+@pytest.mark.parametrize("role", ROLES)
+def test_who_reaches_a_case(
+    client: Client, caseworker: Membership, other_organisation: Organisation, role: str, own: bool
+) -> None:
+    """The access matrix of the case's own pages: a supervisor of the organisation, and
+    a caseworker while the case is unassigned, get 200; everybody else 404."""
+    case = open_case(caseworker)
+    person = member(caseworker.organisation if own else other_organisation, role)
+    login(client, person)
+    expected = 200 if own and role in (Role.CASEWORKER, Role.SUPERVISOR) else 404
+    assert client.get(detail(case)).status_code == expected
+    status = client.post(reverse("cases:status", args=[case.reference]), {"status": "triage", "version": case.version})
+    assert status.status_code == (302 if expected == 200 else 404)
+    log = client.get(reverse("cases:access_log", args=[case.reference])).status_code
+    assert log == {200: 200 if role == Role.SUPERVISOR else 403, 404: 404}[expected]
+    listed = client.get(reverse("cases:list")).content.decode()
+    assert (case.reference in listed) is (expected == 200)
