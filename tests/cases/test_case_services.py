@@ -258,3 +258,21 @@ def test_other_organisations_cases_are_invisible(caseworker: Membership) -> None
     elsewhere = MembershipFactory(organisation=OrganisationFactory(), role=Role.SUPERVISOR)
     direct(elsewhere)
     assert case_selectors.case_list(user=caseworker.user, filters=CaseFilters()).items == []
+
+
+def test_unread_awaiting_and_a_report_reference(caseworker: Membership) -> None:
+    sent = make_report(organisation=caseworker.organisation)
+    case = case_services.case_open_from_report(actor=caseworker.user, report=sent.report)
+    quiet = direct(caseworker)
+    report_services.reporter_message_send(report=sent.report, body="Any news?")
+
+    def listed(**filters: object) -> list[int]:
+        page = case_selectors.case_list(user=caseworker.user, filters=CaseFilters(**filters))  # type: ignore[arg-type]
+        return [c.pk for c in page.items]
+
+    assert listed(unread=True) == [case.pk]
+    assert listed(awaiting_days=2) == []
+    Case.objects.filter(pk=case.pk).update(awaiting_reply_since=timezone.now() - timedelta(days=3))
+    assert listed(awaiting_days=2) == [case.pk]
+    assert listed(reference=sent.report.reference.lower()) == [case.pk]
+    assert listed(assignee="unassigned", status="open") == [quiet.pk, case.pk]

@@ -246,14 +246,23 @@ class OpenDirectForm(IncidentForm):
 
 
 class VersionedForm(AccessibleFormMixin, forms.Form):
+    """A form on the case page: with the version it was read at, and ids of its own
+    (the page holds several forms, and each area's, so ``id_version`` would repeat)."""
+
+    id_prefix = "case"
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"{self.id_prefix}-%s")
+        super().__init__(*args, **kwargs)
 
 
 class CaseEditForm(VersionedForm, IncidentForm):
-    pass
+    id_prefix = "edit"
 
 
 class StatusForm(VersionedForm):
+    id_prefix = "status"
     status = forms.ChoiceField(
         label=_("Move the case to"),
         error_messages={
@@ -273,6 +282,7 @@ class StatusForm(VersionedForm):
 
 
 class CloseForm(VersionedForm):
+    id_prefix = "close"
     reason = forms.ChoiceField(
         label=_("Why the case is closed"),
         choices=[("", _("Choose a reason")), *CloseReason.choices],
@@ -284,6 +294,7 @@ class CloseForm(VersionedForm):
 
 
 class CloseDecisionForm(VersionedForm):
+    id_prefix = "decision"
     decision = forms.ChoiceField(
         label=_("Your decision"),
         choices=[("approve", _("Approve: close the case")), ("refuse", _("Do not approve: the case stays open"))],
@@ -293,6 +304,7 @@ class CloseDecisionForm(VersionedForm):
 
 
 class AssignForm(VersionedForm):
+    id_prefix = "assign"
     assignee = forms.ChoiceField(
         label=_("Assigned to"),
         required=False,
@@ -307,6 +319,7 @@ class AssignForm(VersionedForm):
 
 
 class CaseReplyForm(VersionedForm):
+    id_prefix = "reply"
     body = forms.CharField(
         label=_("Message to the person"),
         strip=False,
