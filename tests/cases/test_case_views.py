@@ -68,8 +68,8 @@ def test_filters_and_an_invalid_filter(caseworker_client: Client, caseworker: Me
     today = timezone.localtime(roma.opened_at).date().isoformat()
     text = caseworker_client.get(reverse("cases:list"), {"opened_from": today, "opened_to": today}).content.decode()
     assert other.reference in text and roma.reference in text
-    text = caseworker_client.get(reverse("cases:list"), {"opened_from": "2001-01-01", "opened_to": "2001-01-31"})
-    assert roma.reference not in text.content.decode()
+    long_ago = caseworker_client.get(reverse("cases:list"), {"opened_from": "2001-01-01", "opened_to": "2001-01-31"})
+    assert roma.reference not in long_ago.content.decode()
     text = caseworker_client.get(reverse("cases:list"), {"reference": roma.reference.lower()}).content.decode()
     assert roma.reference in text and other.reference not in text
     page = caseworker_client.get(reverse("cases:list"), {"awaiting_days": "soon", "status": "bogus"})
