@@ -122,6 +122,8 @@ def case_open_from_report(*, actor: User, report: Report) -> Case:
     """The report's case: opened now, or the one already opened from it (one per report,
     even when two colleagues press the button at once). The coded fields and the
     language are copied; the narrative and contact details stay the report's."""
+    if not can_open_case(actor, report.organisation):
+        raise Http404
     existing = Case.objects.filter(report_id=report.pk).first()
     if existing is not None:
         return existing
