@@ -3,7 +3,7 @@ assignment, the reporter's messages, and the list's filters."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -276,3 +276,12 @@ def test_unread_awaiting_and_a_report_reference(caseworker: Membership) -> None:
     assert listed(awaiting_days=2) == [case.pk]
     assert listed(reference=sent.report.reference.lower()) == [case.pk]
     assert listed(assignee="unassigned", status="open") == [quiet.pk, case.pk]
+
+
+def test_an_edit_changes_the_incident_only(caseworker: Membership) -> None:
+    case = direct(caseworker)
+    Case.objects.filter(pk=case.pk).update(unread_messages=4)  # kept by others meanwhile, without a version
+    fields = case_services.IncidentFields(summary="Now in full.", country="ES", occurred_on=date(2026, 3, 31))
+    case_services.case_update(actor=caseworker.user, case=case, expected_version=case.version, fields=fields)
+    case = fresh(case)
+    assert case.summary == "Now in full." and case.occurred_month == date(2026, 3, 1) and case.unread_messages == 4

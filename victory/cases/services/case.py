@@ -85,6 +85,18 @@ def _incident_check(fields: IncidentFields) -> dict[str, list[str]]:
     return errors
 
 
+INCIDENT_COLUMNS = (
+    "summary",
+    "country",
+    "bias_motivations",
+    "incident_types",
+    "online",
+    "occurred_date",
+    "occurred_month",
+    "location",
+)
+
+
 def _incident_apply(case: Case, fields: IncidentFields) -> None:
     case.summary = fields.summary
     case.country = fields.country.upper()
@@ -370,7 +382,7 @@ def case_update(*, actor: User, case: Case, expected_version: int | None, fields
         raise ValidationError(errors)
     case_write(case=case, actor=actor, action="case.updated", expected_version=expected_version)
     _incident_apply(case, fields)
-    case.save()
+    case.save(update_fields=[*INCIDENT_COLUMNS, "updated_at"])  # never the counters others keep
     event_record(case=case, kind="case.updated", actor=actor)
     return case
 
