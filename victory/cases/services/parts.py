@@ -332,8 +332,10 @@ def risk_level_refresh(case: Case) -> None:
 
 
 def _risk_event(*, case: Case, event: str, actor: User, risk_kind: str, level: str = "") -> None:
-    params = {"risk": risk_kind, **({"level": level} if level else {})}
-    event_record(case=case, kind=event, actor=actor, **params)
+    if level:
+        event_record(case=case, kind=event, actor=actor, risk=risk_kind, level=level)
+    else:
+        event_record(case=case, kind=event, actor=actor, risk=risk_kind)
 
 
 @transaction.atomic

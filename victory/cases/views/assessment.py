@@ -106,13 +106,13 @@ def _initial(case: Case, stage: str) -> dict[str, Any]:
     return initial
 
 
-def _kept_initial(fields: dict[str, str], case: Case) -> dict[str, Any]:
-    """Kept input (text fields, one value each) as the form's initial values."""
+def _kept_initial(fields: dict[str, str | list[str]], case: Case) -> dict[str, Any]:
+    """Kept input as the form's initial values (a group of ticked boxes comes back whole)."""
     initial: dict[str, Any] = {"case_version": fields.get("case_version", case.version)}
     for name, value in fields.items():
         question = QUESTIONS_BY_NAME.get(name)
         if question is not None and question.kind is Kind.CHOICES:
-            initial[name] = [value]
+            initial[name] = value if isinstance(value, list) else [value]
         elif question is not None or name == "reason":
             initial[name] = value
     return initial
