@@ -108,3 +108,47 @@ def snapshot_build(*, case: Case, sections: list[str]) -> dict[str, Any]:
     if CaseSection.ASSESSMENT in chosen:
         snapshot["assessment"] = _assessment(case)
     return snapshot
+
+
+def _label(choices: Any, code: Any) -> str:
+    return str(choices(code).label) if code in choices.values else str(code)
+
+
+def snapshot_display(snapshot: dict[str, Any]) -> dict[str, Any]:
+    """The snapshot with its codes as words in the reader's language, for the page."""
+    from victory.core.vocabulary import BiasMotivation, IncidentType, country_name
+
+    from .models import AssessmentStage, ProtectionLevel, RiskKind, RiskLevel
+
+    shown: dict[str, Any] = {}
+    incident = snapshot.get("incident")
+    if incident is not None:
+        shown["incident"] = {
+            **incident,
+            "country": country_name(incident["country"]) if incident.get("country") else "",
+            "bias_motivations": [_label(BiasMotivation, code) for code in incident.get("bias_motivations", [])],
+            "incident_types": [_label(IncidentType, code) for code in incident.get("incident_types", [])],
+        }
+    for part in ("contact", "notes"):
+        if part in snapshot:
+            shown[part] = snapshot[part]
+    if "people" in snapshot:
+        shown["people"] = [{**person, "role": _label(PersonRole, person["role"])} for person in snapshot["people"]]
+    if "contact" in snapshot:
+        shown["contact"] = {
+            **snapshot["contact"],
+            "people": [{**p, "role": _label(PersonRole, p["role"])} for p in snapshot["contact"].get("people", [])],
+        }
+    if "risk" in snapshot:
+        shown["risk"] = [
+            {**flag, "kind": _label(RiskKind, flag["kind"]), "level": _label(RiskLevel, flag["level"])}
+            for flag in snapshot["risk"]
+        ]
+    if "assessment" in snapshot:
+        assessment = snapshot["assessment"]
+        shown["assessment"] = assessment and {
+            **assessment,
+            "stage": _label(AssessmentStage, assessment["stage"]),
+            "protection_level": _label(ProtectionLevel, assessment["protection_level"]),
+        }
+    return shown

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.http import Http404
-from ninja import Field, Query, Schema
+from ninja import Field, Schema
 from ninja.responses import Status
 from pydantic import ConfigDict
 
@@ -274,9 +274,10 @@ def referrals_create(request: CaseApiRequest, id: str, payload: ReferralIn) -> S
 def referrals_received_list(
     request: CaseApiRequest,
     status: ReferralStatus | None = None,
-    before: str | None = Query(None, description="The `reference` of the last referral of the previous page."),
+    before: str | None = None,
 ) -> list[ReferralOut]:
-    """Newest first, 50 a page; statuses only (read one to see its shared content)."""
+    """Newest first, 50 a page; statuses only (read one to see its shared content). `before`: the
+    `reference` of the last referral of the previous page."""
     user = request.auth
     cursor = None
     if before:

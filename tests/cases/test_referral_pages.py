@@ -1,0 +1,144 @@
+"""The sharing pages: recording consent, referring (errors name what is missing, input
+kept), the recipient's page (the snapshot only while in force), revocation, vital interest."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tests.cases.sharing_helpers import give_consent, make_case, professional, two_organisations
+from tests.conftest import login
+from victory.accounts.models import Role
+from victory.cases.models import ConsentRecord, ConsentStatus, Referral, ReferralStatus
+from victory.cases.services import consent as consent_services
+from victory.cases.services.referral import referral_send
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_caseworker_records_a_given_consent(client: Client) -> None:
+    home, other = two_organisations()
+    worker = professional(home)
+    case = make_case(home)
+    login(client, worker)
+    page = reverse("cases:consent_add", args=[case.reference])
+    assert client.get(page).status_code == 200
+    refused = client.post(
+        page,
+        {
+            "mode": "given",
+            "purpose": "share_organisation",
+            "data_categories": ["incident"],
+            "given_by": "person",
+            "method": "phone",
+            "note": "Signed form in the file.",
+        },
+    )
+    assert refused.status_code == 200
+    assert "Name the organisation the person agrees to share with." in refused.content.decode()
+    assert "Signed form in the file." in refused.content.decode()  # kept
+    assert not ConsentRecord.objects.exists()
+    saved = client.post(
+        page,
+        {
+            "mode": "given",
+            "purpose": "share_organisation",
+            "data_categories": ["incident"],
+            "recipient": other.pk,
+            "given_by": "person",
+            "method": "phone",
+        },
+    )
+    assert saved.status_code == 302
+    assert ConsentRecord.objects.get().status == ConsentStatus.GIVEN
+
+
+def test_the_referral_page_names_what_is_missing_and_keeps_the_input(client: Client) -> None:
+    home, other = two_organisations()
+    worker = professional(home)
+    case = make_case(home)
+    give_consent(case, worker, other, ["incident"])
+    login(client, worker)
+    page = reverse("cases:referral_new", args=[case.reference])
+    shown = client.get(page).content.decode()
+    assert other.name in shown and home.name not in shown.split("<form")[1]  # own organisation not offered
+    assert 'value="assessment" checked' not in shown
+    answer = client.post(
+        page,
+        {
+            "recipient": other.pk,
+            "purpose": "support",
+            "sections": ["incident", "risk"],
+            "message": "Please call her in the morning.",
+        },
+    )
+    body = answer.content.decode()
+    assert answer.status_code == 200 and "does not cover: Risk flags" in body
+    assert "Please call her in the morning." in body
+    assert not Referral.objects.exists()
+    sent = client.post(page, {"recipient": other.pk, "purpose": "support", "sections": ["incident"]})
+    assert sent.status_code == 302 and Referral.objects.get().status == ReferralStatus.SENT
+
+
+def test_the_recipient_sees_only_the_snapshot_until_the_consent_is_withdrawn(client: Client) -> None:
+    home, other = two_organisations()
+    worker, receiver = professional(home), professional(other, Role.JUSTICE_LIAISON)
+    case = make_case(home)
+    consent = give_consent(case, worker, other, ["incident", "notes"])
+    referral = referral_send(actor=worker.user, case=case, recipient=other, purpose="support", sections=["incident"])
+    login(client, receiver)
+    page = reverse("cases:referral_detail", args=[referral.reference])
+    shown = client.get(page).content.decode()
+    assert "Neighbours shouted threats" in shown
+    assert "Open note" not in shown and "Confidential" not in shown and "Secret assessment" not in shown
+    assert referral.reference in client.get(reverse("cases:referrals_received")).content.decode()
+    # The sender's case is not reachable for the recipient.
+    assert client.get(reverse("cases:consent_add", args=[case.reference])).status_code == 404
+    consent_services.consent_withdraw(actor=None, consent=consent)
+    after = client.get(page).content.decode()
+    assert "No longer shared" in after and "Neighbours shouted threats" not in after
+
+
+def test_the_recipient_accepts_then_the_sender_revokes(client: Client) -> None:
+    home, other = two_organisations()
+    worker, receiver = professional(home), professional(other)
+    case = make_case(home)
+    give_consent(case, worker, other, ["incident"])
+    referral = referral_send(actor=worker.user, case=case, recipient=other, purpose="support", sections=["incident"])
+    recipient_client = login(Client(), receiver)
+    accepted = recipient_client.post(
+        reverse("cases:referral_accept", args=[referral.reference]), {"version": referral.version}
+    )
+    assert accepted.status_code == 302
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.ACCEPTED
+    stale = recipient_client.post(
+        reverse("cases:referral_complete", args=[referral.reference]), {"version": 1, "note": "Typed note kept."}
+    )
+    assert stale.status_code == 200 and "Typed note kept." in stale.content.decode()
+    assert "Someone else changed" in stale.content.decode()
+    login(client, worker)
+    revoke = reverse("cases:referral_revoke", args=[case.reference, referral.reference])
+    assert client.post(revoke, {"reason": ""}).status_code == 200
+    assert client.post(revoke, {"reason": "She asked us to stop.", "version": referral.version}).status_code == 302
+    after = recipient_client.get(reverse("cases:referral_detail", args=[referral.reference])).content.decode()
+    assert "No longer shared" in after and "Neighbours" not in after
+
+
+def test_vital_interest_is_for_supervisors_only(client: Client) -> None:
+    home, other = two_organisations()
+    case = make_case(home)
+    page = reverse("cases:referral_vital_interest", args=[case.reference])
+    assert login(Client(), professional(home)).get(page).status_code == 403
+    supervisor = login(client, professional(home, Role.SUPERVISOR))
+    refused = supervisor.post(page, {"recipient": other.pk, "purpose": "support", "sections": ["contact"]})
+    assert refused.status_code == 200 and "imminent risk" in refused.content.decode()
+    sent = supervisor.post(
+        page,
+        {"recipient": other.pk, "purpose": "support", "sections": ["contact"], "reason": "Threat to kill, tonight."},
+    )
+    assert sent.status_code == 302
+    assert Referral.objects.get().review_needed
+    # Another organisation's supervisor: 404.
+    assert login(Client(), professional(other, Role.SUPERVISOR)).get(page).status_code == 404
