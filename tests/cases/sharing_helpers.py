@@ -5,6 +5,9 @@ through the sharing services."""
 
 from __future__ import annotations
 
+from typing import Any, cast
+
+from tests.factories import MembershipFactory, OrganisationFactory
 from victory.accounts import services as account_services
 from victory.accounts.models import Membership, Organisation, Role
 from victory.cases.models import (
@@ -23,8 +26,6 @@ from victory.cases.models import (
 from victory.cases.references import case_reference_new
 from victory.cases.services.consent import consent_record_given
 from victory.reports.models import Report
-
-from tests.factories import MembershipFactory, OrganisationFactory
 
 
 def professional(organisation: Organisation, role: str = Role.CASEWORKER) -> Membership:
@@ -46,7 +47,10 @@ def make_case(organisation: Organisation, *, report: Report | None = None) -> Ca
         location="Porto",
     )
     CasePerson.objects.create(
-        case=case, role=PersonRole.PERSON_HARMED, full_name="Ana Example", contact={"phone": "+351 000 000 000"}
+        case=case,
+        role=PersonRole.PERSON_HARMED,
+        full_name="Ana Example",
+        contact=cast(Any, {"phone": "+351 000 000 000"}),
     )
     CasePerson.objects.create(case=case, role=PersonRole.WITNESS, full_name="Witness Example")
     CaseNote.objects.create(case=case, body="Open note: she prefers mornings.", confidential=False)
@@ -55,7 +59,7 @@ def make_case(organisation: Organisation, *, report: Report | None = None) -> Ca
         case=case,
         version=1,
         stage="screening",
-        answers={"wishes": "Secret assessment answer."},
+        answers=cast(Any, {"wishes": "Secret assessment answer."}),
         protection_level=ProtectionLevel.STANDARD,
     )
     return case

@@ -8,8 +8,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from tests.factories import make_report
 from tests.cases.sharing_helpers import give_consent, make_case, professional, two_organisations
+from tests.factories import make_report
 from victory.cases.models import (
     CaseEvent,
     ConsentGiver,

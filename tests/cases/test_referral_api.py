@@ -8,7 +8,7 @@ import pytest
 from tests.cases.sharing_helpers import api_token, give_consent, make_case, professional, two_organisations
 from tests.openapi_check import OpenAPIClient
 from victory.accounts.models import Role
-from victory.cases.models import ConsentRecord, Referral, ReferralStatus
+from victory.cases.models import Referral, ReferralStatus
 from victory.cases.services import consent as consent_services
 from victory.core.models import AuditEvent
 

@@ -142,3 +142,34 @@ def test_vital_interest_is_for_supervisors_only(client: Client) -> None:
     assert Referral.objects.get().review_needed
     # Another organisation's supervisor: 404.
     assert login(Client(), professional(other, Role.SUPERVISOR)).get(page).status_code == 404
+
+
+def test_the_case_page_section_shows_consents_history_and_referrals() -> None:
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+
+    from victory.cases.views.sharing import detail_context
+
+    home, other = two_organisations()
+    worker, receiver = professional(home), professional(other)
+    case = make_case(home)
+    old = give_consent(case, worker, other, ["incident"])
+    referral = referral_send(actor=worker.user, case=case, recipient=other, purpose="support", sections=["incident"])
+    referral_services_accept(receiver, referral)
+    consent_services.consent_withdraw(actor=worker.user, consent=old)
+    consent_services.consent_request(
+        actor=worker.user, case=case, purpose="police", data_categories=["incident"], recipient=other
+    )
+    request = RequestFactory().get("/")
+    request.user = worker.user
+    context = detail_context(request=request, case=case)  # type: ignore[arg-type]
+    html = render_to_string("cases/detail/_sharing.html", {"case": case, **context}, request=request)
+    assert "Withdrawn" in html and "Requested" in html and "1 consent is waiting" in html
+    assert referral.reference in html and "Ended: the consent was withdrawn." in html
+    assert reverse("cases:consent_answer", args=[case.reference, context["sharing_requested"][0].pk]) in html
+
+
+def referral_services_accept(receiver: object, referral: Referral) -> None:
+    from victory.cases.services.referral import referral_accept
+
+    referral_accept(actor=receiver.user, referral=referral, expected_version=None)  # type: ignore[attr-defined]

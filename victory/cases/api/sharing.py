@@ -7,7 +7,7 @@ sent to one of their organisations, is 404. A referral refused at the consent ga
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from django.http import Http404
 from ninja import Field, Schema
@@ -35,9 +35,16 @@ from ..services import referral as referral_services
 from ..services.common import case_read
 from .base import CaseApiRequest, router
 
+if TYPE_CHECKING:
+    CaseConsentPurpose = str
+else:
+    # The case's consent purposes, inline: the reports API already documents its own
+    # ``ConsentPurpose`` (a report's), and two schemas cannot share that name.
+    CaseConsentPurpose = Literal[tuple(ConsentPurpose.values)]
+
 
 class MissingConsentOut(Schema):
-    purpose: ConsentPurpose
+    purpose: CaseConsentPurpose
     recipient_id: int
     section: CaseSection
 
@@ -49,7 +56,7 @@ class MissingConsentsOut(Schema):
 
 class ConsentOut(Schema):
     id: int
-    purpose: ConsentPurpose
+    purpose: CaseConsentPurpose
     data_categories: list[CaseSection]
     recipient_id: int | None
     recipient: str | None = Field(..., description="The recipient organisation's name.")
@@ -68,7 +75,7 @@ class ConsentOut(Schema):
 class ConsentIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    purpose: ConsentPurpose
+    purpose: CaseConsentPurpose
     data_categories: list[CaseSection]
     recipient_id: int | None = None
     status: ConsentStatus = Field(
@@ -137,7 +144,7 @@ class RevokeIn(Schema):
 def _consent_out(consent: ConsentRecord) -> ConsentOut:
     return ConsentOut(
         id=consent.pk,
-        purpose=ConsentPurpose(consent.purpose),
+        purpose=consent.purpose,
         data_categories=[CaseSection(code) for code in consent.data_categories],
         recipient_id=consent.recipient_id,
         recipient=consent.recipient.name if consent.recipient else None,

@@ -156,6 +156,7 @@ class ConsentAnswerView(CaseSharingView):
     template_name = "cases/sharing/consent_answer.html"
 
     def _render(self, request: ProfessionalRequest, consent: ConsentRecord, form: ConsentAnswerForm) -> HttpResponse:
+        case_read(case=self.case, actor=request.user, what="consents")
         return render(
             request,
             self.template_name,
@@ -198,6 +199,7 @@ class ConsentWithdrawView(CaseSharingView):
     template_name = "cases/sharing/consent_withdraw.html"
 
     def _render(self, request: ProfessionalRequest, consent: ConsentRecord, form: ReasonForm) -> HttpResponse:
+        case_read(case=self.case, actor=request.user, what="consents")
         ending = consent.referrals.filter(status__in=REFERRAL_OPEN_STATUSES).select_related("recipient")
         return render(
             request,
@@ -250,6 +252,7 @@ class ReferralNewView(CaseSharingView):
         return self.form_class(data, initial=initial, recipients=selectors.recipient_choices(case=self.case))
 
     def _render(self, request: ProfessionalRequest, form: ReferralForm) -> HttpResponse:
+        case_read(case=self.case, actor=request.user, what="consents")
         return render(
             request,
             self.template_name,
@@ -324,6 +327,7 @@ class ReferralRevokeView(CaseSharingView):
     template_name = "cases/sharing/referral_revoke.html"
 
     def _render(self, request: ProfessionalRequest, referral: Referral, form: ReasonForm) -> HttpResponse:
+        case_read(case=self.case, actor=request.user, what="referrals")
         return render(
             request,
             self.template_name,
