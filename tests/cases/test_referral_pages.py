@@ -173,3 +173,30 @@ def referral_services_accept(receiver: object, referral: Referral) -> None:
     from victory.cases.services.referral import referral_accept
 
     referral_accept(actor=receiver.user, referral=referral, expected_version=None)  # type: ignore[attr-defined]
+
+
+def test_a_referral_message_typed_after_the_timeout_comes_back_after_login(client: Client) -> None:
+    from tests.accounts.test_session_timeout import let_session_expire, log_in
+
+    home, other = two_organisations()
+    worker = professional(home)
+    case = make_case(home)
+    log_in(client, worker)
+    page = reverse("cases:referral_new", args=[case.reference])
+    client.get(page)
+    let_session_expire(client)
+    message = "Please call her on Tuesday morning, she knows you will."
+    answer = client.post(
+        page,
+        {
+            "recipient": other.pk,
+            "purpose": "support",
+            "sections": ["incident"],
+            "message": message,
+            "victory_form_page": page,
+        },
+    )
+    assert answer.status_code == 302 and not Referral.objects.exists()
+    back = log_in(client, worker, answer["Location"])
+    html = client.get(back["Location"]).content.decode()
+    assert f"{message}</textarea>" in html and "It was not sent yet" in html

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
@@ -22,6 +23,7 @@ from django.views.decorators.cache import never_cache
 
 from victory.accounts.http import ProfessionalRequest
 from victory.accounts.views import ProfessionalRequiredMixin
+from victory.core.kept_input import kept_input_take
 from victory.core.messages import form_errors_add
 
 from ..forms_sharing import (
@@ -60,6 +62,22 @@ def case_page(case: Case) -> str:
         return reverse("cases:detail", args=[case.reference]) + "#sharing"
     except NoReverseMatch:
         return reverse("cases:consent_add", args=[case.reference])
+
+
+def kept_fields(request: ProfessionalRequest, path: str | None = None) -> dict[str, str] | None:
+    """What this user typed into the form posted to ``path`` (default: this page) when
+    their session had ended, offered back once after logging in (None: nothing kept)."""
+    kept = kept_input_take(request=request, owner=f"user:{request.user.pk}", path=path or request.path)
+    return dict(kept.fields) if kept is not None else None
+
+
+def kept_offer(form: forms.BaseForm, kept: dict[str, str] | None) -> None:
+    """Put kept text back into an unbound form, as its initial values (a list field
+    kept only its last choice)."""
+    for name, value in (kept or {}).items():
+        if name in form.fields:
+            multiple = isinstance(form.fields[name], forms.MultipleChoiceField)
+            form.initial[name] = [value] if multiple else value
 
 
 def _consent_rows(consents: list[ConsentRecord]) -> list[dict[str, Any]]:
@@ -111,18 +129,27 @@ class ConsentAddView(CaseSharingView):
     def _form(self, data: Any = None) -> ConsentRecordForm:
         return ConsentRecordForm(data, recipients=selectors.recipient_choices(case=self.case))
 
-    def _render(self, request: ProfessionalRequest, form: ConsentRecordForm) -> HttpResponse:
+    def _render(self, request: ProfessionalRequest, form: ConsentRecordForm, kept: bool = False) -> HttpResponse:
         consents = list(selectors.consent_list(case=self.case))
         case_read(case=self.case, actor=request.user, what="consents")
         return render(
             request,
             self.template_name,
-            {"case": self.case, "form": form, "consents": _consent_rows(consents), "case_page": case_page(self.case)},
+            {
+                "case": self.case,
+                "form": form,
+                "consents": _consent_rows(consents),
+                "case_page": case_page(self.case),
+                "kept_notice": kept,
+            },
         )
 
     def get(self, request: ProfessionalRequest, reference: str) -> HttpResponse:
         self.setup_case(reference)
-        return self._render(request, self._form())
+        kept = kept_fields(request)
+        form = self._form()
+        kept_offer(form, kept)
+        return self._render(request, form, kept=bool(kept))
 
     def post(self, request: ProfessionalRequest, reference: str) -> HttpResponse:
         case = self.setup_case(reference)
@@ -251,7 +278,7 @@ class ReferralNewView(CaseSharingView):
         initial = {"sections": [CaseSection.INCIDENT]}
         return self.form_class(data, initial=initial, recipients=selectors.recipient_choices(case=self.case))
 
-    def _render(self, request: ProfessionalRequest, form: ReferralForm) -> HttpResponse:
+    def _render(self, request: ProfessionalRequest, form: ReferralForm, kept: bool = False) -> HttpResponse:
         case_read(case=self.case, actor=request.user, what="consents")
         return render(
             request,
@@ -262,6 +289,7 @@ class ReferralNewView(CaseSharingView):
                 "covering": _covering(self.case),
                 "case_page": case_page(self.case),
                 "vital_interest": self.vital_interest,
+                "kept_notice": kept,
             },
         )
 
@@ -271,7 +299,10 @@ class ReferralNewView(CaseSharingView):
     def get(self, request: ProfessionalRequest, reference: str) -> HttpResponse:
         self.setup_case(reference)
         self.check_allowed(request)
-        return self._render(request, self._form())
+        kept = kept_fields(request)
+        form = self._form()
+        kept_offer(form, kept)
+        return self._render(request, form, kept=bool(kept))
 
     def send(self, request: ProfessionalRequest, data: dict[str, Any]) -> Referral:
         return referral_services.referral_send(
