@@ -174,3 +174,44 @@ def test_declining_needs_a_reason() -> None:
         actor=receiver.user, referral=referral, reason="We do not work in Porto.", expected_version=None
     )
     assert declined.status == ReferralStatus.DECLINED and declined.answer_note == "We do not work in Porto."
+
+
+def test_the_assessment_is_shared_only_when_chosen_and_consented() -> None:
+    home, other = two_organisations()
+    worker = professional(home)
+    case = make_case(home)
+    give_consent(case, worker, other, ["incident"])
+    with pytest.raises(MissingConsents) as refused:
+        referral_services.referral_send(
+            actor=worker.user, case=case, recipient=other, purpose="support", sections=["incident", "assessment"]
+        )
+    assert [m.section for m in refused.value.missing] == ["assessment"]
+    give_consent(case, worker, other, ["incident", "assessment"])
+    referral = referral_services.referral_send(
+        actor=worker.user, case=case, recipient=other, purpose="support", sections=["incident", "assessment"]
+    )
+    snapshot = Referral.objects.get(pk=referral.pk).snapshot
+    assert snapshot["assessment"]["answers"] == {"wishes": "Secret assessment answer."}
+
+
+def test_the_reports_contact_details_go_only_while_the_reporter_agrees_to_contact() -> None:
+    from victory.reports import services as report_services
+
+    home, other = two_organisations()
+    sent = make_report(organisation=home, contact_email="reach.me@test.victory.example", consents={"contact": True})
+    case = make_case(home, report=sent.report)
+    worker = professional(home)
+    give_consent(case, worker, other, ["contact", "incident"])
+    first = referral_services.referral_send(
+        actor=worker.user, case=case, recipient=other, purpose="support", sections=["contact"]
+    )
+    assert "reach.me@test.victory.example" in str(Referral.objects.get(pk=first.pk).snapshot)
+    assert "Ana Example" in str(Referral.objects.get(pk=first.pk).snapshot)
+    report_services.consent_set(report=sent.report, purpose="contact", granted=False)
+    case.report.refresh_from_db()
+    second = referral_services.referral_send(
+        actor=worker.user, case=case, recipient=other, purpose="support", sections=["contact", "incident"]
+    )
+    snapshot = Referral.objects.get(pk=second.pk).snapshot
+    assert "reach.me@test.victory.example" not in str(snapshot) and snapshot["contact"]["report_contact"] is None
+    assert snapshot["incident"]["report_answers"]  # the report's answers travel with the incident
