@@ -208,7 +208,7 @@ def test_the_reports_contact_details_go_only_while_the_reporter_agrees_to_contac
     assert "reach.me@test.victory.example" in str(Referral.objects.get(pk=first.pk).snapshot)
     assert "Ana Example" in str(Referral.objects.get(pk=first.pk).snapshot)
     report_services.consent_set(report=sent.report, purpose="contact", granted=False)
-    case.report.refresh_from_db()
+    sent.report.refresh_from_db()
     second = referral_services.referral_send(
         actor=worker.user, case=case, recipient=other, purpose="support", sections=["contact", "incident"]
     )
