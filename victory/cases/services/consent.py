@@ -79,8 +79,13 @@ def _terms_check(
         raise ValidationError(errors)
 
 
-def _audit(*, action: str, actor: User | None, consent: ConsentRecord) -> None:
-    audit_record(action=action, actor=actor, organisation=consent.case.organisation, obj=consent)
+# The audit reason of a change the person made themselves (``actor`` None), so that it
+# reads apart from the system's (an expiry).
+BY_THE_PERSON = "inbox"
+
+
+def _audit(*, action: str, actor: User | None, consent: ConsentRecord, reason: str = "") -> None:
+    audit_record(action=action, actor=actor, organisation=consent.case.organisation, obj=consent, reason=reason)
 
 
 def _case_write(*, actor: User | None, case: Case, action: str) -> None:
@@ -221,7 +226,7 @@ def consent_answer(
     consent.save()
     kind = "consent.given" if given else "consent.refused"
     _case_write(actor=actor, case=consent.case, action=f"case.{kind}")
-    _audit(action=kind, actor=actor, consent=consent)
+    _audit(action=kind, actor=actor, consent=consent, reason="" if actor else BY_THE_PERSON)
     event_record(case=consent.case, kind=kind, actor=actor, organisation=consent.recipient, purpose=consent.purpose)
     return consent
 
@@ -265,9 +270,7 @@ def consent_withdraw(*, actor: User | None, consent: ConsentRecord, reason: str 
     consent.status, consent.withdrawn_at = ConsentStatus.WITHDRAWN, now
     consent.save()
     _case_write(actor=actor, case=consent.case, action="case.consent.withdrawn")
-    audit_record(
-        action="consent.withdrawn", actor=actor, organisation=consent.case.organisation, obj=consent, reason=reason
-    )
+    _audit(action="consent.withdrawn", actor=actor, consent=consent, reason=reason or ("" if actor else BY_THE_PERSON))
     event_record(
         case=consent.case,
         kind="consent.withdrawn",
