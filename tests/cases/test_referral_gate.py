@@ -215,3 +215,23 @@ def test_the_reports_contact_details_go_only_while_the_reporter_agrees_to_contac
     snapshot = Referral.objects.get(pk=second.pk).snapshot
     assert "reach.me@test.victory.example" not in str(snapshot) and snapshot["contact"]["report_contact"] is None
     assert snapshot["incident"]["report_answers"]  # the report's answers travel with the incident
+
+
+def test_the_received_list_pages_by_keyset() -> None:
+    from victory.cases.selectors.sharing import referral_list_received
+
+    home, other = two_organisations()
+    worker, receiver = professional(home), professional(other)
+    sent = []
+    for _ in range(3):
+        case = make_case(home)
+        give_consent(case, worker, other, ["incident"])
+        sent.append(
+            referral_services.referral_send(
+                actor=worker.user, case=case, recipient=other, purpose="support", sections=["incident"]
+            )
+        )
+    first = referral_list_received(user=receiver.user, limit=2)
+    rest = referral_list_received(user=receiver.user, limit=2, before=(first[-1].sent_at, first[-1].pk))
+    assert [r.pk for r in first + rest] == [r.pk for r in reversed(sent)]
+    assert referral_list_received(user=worker.user) == []

@@ -200,3 +200,34 @@ def test_a_referral_message_typed_after_the_timeout_comes_back_after_login(clien
     back = log_in(client, worker, answer["Location"])
     html = client.get(back["Location"]).content.decode()
     assert f"{message}</textarea>" in html and "It was not sent yet" in html
+
+
+def test_only_the_recipients_receivers_reach_a_referral(client: Client) -> None:
+    home, other = two_organisations()
+    worker = professional(home)
+    case = make_case(home)
+    give_consent(case, worker, other, ["incident"])
+    referral = referral_send(actor=worker.user, case=case, recipient=other, purpose="support", sections=["incident"])
+    page = reverse("cases:referral_detail", args=[referral.reference])
+    # The sender, an analyst of the recipient, and a third organisation: 404 alike.
+    for outsider in (worker, professional(other, Role.ANALYST), professional(two_organisations()[0])):
+        assert login(Client(), outsider).get(page).status_code == 404
+    assert login(client, professional(other, Role.SUPERVISOR)).get(page).status_code == 200
+
+
+def test_the_received_list_filters_by_status(client: Client) -> None:
+    home, other = two_organisations()
+    worker, receiver = professional(home), professional(other)
+    made = []
+    for _ in range(2):
+        case = make_case(home)
+        give_consent(case, worker, other, ["incident"])
+        made.append(
+            referral_send(actor=worker.user, case=case, recipient=other, purpose="support", sections=["incident"])
+        )
+    from victory.cases.services.referral import referral_accept
+
+    referral_accept(actor=receiver.user, referral=made[0], expected_version=None)
+    login(client, receiver)
+    shown = client.get(reverse("cases:referrals_received") + "?status=accepted").content.decode()
+    assert made[0].reference in shown and made[1].reference not in shown
