@@ -155,3 +155,28 @@ def test_a_reports_granted_consents_become_given_records() -> None:
     assert {consent.purpose for consent in made} == {ConsentPurpose.CONTACT, ConsentPurpose.STATISTICS}
     assert all(c.method == ConsentMethod.INBOX and c.given_by == ConsentGiver.PERSON for c in made)
     assert consent_services.consents_from_report(case=case) == []
+
+
+def test_the_change_of_terms_page_writes_a_new_record(client: object) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    from tests.conftest import login
+
+    home, other = two_organisations()
+    worker = professional(home)
+    case = make_case(home)
+    old = give_consent(case, worker, other, ["incident"])
+    staff = login(Client(), worker)
+    page = reverse("cases:consent_replace", args=[case.reference, old.pk])
+    assert staff.get(page).status_code == 200
+    answer = staff.post(
+        page, {"data_categories": ["incident", "risk"], "given_by": "guardian", "method": "written", "note": "Form 2."}
+    )
+    assert answer.status_code == 302
+    old.refresh_from_db()
+    new = ConsentRecord.objects.get(replaces=old)
+    assert old.status == ConsentStatus.WITHDRAWN and new.data_categories == ["incident", "risk"]
+    assert new.recipient_id == other.pk and new.given_by == ConsentGiver.GUARDIAN
+    # Another organisation's caseworker: 404.
+    assert login(Client(), professional(other)).get(page).status_code == 404

@@ -206,3 +206,13 @@ class ReceivedFilterForm(AccessibleFormMixin, forms.Form):
         field = self.fields["status"]
         assert isinstance(field, forms.ChoiceField)  # noqa: S101
         field.choices = [("", _("All statuses")), *ReferralStatus.choices]
+
+
+class ConsentReplaceForm(AccessibleFormMixin, forms.Form):
+    """New terms for a given consent (same purpose and recipient): a new record."""
+
+    data_categories = ConsentRecordForm.base_fields["data_categories"]
+    given_by = ConsentRecordForm.base_fields["given_by"]
+    method = ConsentRecordForm.base_fields["method"]
+    valid_until = ConsentRecordForm.base_fields["valid_until"]
+    note = ConsentRecordForm.base_fields["note"]

@@ -30,6 +30,7 @@ from ..forms_sharing import (
     CompleteForm,
     ConsentAnswerForm,
     ConsentRecordForm,
+    ConsentReplaceForm,
     DeclineForm,
     ReasonForm,
     ReceivedFilterForm,
@@ -177,6 +178,43 @@ class ConsentAddView(CaseSharingView):
             form_errors_add(form, error)
             return self._render(request, form)
         return redirect(case_page(case))
+
+
+class ConsentReplaceView(CaseSharingView):
+    """A change of terms: a new record replaces the old one, which is withdrawn and kept."""
+
+    template_name = "cases/sharing/consent_replace.html"
+
+    def _render(self, request: ProfessionalRequest, consent: ConsentRecord, form: ConsentReplaceForm) -> HttpResponse:
+        case_read(case=self.case, actor=request.user, what="consents")
+        return render(
+            request,
+            self.template_name,
+            {"case": self.case, "consent": consent, "form": form, "case_page": case_page(self.case)},
+        )
+
+    def get(self, request: ProfessionalRequest, reference: str, pk: int) -> HttpResponse:
+        consent = selectors.consent_get(case=self.setup_case(reference), pk=pk)
+        initial = {
+            "data_categories": consent.data_categories,
+            "given_by": consent.given_by,
+            "method": consent.method if consent.method != "inbox" else "in_person",
+            "valid_until": consent.valid_until,
+        }
+        return self._render(request, consent, ConsentReplaceForm(initial=initial))
+
+    def post(self, request: ProfessionalRequest, reference: str, pk: int) -> HttpResponse:
+        consent = selectors.consent_get(case=self.setup_case(reference), pk=pk)
+        form = ConsentReplaceForm(request.POST)
+        if form.is_valid():
+            try:
+                consent_services.consent_replace(actor=request.user, consent=consent, **form.cleaned_data)
+            except ValidationError as error:
+                form_errors_add(form, error)
+            else:
+                messages.success(request, _("The new terms are recorded. The earlier record is kept, withdrawn."))
+                return redirect(case_page(self.case))
+        return self._render(request, consent, form)
 
 
 class ConsentAnswerView(CaseSharingView):
@@ -503,6 +541,9 @@ urlpatterns: list[URLPattern] = [
         "staff/cases/<str:reference>/consents/<int:pk>/withdraw/",
         ConsentWithdrawView.as_view(),
         name="consent_withdraw",
+    ),
+    path(
+        "staff/cases/<str:reference>/consents/<int:pk>/replace/", ConsentReplaceView.as_view(), name="consent_replace"
     ),
     path("staff/cases/<str:reference>/consents/<int:pk>/answer/", ConsentAnswerView.as_view(), name="consent_answer"),
     path("staff/cases/<str:reference>/referrals/new/", ReferralNewView.as_view(), name="referral_new"),
