@@ -135,3 +135,15 @@ def test_revocation_ends_access_and_answers_follow_the_lifecycle() -> None:
     # Someone of a third organisation: 404 everywhere.
     outsider = _as(professional(two_organisations()[0]))
     assert outsider.get(f"/api/v1/referrals/{reference}").status_code == 404
+
+
+def test_a_consent_is_asked_for_through_the_api_and_other_statuses_are_refused() -> None:
+    home, other = two_organisations()
+    worker = professional(home)
+    case = make_case(home)
+    url = f"/api/v1/cases/{case.reference}/consents"
+    body = {"purpose": "police", "data_categories": ["incident"], "recipient_id": other.pk}
+    asked = _as(worker).post(url, {**body, "status": "requested"}, content_type="application/json")
+    assert asked.status_code == 201 and asked.json()["status"] == "requested"
+    wrong = _as(worker).post(url, {**body, "status": "withdrawn"}, content_type="application/json")
+    assert wrong.status_code == 422

@@ -78,8 +78,8 @@ class ConsentIn(Schema):
     purpose: CaseConsentPurpose
     data_categories: list[CaseSection]
     recipient_id: int | None = None
-    status: ConsentStatus = Field(
-        ConsentStatus.GIVEN,
+    status: Literal["given", "requested"] = Field(
+        "given",
         description="`given`: record a consent the person gave; `requested`: ask the person, who answers in "
         "their inbox.",
     )
@@ -211,7 +211,7 @@ def consents_create(request: CaseApiRequest, id: str, payload: ConsentIn) -> Sta
     case = case_get(user=user, reference=id)
     recipient = _organisation(payload.recipient_id)
     categories = [str(code) for code in payload.data_categories]
-    if payload.status == ConsentStatus.REQUESTED:
+    if payload.status == "requested":
         consent = consent_services.consent_request(
             actor=user,
             case=case,
