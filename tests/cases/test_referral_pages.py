@@ -231,3 +231,33 @@ def test_the_received_list_filters_by_status(client: Client) -> None:
     login(client, receiver)
     shown = client.get(reverse("cases:referrals_received") + "?status=accepted").content.decode()
     assert made[0].reference in shown and made[1].reference not in shown
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_every_sharing_page_answers_in_two_languages(client: Client, lang: str) -> None:
+    from victory.cases.models import RiskFlag
+
+    home, other = two_organisations()
+    worker, receiver = professional(home, Role.SUPERVISOR), professional(other)
+    case = make_case(home)
+    RiskFlag.objects.create(case=case, kind="intimidation", level="high", reason="Followed home twice.")
+    sections = ["incident", "contact", "people", "risk", "notes", "assessment"]
+    consent = give_consent(case, worker, other, sections)
+    referral = referral_send(actor=worker.user, case=case, recipient=other, purpose="support", sections=sections)
+    login(client, worker)
+    for name, args in [
+        ("consent_add", [case.reference]),
+        ("consent_withdraw", [case.reference, consent.pk]),
+        ("consent_replace", [case.reference, consent.pk]),
+        ("referral_new", [case.reference]),
+        ("referral_vital_interest", [case.reference]),
+        ("referral_revoke", [case.reference, referral.reference]),
+    ]:
+        url = reverse(f"cases:{name}", args=args).replace("/en/", f"/{lang}/", 1)
+        assert client.get(url).status_code == 200, url
+    recipient = login(Client(), receiver)
+    detail = reverse("cases:referral_detail", args=[referral.reference]).replace("/en/", f"/{lang}/", 1)
+    html = recipient.get(detail).content.decode()
+    for text in ("Followed home twice.", "Ana Example", "+351 000 000 000", "Witness Example", "Secret assessment"):
+        assert text in html, text
+    assert "Confidential: the sister" not in html

@@ -114,6 +114,17 @@ def _label(choices: Any, code: Any) -> str:
     return str(choices(code).label) if code in choices.values else str(code)
 
 
+def _contact_rows(contact: dict[str, Any]) -> list[tuple[str, str]]:
+    from django.utils.translation import gettext as _
+
+    labels = {"email": _("E-mail"), "phone": _("Phone"), "address": _("Address"), "safe_times": _("Safe times")}
+    return [(labels.get(key, key), str(value)) for key, value in contact.items() if value]
+
+
+def _person_display(person: dict[str, Any]) -> dict[str, Any]:
+    return {**person, "role": _label(PersonRole, person["role"]), "contact": _contact_rows(person.get("contact") or {})}
+
+
 def snapshot_display(snapshot: dict[str, Any]) -> dict[str, Any]:
     """The snapshot with its codes as words in the reader's language, for the page."""
     from victory.core.vocabulary import BiasMotivation, IncidentType, country_name
@@ -129,15 +140,14 @@ def snapshot_display(snapshot: dict[str, Any]) -> dict[str, Any]:
             "bias_motivations": [_label(BiasMotivation, code) for code in incident.get("bias_motivations", [])],
             "incident_types": [_label(IncidentType, code) for code in incident.get("incident_types", [])],
         }
-    for part in ("contact", "notes"):
-        if part in snapshot:
-            shown[part] = snapshot[part]
+    if "notes" in snapshot:
+        shown["notes"] = snapshot["notes"]
     if "people" in snapshot:
-        shown["people"] = [{**person, "role": _label(PersonRole, person["role"])} for person in snapshot["people"]]
+        shown["people"] = [_person_display(person) for person in snapshot["people"]]
     if "contact" in snapshot:
         shown["contact"] = {
             **snapshot["contact"],
-            "people": [{**p, "role": _label(PersonRole, p["role"])} for p in snapshot["contact"].get("people", [])],
+            "people": [_person_display(person) for person in snapshot["contact"].get("people", [])],
         }
     if "risk" in snapshot:
         shown["risk"] = [
