@@ -245,14 +245,15 @@ def test_every_sharing_page_answers_in_two_languages(client: Client, lang: str) 
     consent = give_consent(case, worker, other, sections)
     referral = referral_send(actor=worker.user, case=case, recipient=other, purpose="support", sections=sections)
     login(client, worker)
-    for name, args in [
+    pages: list[tuple[str, list[str | int]]] = [
         ("consent_add", [case.reference]),
         ("consent_withdraw", [case.reference, consent.pk]),
         ("consent_replace", [case.reference, consent.pk]),
         ("referral_new", [case.reference]),
         ("referral_vital_interest", [case.reference]),
         ("referral_revoke", [case.reference, referral.reference]),
-    ]:
+    ]
+    for name, args in pages:
         url = reverse(f"cases:{name}", args=args).replace("/en/", f"/{lang}/", 1)
         assert client.get(url).status_code == 200, url
     recipient = login(Client(), receiver)
