@@ -262,3 +262,28 @@ def test_every_sharing_page_answers_in_two_languages(client: Client, lang: str) 
     for text in ("Followed home twice.", "Ana Example", "+351 000 000 000", "Witness Example", "Secret assessment"):
         assert text in html, text
     assert "Confidential: the sister" not in html
+
+
+def test_a_decline_reason_typed_after_the_timeout_comes_back_after_login(client: Client) -> None:
+    from tests.accounts.test_session_timeout import let_session_expire, log_in
+
+    home, other = two_organisations()
+    worker, receiver = professional(home), professional(other)
+    case = make_case(home)
+    give_consent(case, worker, other, ["incident"])
+    referral = referral_send(actor=worker.user, case=case, recipient=other, purpose="support", sections=["incident"])
+    log_in(client, receiver)
+    page = reverse("cases:referral_detail", args=[referral.reference])
+    client.get(page)
+    let_session_expire(client)
+    reason = "We have no Romani-speaking counsellor this month."
+    answer = client.post(
+        reverse("cases:referral_decline", args=[referral.reference]),
+        {"version": referral.version, "reason": reason, "victory_form_page": page},
+    )
+    assert answer.status_code == 302
+    back = log_in(client, receiver, answer["Location"])
+    html = client.get(back["Location"]).content.decode()
+    assert f"{reason}</textarea>" in html and "It was not sent yet" in html
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.SENT

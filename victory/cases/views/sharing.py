@@ -473,12 +473,27 @@ class ReceivedDetailView(ProfessionalRequiredMixin, View):
 
     def get(self, request: ProfessionalRequest, ref: str) -> HttpResponse:
         referral = selectors.referral_get_received(user=request.user, reference=ref)
+        # A reason or note typed when the session had ended: back in its form, unsent.
+        for action, form_class in (("decline", DeclineForm), ("complete", CompleteForm)):
+            kept = kept_fields(request, reverse(f"cases:referral_{action}", args=[ref]))
+            if kept:
+                form = form_class(initial={"version": referral.version})
+                kept.pop("version", None)  # the version is the page's, read now
+                kept_offer(form, kept)
+                return render_received(request, referral, kept_notice=True, given_forms={f"{action}_form": form})
         return render_received(request, referral)
 
 
-def render_received(request: ProfessionalRequest, referral: Referral, **forms: Any) -> HttpResponse:
+def render_received(
+    request: ProfessionalRequest,
+    referral: Referral,
+    *,
+    kept_notice: bool = False,
+    given_forms: dict[str, forms.BaseForm] | None = None,
+) -> HttpResponse:
     """The referral as its recipient sees it: the snapshot only while in force (asked of
     the database now: a withdrawal a moment ago already shows), each read audited."""
+    given_forms = given_forms or {}
     snapshot = selectors.referral_snapshot_for(user=request.user, referral=referral)
     if snapshot is not None:
         referral_services.referral_content_read(actor=request.user, referral=referral)
@@ -491,9 +506,10 @@ def render_received(request: ProfessionalRequest, referral: Referral, **forms: A
         "can_accept": ReferralStatus.ACCEPTED in allowed and can_read_referral_content(request.user, referral),
         "can_decline": ReferralStatus.DECLINED in allowed,
         "can_complete": ReferralStatus.COMPLETED in allowed,
-        "accept_form": forms.get("accept_form") or VersionForm(initial={"version": referral.version}),
-        "decline_form": forms.get("decline_form") or DeclineForm(initial={"version": referral.version}),
-        "complete_form": forms.get("complete_form") or CompleteForm(initial={"version": referral.version}),
+        "accept_form": given_forms.get("accept_form") or VersionForm(initial={"version": referral.version}),
+        "decline_form": given_forms.get("decline_form") or DeclineForm(initial={"version": referral.version}),
+        "complete_form": given_forms.get("complete_form") or CompleteForm(initial={"version": referral.version}),
+        "kept_notice": kept_notice,
     }
     return render(request, ReceivedDetailView.template_name, context)
 
@@ -532,7 +548,7 @@ class ReceivedAnswerView(ProfessionalRequiredMixin, View):
             else:
                 messages.success(request, _("Your answer is recorded. The organisation that sent it sees it."))
                 return redirect("cases:referral_detail", ref=referral.reference)
-        return render_received(request, referral, **{f"{self.action}_form": form})
+        return render_received(request, referral, given_forms={f"{self.action}_form": form})
 
 
 urlpatterns: list[URLPattern] = [
