@@ -181,6 +181,40 @@ def test_the_cases_endpoint(client: Client, caseworker: Membership) -> None:
     assert_no_n_plus_one(lambda: client.get("/api/v1/cases", **headers), add, cap=12)  # type: ignore[arg-type]
 
 
+def _referrals_to(recipient: Organisation) -> Callable[[int], list[str]]:
+    """Referrals from a case of another organisation to ``recipient``, each under its consent."""
+    from tests.cases.sharing_helpers import give_consent, make_case, professional
+    from victory.cases.services.referral import referral_send
+
+    sender = OrganisationFactory()
+    worker = professional(sender)
+
+    def add(count: int) -> list[str]:
+        references = []
+        for _ in range(count):
+            case = make_case(sender)
+            give_consent(case, worker, recipient, ["incident"])
+            referral = referral_send(
+                actor=worker.user, case=case, recipient=recipient, purpose="support", sections=["incident"]
+            )
+            references.append(referral.reference)
+        return references
+
+    return add
+
+
+def test_the_referrals_received_list(caseworker_client: Client, organisation: Organisation) -> None:
+    assert_no_n_plus_one(lambda: caseworker_client.get("/en/staff/referrals/"), _referrals_to(organisation), cap=15)
+
+
+def test_the_referrals_received_endpoint(client: Client, organisation: Organisation) -> None:
+    from tests.cases.sharing_helpers import api_token, professional
+    from tests.openapi_check import OpenAPIClient
+
+    api = OpenAPIClient(HTTP_AUTHORIZATION=f"Bearer {api_token(professional(organisation, Role.JUSTICE_LIAISON))}")
+    assert_no_n_plus_one(lambda: api.get("/api/v1/referrals"), _referrals_to(organisation), cap=10)
+
+
 # --- Public pages ----------------------------------------------------------------------
 
 
@@ -398,6 +432,7 @@ def test_the_case_parts_endpoints(
 
     path = f"/api/v1/cases/{case.reference}/{part}"
     assert_no_n_plus_one(lambda: client.get(path, HTTP_AUTHORIZATION=f"Bearer {token}"), add, cap=14)
+
 
 # --- Cases: the needs assessment ----------------------------------------------------------
 
