@@ -59,7 +59,7 @@ def make_case(organisation: Organisation, *, report: Report | None = None) -> Ca
         case=case,
         version=1,
         stage="screening",
-        answers=cast(Any, {"wishes": "Secret assessment answer."}),
+        answers=cast(Any, {"screening_notes": "Secret assessment answer."}),
         protection_level=ProtectionLevel.STANDARD,
     )
     return case

@@ -161,7 +161,10 @@ def test_the_victim_is_never_asked_whether_it_was_a_hate_crime() -> None:
 
 
 def test_what_changed_lists_each_changed_answer_in_words() -> None:
-    changed = answers_changed({"feels_safe": "yes"}, {"feels_safe": "no", "bias_indicators": ["symbols"]})
+    from django.utils import translation
+
+    with translation.override("en"):  # a page requested earlier in the thread leaves its language active
+        changed = answers_changed({"feels_safe": "yes"}, {"feels_safe": "no", "bias_indicators": ["symbols"]})
     assert [(c.label, c.before, c.after) for c in changed] == [
         ("Does the person feel safe now?", "Yes", "No"),
         ("Which bias indicators do you observe?", "", "Symbols or graffiti"),

@@ -61,7 +61,12 @@ def test_opening_from_a_report_copies_the_coded_fields_and_only_once(caseworker:
     again = case_services.case_open_from_report(actor=caseworker.user, report=report)
     assert again.pk == case.pk
     assert Case.objects.filter(report=report).count() == 1
-    assert list(CaseEvent.objects.filter(case=case).values_list("kind", flat=True)) == ["case.opened"]
+    # Opened once; the report's two consents (contact, statistics) became its first records.
+    assert list(CaseEvent.objects.filter(case=case).values_list("kind", flat=True)) == [
+        "case.opened",
+        "consent.given",
+        "consent.given",
+    ]
 
 
 def test_another_organisation_cannot_open_a_report(caseworker: Membership, other_organisation: Organisation) -> None:

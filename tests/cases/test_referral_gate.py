@@ -191,7 +191,7 @@ def test_the_assessment_is_shared_only_when_chosen_and_consented() -> None:
         actor=worker.user, case=case, recipient=other, purpose="support", sections=["incident", "assessment"]
     )
     snapshot = Referral.objects.get(pk=referral.pk).snapshot
-    assert snapshot["assessment"]["answers"] == {"wishes": "Secret assessment answer."}
+    assert snapshot["assessment"]["answers"] == {"screening_notes": "Secret assessment answer."}
 
 
 def test_the_reports_contact_details_go_only_while_the_reporter_agrees_to_contact() -> None:

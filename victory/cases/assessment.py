@@ -574,3 +574,14 @@ def answers_changed(before: Mapping[str, Any], after: Mapping[str, Any]) -> list
         if (old or None) != (new or None):
             changed.append(ChangedAnswer(str(question.label), question.label_of(old), question.label_of(new)))
     return changed
+
+
+def answers_in_words(answers: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Every answered question as (question, answer) in words, in the form's order: how a
+    referral's recipient reads a shared assessment, in their own language."""
+    rows = []
+    for question in QUESTIONS:
+        shown = question.label_of(answers.get(question.name))
+        if shown:
+            rows.append((str(question.label), shown))
+    return rows

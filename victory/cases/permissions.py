@@ -118,34 +118,13 @@ def can_convene_conference(user: User | AnonymousUser, case: Case) -> bool:
 
 
 def can_read_conference(user: User | AnonymousUser, conference: CaseConference) -> bool:
-    """The case's own side (who works the case), or an invited organisation's receivers
-    (who see the shared plan, never the case file)."""
+    """The case's own side (who works the case), or the receivers of an invited
+    organisation (who see the shared plan, never the case file) while a referral of the
+    case to that organisation is in force: a withdrawn consent or a revocation ends their
+    access in the same request, as for the referral's snapshot."""
     if can_work_case(user, conference.case):
         return True
     if not isinstance(user, User):
-        return False
-    from .models import REFERRAL_RECEIVER_ROLES
-
-    invited = conference.organisations.values("pk")
-    return (
-        Membership.objects.in_force()
-        .filter(user_id=user.pk, role__in=REFERRAL_RECEIVER_ROLES, organisation_id__in=invited)
-        .exists()
-    )
-
-
-def can_manage_reply_templates(user: User | AnonymousUser, organisation: Organisation) -> bool:
-    return _holds(user, organisation.pk, (Role.SUPERVISOR.value, Role.ORG_ADMIN.value))
-
-
-def can_read_conference_in_force(user: User | AnonymousUser, conference: CaseConference) -> bool:
-    """``can_read_conference``, with the person's consent still behind an invited
-    organisation's access: its receivers read the conference only while a referral of
-    the case to that organisation is in force, so a withdrawn consent or a revocation
-    ends it in the same request, as for the referral's snapshot."""
-    if can_work_case(user, conference.case):
-        return True
-    if not can_read_conference(user, conference):
         return False
     from .models import organisations_receiving_for
 
@@ -155,3 +134,7 @@ def can_read_conference_in_force(user: User | AnonymousUser, conference: CaseCon
         .filter(recipient__in=conference.organisations.all())
         .exists()
     )
+
+
+def can_manage_reply_templates(user: User | AnonymousUser, organisation: Organisation) -> bool:
+    return _holds(user, organisation.pk, (Role.SUPERVISOR.value, Role.ORG_ADMIN.value))

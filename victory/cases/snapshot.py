@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .models import Case, CasePerson, CaseSection, NeedsAssessment, PersonRole
+from .models import Case, CasePerson, CaseSection, PersonRole
 
 
 def _incident(case: Case) -> dict[str, Any]:
@@ -67,18 +67,10 @@ def _contact(case: Case, people: list[CasePerson]) -> dict[str, Any]:
 
 
 def _assessment(case: Case) -> dict[str, Any] | None:
-    latest = NeedsAssessment.objects.filter(case=case).order_by("-version").first()
-    if latest is None:
-        return None
-    return {
-        "version": latest.version,
-        "stage": latest.stage,
-        "protection_level": latest.protection_level,
-        "special_measures": list(latest.special_measures),
-        "suggested_referrals": list(latest.suggested_referrals),
-        "answers": latest.answers,
-        "performed_at": latest.performed_at.isoformat(),
-    }
+    # The assessment area's own reading of its latest version: codes, not words.
+    from .selectors.assessment import assessment_for_sharing
+
+    return assessment_for_sharing(case=case) or None
 
 
 def snapshot_build(*, case: Case, sections: list[str]) -> dict[str, Any]:
@@ -129,7 +121,7 @@ def snapshot_display(snapshot: dict[str, Any]) -> dict[str, Any]:
     """The snapshot with its codes as words in the reader's language, for the page."""
     from victory.core.vocabulary import BiasMotivation, IncidentType, country_name
 
-    from .models import AssessmentStage, ProtectionLevel, RiskKind, RiskLevel
+    from .models import RiskKind, RiskLevel
 
     shown: dict[str, Any] = {}
     incident = snapshot.get("incident")
@@ -156,9 +148,24 @@ def snapshot_display(snapshot: dict[str, Any]) -> dict[str, Any]:
         ]
     if "assessment" in snapshot:
         assessment = snapshot["assessment"]
-        shown["assessment"] = assessment and {
-            **assessment,
-            "stage": _label(AssessmentStage, assessment["stage"]),
-            "protection_level": _label(ProtectionLevel, assessment["protection_level"]),
-        }
+        shown["assessment"] = assessment and _assessment_display(assessment)
     return shown
+
+
+def _assessment_display(assessment: dict[str, Any]) -> dict[str, Any]:
+    """A shared assessment in the reader's words: the result, then every answer."""
+    from victory.core.vocabulary import ServiceOffer
+
+    from .assessment import SpecialMeasure, answers_in_words
+    from .models import AssessmentStage, ProtectionLevel
+
+    result = assessment.get("result", {})
+    return {
+        "version": assessment["version"],
+        "stage": _label(AssessmentStage, assessment["stage"]),
+        "protection_level": _label(ProtectionLevel, result.get("protection_level", "")),
+        "special_measures": [_label(SpecialMeasure, code) for code in result.get("special_measures", [])],
+        "refused_measures": [_label(SpecialMeasure, code) for code in result.get("refused_measures", [])],
+        "suggested_referrals": [_label(ServiceOffer, code) for code in result.get("suggested_referrals", [])],
+        "answers": answers_in_words(assessment.get("answers", {})),
+    }

@@ -30,7 +30,7 @@ from .models import (
 )
 from .receipts import receipt_digest, receipt_normalise
 from .services_evidence import _evidence_check, _evidence_store
-from .signals import reporter_message_sent
+from .signals import report_consent_changed, reporter_message_sent
 
 # Receipt logins: per client (rotating address hash) and a platform-wide cap, so a
 # distributed guesser is slowed too.
@@ -174,6 +174,7 @@ def consent_set(*, report: Report, purpose: str, granted: bool) -> ReportConsent
     if consent.granted != granted:
         consent.granted = granted
         consent.save(update_fields=["granted", "changed_at"])
+        report_consent_changed.send(sender=Report, report=report, purpose=purpose, granted=granted)
     audit_record(
         action="report.consent_given" if granted else "report.consent_withdrawn",
         organisation=report.organisation,

@@ -8,3 +8,7 @@ from django.dispatch import Signal
 # The reporter sent a message; sent inside the transaction that stored it.
 # Arguments: ``report`` (the Report), ``message`` (the ReportMessage).
 reporter_message_sent = Signal()
+
+# The reporter gave or withdrew one of the report's consents; sent inside the transaction
+# that stored it. Arguments: ``report``, ``purpose`` (a ConsentPurpose code), ``granted``.
+report_consent_changed = Signal()

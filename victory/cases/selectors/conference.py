@@ -9,7 +9,7 @@ from django.http import Http404
 from victory.accounts.models import User
 
 from ..models import CaseConference, ConferenceAction, Referral, organisations_receiving_for
-from ..permissions import can_read_conference_in_force
+from ..permissions import can_read_conference
 
 
 def _with_plan(conferences: QuerySet[CaseConference]) -> QuerySet[CaseConference]:
@@ -22,7 +22,7 @@ def conference_get(*, user: User, pk: int) -> CaseConference:
     """The conference, if ``user`` may read it (the case's side or an invited
     organisation's receivers); else 404, whether it exists or not."""
     conference = _with_plan(CaseConference.objects.filter(pk=pk)).first()
-    if conference is None or not can_read_conference_in_force(user, conference):
+    if conference is None or not can_read_conference(user, conference):
         raise Http404
     return conference
 

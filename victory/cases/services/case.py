@@ -34,6 +34,7 @@ from ..permissions import can_assign_case, can_open_case, can_supervise_case, ne
 from ..references import case_reference_new
 from ..timeline import event_record
 from .common import case_read, case_write, require, require_case_access
+from .consent import consents_from_report
 
 DIRECT_CHANNELS = (IntakeChannel.PHONE, IntakeChannel.WALK_IN, IntakeChannel.THIRD_PARTY)
 SUMMARY_MAX_CHARS = 20_000
@@ -176,6 +177,8 @@ def _case_from_report(*, actor: User, report: Report) -> Case:
     Report.objects.filter(pk=report.pk).update(became_case=True)
     report.became_case = True
     _opened(case, actor)
+    # The report's own consents (contact, statistics …) become the case's first records.
+    consents_from_report(case=case)
     return case
 
 

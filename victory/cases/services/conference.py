@@ -31,7 +31,7 @@ from ..models import (
     Referral,
     ReferralStatus,
 )
-from ..permissions import can_convene_conference, can_read_conference_in_force, can_supervise_case
+from ..permissions import can_convene_conference, can_read_conference, can_supervise_case
 from ..timeline import event_record
 from .common import case_write, require, require_case_access
 
@@ -51,7 +51,7 @@ class ActionDraft:
 def _require_conference_side(actor: User, conference: CaseConference) -> None:
     """The case's own supervisors run the conference; anyone else who may not even see
     it gets 404, an invited organisation's reader 403."""
-    if not can_read_conference_in_force(actor, conference):
+    if not can_read_conference(actor, conference):
         raise Http404
     require(can_supervise_case(actor, conference.case))
 
@@ -223,7 +223,7 @@ def action_owned_by(user: User, action: ConferenceAction) -> bool:
 @transaction.atomic
 def conference_action_done(*, actor: User, action: ConferenceAction) -> ConferenceAction:
     conference = action.conference
-    if not can_read_conference_in_force(actor, conference):
+    if not can_read_conference(actor, conference):
         raise Http404
     if not action_owned_by(actor, action):
         raise PermissionDenied

@@ -15,6 +15,7 @@ from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -375,11 +376,7 @@ def consents_from_report(*, case: Case) -> list[ConsentRecord]:
     report = case.report
     if report is None:
         return []
-    existing = set(
-        ConsentRecord.objects.filter(case=case, method=ConsentMethod.INBOX, recorded_by__isnull=True).values_list(
-            "purpose", flat=True
-        )
-    )
+    existing = set(_report_copies(case).filter(status=ConsentStatus.GIVEN).values_list("purpose", flat=True))
     created = []
     for report_consent in report.consents.filter(granted=True):
         mapped = _FROM_REPORT.get(report_consent.purpose)
@@ -400,3 +397,26 @@ def consents_from_report(*, case: Case) -> list[ConsentRecord]:
         event_record(case=case, kind="consent.given", actor=None, purpose=purpose)
         created.append(consent)
     return created
+
+
+def _report_copies(case: Case) -> QuerySet[ConsentRecord]:
+    """The records that copy the report's own consents (no recipient, given online by
+    the person): they follow the report's consents."""
+    return ConsentRecord.objects.filter(
+        case=case, method=ConsentMethod.INBOX, recorded_by__isnull=True, recipient__isnull=True
+    )
+
+
+@transaction.atomic
+def consents_follow_report(*, report_id: int, purpose: str, granted: bool) -> None:
+    """The reporter changed one of the report's consents on the report's own page: the
+    case opened from it follows at once (a withdrawal ends what rested on the copy)."""
+    case = Case.objects.filter(report_id=report_id).select_related("report").first()
+    mapped = _FROM_REPORT.get(purpose)
+    if case is None or mapped is None:
+        return
+    if granted:
+        consents_from_report(case=case)
+        return
+    for consent in _report_copies(case).filter(purpose=mapped[0], status=ConsentStatus.GIVEN):
+        consent_withdraw(actor=None, consent=consent)

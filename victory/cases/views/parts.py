@@ -60,9 +60,7 @@ def _people_choices(case: Case, exclude: int | None = None) -> Any:
     return people.exclude(pk=exclude) if exclude else people
 
 
-def _kept_initial(
-    request: ProfessionalRequest, *, address: str, prefix: str
-) -> dict[str, str | list[str]] | None:
+def _kept_initial(request: ProfessionalRequest, *, address: str, prefix: str) -> dict[str, str | list[str]] | None:
     """What was typed into this form when the session had ended, as its initial values."""
     kept = kept_input_take(request=request, owner=f"user:{request.user.pk}", path=address)
     if kept is None:

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, URLPattern, path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
@@ -51,12 +51,8 @@ def _person(request: ProfessionalRequest, reference: str, pk: int) -> CasePerson
 
 
 def _case_page(case: Case) -> str:
-    """The case page's section on rights. (Until the case page's area is merged, the
-    legal-hold page stands in for it.)"""
-    try:
-        return reverse("cases:detail", args=[case.reference]) + "#rights"
-    except NoReverseMatch:
-        return reverse("cases:legal_hold", args=[case.reference])
+    """The case page's section on rights."""
+    return reverse("cases:detail", args=[case.reference]) + "#rights"
 
 
 def _download(content: bytes, *, content_type: str, filename: str) -> HttpResponse:

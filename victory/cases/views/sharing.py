@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, URLPattern, path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.dateparse import parse_datetime
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -58,11 +58,8 @@ from ..snapshot import snapshot_display
 
 
 def case_page(case: Case) -> str:
-    """The case page, or (before it exists) the case's consent page."""
-    try:
-        return reverse("cases:detail", args=[case.reference]) + "#sharing"
-    except NoReverseMatch:
-        return reverse("cases:consent_add", args=[case.reference])
+    """The case page, at its sharing section."""
+    return reverse("cases:detail", args=[case.reference]) + "#sharing"
 
 
 def kept_fields(request: ProfessionalRequest, path: str | None = None) -> dict[str, str | list[str]] | None:
