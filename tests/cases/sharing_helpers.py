@@ -42,7 +42,7 @@ def make_case(organisation: Organisation, *, report: Report | None = None) -> Ca
         intake_channel=IntakeChannel.REPORT if report else IntakeChannel.PHONE,
         country="PT",
         bias_motivations=["anti_roma"],
-        incident_types=["threats"],
+        incident_types=["threat_harassment"],
         summary="Neighbours shouted threats at the family's door (fictional).",
         location="Porto",
     )
