@@ -1,5 +1,5 @@
 """API operations for the needs assessment (see views/assessment.py for the pages):
-``GET/POST /cases/{reference}/assessments`` and ``GET /cases/{reference}/assessments/{version}``.
+``GET/POST /cases/{id}/assessments`` and ``GET /cases/{id}/assessments/{version}``.
 
 Scoped like the pages: a case outside the caller's scope is 404, and so is the
 assessment of a case the caller works but may not read the assessment of (only the
@@ -127,15 +127,15 @@ def _full_out(assessment: NeedsAssessment) -> AssessmentOut:
 
 
 @router.get(
-    "/cases/{reference}/assessments",
+    "/cases/{id}/assessments",
     response={200: list[AssessmentResultOut], 401: ErrorOut, 404: ErrorOut},
     summary="List the versions of a case's needs assessment (results only)",
 )
-def assessment_list_api(request: CaseApiRequest, reference: str) -> list[AssessmentResultOut]:
+def assessment_list_api(request: CaseApiRequest, id: str) -> list[AssessmentResultOut]:
     """Every version, newest first, with its result and no answers. 404 for a case
     outside the caller's scope, and for a colleague who works the case but may not read
     its assessment (only the assignee and the supervisors do). Audited."""
-    case = case_get(user=request.auth, reference=reference)
+    case = case_get(user=request.auth, reference=id)
     require_assessment_access(user=request.auth, case=case)
     versions = list(assessment_list(case=case))
     case_read(case=case, actor=request.auth, what="assessment", channel="api")
@@ -143,14 +143,14 @@ def assessment_list_api(request: CaseApiRequest, reference: str) -> list[Assessm
 
 
 @router.get(
-    "/cases/{reference}/assessments/{version}",
+    "/cases/{id}/assessments/{version}",
     response={200: AssessmentOut, 401: ErrorOut, 404: ErrorOut},
     summary="Read one version of a case's needs assessment (answers and result)",
 )
-def assessment_get_api(request: CaseApiRequest, reference: str, version: int) -> AssessmentOut:
+def assessment_get_api(request: CaseApiRequest, id: str, version: int) -> AssessmentOut:
     """One version with its answers. 404 as for the list (outside the scope, or not
     allowed to read the assessment), and for a version that does not exist. Audited."""
-    case = case_get(user=request.auth, reference=reference)
+    case = case_get(user=request.auth, reference=id)
     require_assessment_access(user=request.auth, case=case)
     assessment = assessment_get(case=case, version=version)
     case_read(case=case, actor=request.auth, what="assessment", channel="api")
@@ -158,16 +158,16 @@ def assessment_get_api(request: CaseApiRequest, reference: str, version: int) ->
 
 
 @router.post(
-    "/cases/{reference}/assessments",
+    "/cases/{id}/assessments",
     response={201: AssessmentOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ValidationErrorOut},
     summary="Record a new version of a case's needs assessment",
 )
-def assessment_create_api(request: CaseApiRequest, reference: str, payload: AssessmentIn) -> Status[AssessmentOut]:
+def assessment_create_api(request: CaseApiRequest, id: str, payload: AssessmentIn) -> Status[AssessmentOut]:
     """Writes the next version (a version is never changed) and sets the case's
     protection level to its result. 422 names each wrong answer
     (`["body", "<question>"]`) or the missing `reason`; 409 when `case_version` is stale;
     404 as for the list."""
-    case = case_get(user=request.auth, reference=reference)
+    case = case_get(user=request.auth, reference=id)
     try:
         assessment = assessment_record(
             actor=request.auth,

@@ -165,14 +165,14 @@ def _out(case: Case) -> CaseOut:
 
 
 @router.get(
-    "/cases/{reference}",
+    "/cases/{id}",
     response={200: CaseOut, 401: ErrorOut, 404: ErrorOut},
     summary="One case",
 )
-def case_read(request: CaseApiRequest, reference: str) -> CaseOut:
+def case_read(request: CaseApiRequest, id: str) -> CaseOut:
     """The case's coded fields, status, assignee, version and where it may go next.
     Audited as a read through the API; a case outside the caller's scope is 404."""
-    case = case_get(user=request.auth, reference=reference)
+    case = case_get(user=request.auth, reference=id)
     case_services.case_view(actor=request.auth, case=case, channel="api")
     return _out(case)
 

@@ -185,27 +185,27 @@ def _risk_out(flag: RiskFlag) -> RiskOut:
 
 
 @router.get(
-    "/cases/{reference}/people",
+    "/cases/{id}/people",
     response={200: list[PersonOut], 401: ErrorOut, 404: ErrorOut},
     summary="People linked to a case",
 )
-def case_people(request: CaseApiRequest, reference: str) -> list[PersonOut]:
+def case_people(request: CaseApiRequest, id: str) -> list[PersonOut]:
     """Everyone linked to the case, in the order they were added. Each read is audited."""
-    case = case_get(user=request.auth, reference=reference)
+    case = case_get(user=request.auth, reference=id)
     case_read(case=case, actor=request.auth, what="people", channel="api")
     return [_person_out(person) for person in selectors.person_list(case=case)]
 
 
 @router.post(
-    "/cases/{reference}/people",
+    "/cases/{id}/people",
     response={201: PersonOut, **_WRITE},
     summary="Link a person to a case",
 )
-def case_person_create(request: CaseApiRequest, reference: str, payload: PersonIn) -> Status[PersonOut]:
+def case_person_create(request: CaseApiRequest, id: str, payload: PersonIn) -> Status[PersonOut]:
     """Link a person (person harmed, witness, person who caused harm, supporter,
     guardian). Wrong details give 422 naming each field."""
     user = request.auth
-    case = case_get(user=user, reference=reference)
+    case = case_get(user=user, reference=id)
     related = None
     if payload.related_to is not None:
         related = selectors.person_list(case=case).filter(pk=payload.related_to).first()
@@ -233,26 +233,26 @@ def case_person_create(request: CaseApiRequest, reference: str, payload: PersonI
 
 
 @router.get(
-    "/cases/{reference}/tasks",
+    "/cases/{id}/tasks",
     response={200: list[TaskOut], 401: ErrorOut, 404: ErrorOut},
     summary="Tasks of a case",
 )
-def case_tasks(request: CaseApiRequest, reference: str) -> list[TaskOut]:
+def case_tasks(request: CaseApiRequest, id: str) -> list[TaskOut]:
     """Open tasks first (earliest due first), then the tasks done."""
-    case = case_get(user=request.auth, reference=reference)
+    case = case_get(user=request.auth, reference=id)
     case_read(case=case, actor=request.auth, what="tasks", channel="api")
     return [_task_out(task) for task in selectors.task_list(case=case)]
 
 
 @router.post(
-    "/cases/{reference}/tasks",
+    "/cases/{id}/tasks",
     response={201: TaskOut, **_WRITE},
     summary="Add a task to a case",
 )
-def case_task_create(request: CaseApiRequest, reference: str, payload: TaskIn) -> Status[TaskOut]:
+def case_task_create(request: CaseApiRequest, id: str, payload: TaskIn) -> Status[TaskOut]:
     """A task with an optional due date and someone who works the case to do it."""
     user = request.auth
-    case = case_get(user=user, reference=reference)
+    case = case_get(user=user, reference=id)
     assignee = None
     if payload.assigned_to is not None:
         assignee = selectors.task_assignees(case=case).filter(pk=payload.assigned_to).first()
@@ -270,14 +270,14 @@ def case_task_create(request: CaseApiRequest, reference: str, payload: TaskIn) -
 
 
 @router.post(
-    "/cases/{reference}/tasks/{task_id}/done",
+    "/cases/{id}/tasks/{task_id}/done",
     response={200: TaskOut, **_WRITE},
     summary="Mark a task as done",
 )
-def case_task_done(request: CaseApiRequest, reference: str, task_id: int, payload: TaskDoneIn) -> TaskOut:
+def case_task_done(request: CaseApiRequest, id: str, task_id: int, payload: TaskDoneIn) -> TaskOut:
     """A task of another case gives 404; a task already done gives 422."""
     user = request.auth
-    case = case_get(user=user, reference=reference)
+    case = case_get(user=user, reference=id)
     task = selectors.task_get(case=case, pk=task_id)
     return _task_out(services.task_done(actor=user, task=task, expected_version=payload.version))
 
@@ -286,27 +286,27 @@ def case_task_done(request: CaseApiRequest, reference: str, task_id: int, payloa
 
 
 @router.get(
-    "/cases/{reference}/notes",
+    "/cases/{id}/notes",
     response={200: list[NoteOut], 401: ErrorOut, 404: ErrorOut},
     summary="Internal notes of a case",
 )
-def case_notes(request: CaseApiRequest, reference: str) -> list[NoteOut]:
+def case_notes(request: CaseApiRequest, id: str) -> list[NoteOut]:
     """The notes the caller may read: a confidential note only for its author and the
     organisation's supervisors. Never shown to the person who reported."""
     user = request.auth
-    case = case_get(user=user, reference=reference)
+    case = case_get(user=user, reference=id)
     case_read(case=case, actor=user, what="notes", channel="api")
     return [_note_out(note) for note in selectors.note_list(user=user, case=case)]
 
 
 @router.post(
-    "/cases/{reference}/notes",
+    "/cases/{id}/notes",
     response={201: NoteOut, **_WRITE},
     summary="Add an internal note to a case",
 )
-def case_note_create(request: CaseApiRequest, reference: str, payload: NoteIn) -> Status[NoteOut]:
+def case_note_create(request: CaseApiRequest, id: str, payload: NoteIn) -> Status[NoteOut]:
     user = request.auth
-    case = case_get(user=user, reference=reference)
+    case = case_get(user=user, reference=id)
     note = services.note_add(
         actor=user, case=case, body=payload.body, confidential=payload.confidential, expected_version=payload.version
     )
@@ -317,26 +317,26 @@ def case_note_create(request: CaseApiRequest, reference: str, payload: NoteIn) -
 
 
 @router.get(
-    "/cases/{reference}/risks",
+    "/cases/{id}/risks",
     response={200: list[RiskOut], 401: ErrorOut, 404: ErrorOut},
     summary="Risk flags of a case, with their history",
 )
-def case_risks(request: CaseApiRequest, reference: str) -> list[RiskOut]:
+def case_risks(request: CaseApiRequest, id: str) -> list[RiskOut]:
     """Every flag, in force or cleared, newest first. The case's `risk_level` is the
     highest level among those in force."""
-    case = case_get(user=request.auth, reference=reference)
+    case = case_get(user=request.auth, reference=id)
     case_read(case=case, actor=request.auth, what="risks", channel="api")
     return [_risk_out(flag) for flag in selectors.risk_list(case=case)]
 
 
 @router.post(
-    "/cases/{reference}/risks",
+    "/cases/{id}/risks",
     response={201: RiskOut, **_WRITE},
     summary="Raise a risk on a case",
 )
-def case_risk_create(request: CaseApiRequest, reference: str, payload: RiskIn) -> Status[RiskOut]:
+def case_risk_create(request: CaseApiRequest, id: str, payload: RiskIn) -> Status[RiskOut]:
     user = request.auth
-    case = case_get(user=user, reference=reference)
+    case = case_get(user=user, reference=id)
     flag = services.risk_raise(
         actor=user,
         case=case,
