@@ -165,9 +165,7 @@ def test_two_organisations_work_one_case_with_the_persons_consent(
     expect(main.get_by_role("heading", name=_t(lang, "The person harmed"), exact=True)).to_be_visible()
     expect(main).to_contain_text("Could you offer her legal support?")
     # Nothing else of the case: no needs assessment, no other people, no notes.
-    expect(main.get_by_role("heading", name=_t(lang, "Other people linked to the case"), exact=True)).to_have_count(
-        0
-    )
+    expect(main.get_by_role("heading", name=_t(lang, "Other people linked to the case"), exact=True)).to_have_count(0)
     b_text = main.inner_text()
     assert case.reference not in b_text
     _submit(b_page, _t(lang, "Accept the referral"))
