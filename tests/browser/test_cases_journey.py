@@ -29,13 +29,17 @@ from victory.cases.models import (
     ConsentPurpose,
     ConsentRecord,
     ConsentStatus,
+    PersonRole,
     Referral,
     ReferralPurpose,
     ReferralStatus,
 )
+from victory.cases.services import parts as parts_services
 from victory.reports.receipts import receipt_format
 
 NARRATIVE = "Two men shouted insults about my headscarf and pushed me at the bus stop."
+WITNESS = "Marta Witness"
+NOTE = "She prefers to be called in the mornings."
 
 
 def _url(lang: str, name: str, *args: Any) -> str:
@@ -77,6 +81,11 @@ def _a_side(page: Page, base: str, lang: str, report_reference: str, b_name: str
     page.wait_for_load_state("load")
     case.refresh_from_db()
     assert case.assigned_to is not None
+    # A witness and a note, which the person did not agree to share.
+    parts_services.person_add(
+        actor=case.assigned_to, case=case, role=PersonRole.WITNESS, full_name=WITNESS, expected_version=None
+    )
+    parts_services.note_add(actor=case.assigned_to, case=case, body=NOTE, expected_version=None)
 
     # A screening, then a detailed assessment.
     page.goto(base + _url(lang, "cases:assessment_new", case.reference, "screening"))
@@ -166,8 +175,10 @@ def test_two_organisations_work_one_case_with_the_persons_consent(
     expect(main).to_contain_text("Could you offer her legal support?")
     # Nothing else of the case: no needs assessment, no other people, no notes.
     expect(main.get_by_role("heading", name=_t(lang, "Other people linked to the case"), exact=True)).to_have_count(0)
+    expect(main).to_contain_text(NARRATIVE)
     b_text = main.inner_text()
     assert case.reference not in b_text
+    assert WITNESS not in b_text and NOTE not in b_text
     _submit(b_page, _t(lang, "Accept the referral"))
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.ACCEPTED
