@@ -129,7 +129,7 @@ def _render_new(
         "reason_required": reason_required(case=case, stage=stage),
         "kept_notice": kept_notice,
     }
-    return render(request, "cases/assessment/new.html", context, status=400 if form.errors else 200)
+    return render(request, "cases/assessment/new.html", context)
 
 
 class AssessmentNewView(ProfessionalRequiredMixin, View):
