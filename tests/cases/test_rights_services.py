@@ -31,7 +31,7 @@ def test_export_holds_the_persons_data_and_nothing_of_another_person() -> None:
     accepted_referral(case, partner)
     _assessment(case)
     supervisor = member(own, Role.SUPERVISOR)
-    export = person_export(actor=supervisor.user, person=harmed)
+    export = person_export(actor=supervisor.user, person=harmed, with_assessment=True)
     assert export["person"]["full_name"] == "Amina Example"
     assert export["case"]["summary"] == "Pushed at the bus stop by two men."
     assert export["assessments"][0]["answers"] == {"wishes": "No court."}
@@ -52,6 +52,23 @@ def test_a_witness_export_carries_no_assessment_or_consents() -> None:
     assert export["person"]["full_name"] == "Bruno Witness"
     assert "assessments" not in export and "consents" not in export
     assert "Amina" not in str(export)
+    # The victim's account, its day and place are not the witness's data.
+    assert "summary" not in export["case"] and "location" not in export["case"]
+    assert "Pushed at the bus stop" not in str(export)
+
+
+def test_the_assessment_is_in_an_export_only_when_chosen() -> None:
+    own, _partner = two_organisations()
+    case = make_case(own)
+    harmed = add_person(case)
+    _assessment(case)
+    supervisor = member(own, Role.SUPERVISOR)
+    assert "assessments" not in person_export(actor=supervisor.user, person=harmed)
+    assert "No court." not in str(person_export(actor=supervisor.user, person=harmed))
+    chosen = person_export(actor=supervisor.user, person=harmed, with_assessment=True)
+    assert chosen["assessments"][0]["answers"] == {"wishes": "No court."}
+    reasons = AuditEvent.objects.filter(action="case.person_exported").order_by("sequence")
+    assert [event.reason for event in reasons][-1] == "json+assessment"
 
 
 def test_only_a_supervisor_exports_or_erases() -> None:

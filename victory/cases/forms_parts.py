@@ -156,7 +156,7 @@ class TaskForm(CaseVersionForm):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Optional. Tasks due within a week show in everyone's list of tasks due."),
-        error_messages={"invalid": _("Enter the date as day, month and year, for example 2027-03-31.")},
+        error_messages={"invalid": _("Enter a real date, for example 2027-03-31 (year, month, day).")},
     )
     assigned_to = _UserChoice(
         label=_("Who does it"),

@@ -18,6 +18,7 @@ from .models import (
     ConsentPurpose,
     CountryIntake,
     Report,
+    ReportConsent,
     ReporterToken,
     ReportEvidence,
     ReportMessage,
@@ -135,9 +136,30 @@ def report_has_case(*, report: Report) -> bool:
     return Report.objects.filter(pk=report.pk, case__isnull=False).exists()
 
 
-def report_get_for_staff(*, user: User, reference: str) -> Report:
-    """404 for a report of another organisation: an outsider cannot learn it exists."""
-    report = report_list_for_staff(user=user).filter(reference=reference).first()
+def _contact_allowed(report: Report, contact_consent: ReportConsent | None) -> bool:
+    # A reporter who asked for deletion is never contacted in the hour before erasure:
+    # the address may now be read by the person they fear.
+    return bool(contact_consent is not None and contact_consent.granted and report.deletion_requested_at is None)
+
+
+def report_contact_allowed(*, report_id: int) -> bool:
+    """Whether staff may see the report's contact details now (read afresh): the one rule
+    for the staff page, the API and a referral's copy of them."""
+    report = Report.objects.filter(pk=report_id).only("pk", "deletion_requested_at").first()
+    if report is None:
+        return False
+    return _contact_allowed(report, report.consents.filter(purpose=ConsentPurpose.CONTACT).first())
+
+
+def report_get_for_staff(*, user: User, reference: str, with_case: bool = False) -> Report:
+    """404 for a report of another organisation: an outsider cannot learn it exists.
+
+    A report that became a case is worked through the case, under the case's rule (a
+    caseworker sees only unassigned cases and their own): it is 404 here too, so no
+    report page, reply, status or file reaches a colleague's case. ``with_case`` finds
+    it anyway, for the two callers that then apply the case rule themselves (the old
+    report address, which sends the reader to ``cases:from_report``, and that view)."""
+    report = report_list_for_staff(user=user, without_case=not with_case).filter(reference=reference).first()
     if report is None:
         raise Http404
     return report
@@ -253,13 +275,7 @@ def staff_view_of(*, report: Report) -> StaffReportView:
         )
         for purpose, label in ConsentPurpose.choices
     ]
-    # A reporter who asked for deletion is never contacted in the hour before erasure:
-    # the address may now be read by the person they fear.
-    contact_allowed = bool(
-        ConsentPurpose.CONTACT in consents
-        and consents[ConsentPurpose.CONTACT].granted
-        and report.deletion_requested_at is None
-    )
+    contact_allowed = _contact_allowed(report, consents.get(ConsentPurpose.CONTACT))
     asked = [question for question in QUESTIONS if not question.contact_key]
     contact_questions = [question for question in QUESTIONS if question.contact_key]
     contact: list[AnswerRow] | None = None

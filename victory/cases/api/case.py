@@ -143,6 +143,7 @@ def case_list(request: CaseApiRequest, query: Query[CaseFilterIn]) -> CaseListOu
         page = case_selectors.case_list(user=request.auth, filters=filters, sort=query.sort, after=query.after)
     except InvalidCursor:
         raise _query_error("after", _("This cursor is not one this list gave: start again without it.")) from None
+    case_services.case_list_viewed(actor=request.auth, what="list", channel="api", count=len(page.items))
     return CaseListOut(items=[_summary(case) for case in page.items], next=page.next_cursor)
 
 

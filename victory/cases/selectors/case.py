@@ -21,6 +21,7 @@ from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
 from victory.accounts.models import Organisation, User
+from victory.core.models import AuditEvent
 from victory.reports.models import Report
 
 from ..keyset import KeysetOrder, KeysetPage, keyset_page
@@ -227,3 +228,36 @@ def assignee_choices(*, user: User) -> list[tuple[str, str]]:
     colleagues = Membership.objects.in_force().filter(organisation_id__in=organisations, role__in=CASE_ROLES)
     users = User.objects.filter(pk__in=colleagues.values("user_id")).exclude(pk=user.pk).order_by("full_name", "email")
     return [(str(colleague.pk), colleague.full_name or colleague.email) for colleague in users]
+
+
+# Audit actions that read, rather than change, what a case holds.
+_READ_ACTIONS = ("case.read", "report.opened", "report.evidence_opened", "referral.read", "case.person_exported")
+
+
+def case_access_events(*, case: Case, limit: int) -> list[AuditEvent]:
+    """Who looked at or changed this case, newest first: the audit events of the case
+    itself and of everything that carries its content elsewhere (its report, the people
+    linked to it, its referrals, whose snapshots another organisation reads, and its
+    conferences), so a recipient's reads are on the supervisor's list too."""
+    from ..models import CaseConference, CasePerson, Referral
+
+    def ids(model: type[models.Model]) -> list[str]:
+        return [str(pk) for pk in model._default_manager.filter(case=case).values_list("pk", flat=True)]
+
+    about = Q(object_type=Case._meta.label_lower, object_id=str(case.pk))
+    if case.report_id is not None:
+        about |= Q(object_type="reports.report", object_id=str(case.report_id))
+    for model in (CasePerson, Referral, CaseConference):
+        about |= Q(object_type=model._meta.label_lower, object_id__in=ids(model))
+    return list(AuditEvent.objects.filter(about).select_related("actor").order_by("-sequence")[:limit])
+
+
+def audit_event_is_read(event: AuditEvent) -> bool:
+    return event.action.startswith(_READ_ACTIONS)
+
+
+def organisation_names(events: list[AuditEvent]) -> dict[str, str]:
+    """The names of the organisations the events were recorded for (their references)."""
+    keys = {event.organisation_ref.removeprefix("organisation:") for event in events if event.organisation_ref}
+    found = Organisation.objects.filter(pk__in=[int(key) for key in keys if key.isdigit()])
+    return {f"organisation:{org.pk}": org.name for org in found}

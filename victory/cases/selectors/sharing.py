@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from victory.accounts.models import Organisation, User
+from victory.reports.selectors import report_contact_allowed
 
 from ..models import Case, ConsentRecord, Referral, ReferralStatus
 from ..permissions import can_read_referral_content
@@ -77,8 +78,20 @@ def referral_snapshot_for(*, user: User, referral: Referral) -> dict[str, Any] |
     was withdrawn or the referral revoked, declined or completed."""
     if not can_read_referral_content(user, referral):
         return None
-    fresh = Referral.objects.filter(pk=referral.pk).only("pk", "snapshot").first()
-    return dict(fresh.snapshot) if fresh is not None and fresh.snapshot else {}
+    fresh = (
+        Referral.objects.filter(pk=referral.pk).select_related("case").only("pk", "snapshot", "case__report").first()
+    )
+    if fresh is None or not fresh.snapshot:
+        return {}
+    snapshot = dict(fresh.snapshot)
+    contact = snapshot.get("contact")
+    # The report's contact details were copied when the referral was sent; they are
+    # shown only while the reporter still agrees to be contacted, as on the sender's page.
+    report_id = fresh.case.report_id
+    if isinstance(contact, dict) and contact.get("report_contact") and report_id is not None:
+        allowed = report_contact_allowed(report_id=report_id)
+        snapshot["contact"] = contact if allowed else {**contact, "report_contact": None}
+    return snapshot
 
 
 def recipient_choices(*, case: Case) -> QuerySet[Organisation]:

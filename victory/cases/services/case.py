@@ -442,3 +442,10 @@ def access_log_read(*, actor: User, case: Case) -> None:
     require_case_access(actor, case)
     require(can_supervise_case(actor, case))
     case_read(case=case, actor=actor, what="access_log")
+
+
+def case_list_viewed(*, actor: User, what: str, channel: str = "page", count: int = 0) -> None:
+    """A list showing case content across cases (references, task titles …) was read:
+    one audit event per showing, with the list (``inbox``, ``list``, ``tasks_due``), how
+    it was read and how many rows it showed, so a scraping run through the API stands out."""
+    audit_record(action=f"case.{what}_viewed", actor=actor, reason=f"{channel}:{count}")

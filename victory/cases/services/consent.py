@@ -410,7 +410,10 @@ def _report_copies(case: Case) -> QuerySet[ConsentRecord]:
 @transaction.atomic
 def consents_follow_report(*, report_id: int, purpose: str, granted: bool) -> None:
     """The reporter changed one of the report's consents on the report's own page: the
-    case opened from it follows at once (a withdrawal ends what rested on the copy)."""
+    case opened from it follows at once. A withdrawal there is the person saying "not
+    for this purpose any more", so every consent of the case for that purpose ends,
+    whoever recorded it and for whichever recipient, with what rested on it (a police
+    referral ends when they switch off sharing with the police)."""
     case = Case.objects.filter(report_id=report_id).select_related("report").first()
     mapped = _FROM_REPORT.get(purpose)
     if case is None or mapped is None:
@@ -418,5 +421,5 @@ def consents_follow_report(*, report_id: int, purpose: str, granted: bool) -> No
     if granted:
         consents_from_report(case=case)
         return
-    for consent in _report_copies(case).filter(purpose=mapped[0], status=ConsentStatus.GIVEN):
+    for consent in ConsentRecord.objects.filter(case=case, purpose=mapped[0], status=ConsentStatus.GIVEN):
         consent_withdraw(actor=None, consent=consent)

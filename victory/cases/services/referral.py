@@ -34,7 +34,13 @@ from ..models import (
     ReferralPurpose,
     ReferralStatus,
 )
-from ..permissions import can_receive_referral, can_supervise_case, is_supervisor_of
+from ..permissions import (
+    can_read_assessment,
+    can_read_referral_content,
+    can_receive_referral,
+    can_supervise_case,
+    is_supervisor_of,
+)
 from ..references import referral_reference_new
 from ..snapshot import snapshot_build
 from ..timeline import event_record
@@ -45,7 +51,7 @@ REASON_MAX_CHARS = 2000
 
 
 def _request_check(
-    *, case: Case, recipient: Organisation | None, purpose: str, sections: list[str], message: str
+    *, actor: User, case: Case, recipient: Organisation | None, purpose: str, sections: list[str], message: str
 ) -> None:
     """Everything wrong with the request itself, at once, before the consent gate."""
     errors: dict[str, list[str]] = {}
@@ -60,6 +66,11 @@ def _request_check(
         errors["sections"] = [_("Choose at least one part of the case to share.")]
     elif unknown:
         errors["sections"] = [_("“%(value)s” is not one of the listed answers.") % {"value": ", ".join(unknown)}]
+    elif CaseSection.ASSESSMENT in sections and not can_read_assessment(actor, case):
+        # The assessment's own rule: nobody sends out what they may not read.
+        errors["sections"] = [
+            _("Only whoever the case is assigned to, or a supervisor, may share the needs assessment.")
+        ]
     if len(message) > MESSAGE_MAX_CHARS:
         errors["message"] = [_("Keep the message under %(count)s characters.") % {"count": MESSAGE_MAX_CHARS}]
     if not case.is_open:
@@ -151,7 +162,7 @@ def referral_send(
     """Send the chosen sections of ``case`` to ``recipient``, under the consent that
     covers them; refused with ``MissingConsents`` naming every uncovered section."""
     require_case_access(actor, case)
-    _request_check(case=case, recipient=recipient, purpose=purpose, sections=sections, message=message)
+    _request_check(actor=actor, case=case, recipient=recipient, purpose=purpose, sections=sections, message=message)
     assert recipient is not None  # noqa: S101 (checked above)
     consent = consent_covering(case=case, recipient=recipient, purpose=purpose, sections=sections)
     if consent is None:
@@ -204,7 +215,7 @@ def referral_send_vital_interest(
     if not can_supervise_case(actor, case):
         raise PermissionDenied
     try:
-        _request_check(case=case, recipient=recipient, purpose=purpose, sections=sections, message=message)
+        _request_check(actor=actor, case=case, recipient=recipient, purpose=purpose, sections=sections, message=message)
         reason_errors: dict[str, list[str]] = {}
     except ValidationError as error:
         reason_errors = error.message_dict
@@ -272,6 +283,9 @@ def _recipient_answer(
         raise Http404
     referral = _locked(referral)
     _move(referral, to)
+    if to in (ReferralStatus.ACCEPTED, ReferralStatus.COMPLETED) and not can_read_referral_content(actor, referral):
+        # In force no more (its consent ended on its day, before the job marked it so).
+        raise ValidationError(_("The consent behind this referral has ended: it can no longer be taken on."))
     version_claim(referral, expected=expected_version)
     referral.answered_by, referral.answered_at = actor, timezone.now()
     if note:

@@ -37,8 +37,11 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _case_part(case: Case) -> dict[str, Any]:
-    return {
+def _case_part(case: Case, *, with_account: bool) -> dict[str, Any]:
+    """The case as the export shows it. The account of what happened, its exact day and
+    place are the person harmed's: a witness's or the person who caused harm's own
+    request (Art. 15) gets the coded fields only, never the victim's account."""
+    part = {
         "reference": case.reference,
         "organisation": case.organisation.name,
         "report_reference": case.report.reference if case.report else None,
@@ -51,14 +54,14 @@ def _case_part(case: Case) -> dict[str, Any]:
         "incident_types": list(case.incident_types),
         "online": case.online,
         "occurred_month": _iso(case.occurred_month),
-        "occurred_date": case.occurred_date,
-        "location": case.location,
-        "summary": case.summary,
         "risk_level": case.risk_level,
         "protection_level": case.protection_level,
         "opened_at": _iso(case.opened_at),
         "closed_at": _iso(case.closed_at),
     }
+    if with_account:
+        part.update(occurred_date=case.occurred_date, location=case.location, summary=case.summary)
+    return part
 
 
 def _person_part(person: CasePerson) -> dict[str, Any]:
@@ -75,11 +78,12 @@ def _person_part(person: CasePerson) -> dict[str, Any]:
     }
 
 
-def _person_harmed_parts(case: Case) -> dict[str, Any]:
-    """What the case holds about the person harmed beyond their record."""
+def _person_harmed_parts(case: Case, *, with_assessment: bool) -> dict[str, Any]:
+    """What the case holds about the person harmed beyond their record. The needs
+    assessment has its own rule: it is in the export only when chosen for it."""
     from ..timeline import event_text
 
-    return {
+    parts = {
         "consents": [
             {
                 "purpose": c.purpose,
@@ -107,19 +111,6 @@ def _person_harmed_parts(case: Case) -> dict[str, Any]:
             }
             for r in case.referrals.select_related("recipient")
         ],
-        "assessments": [
-            {
-                "version": a.version,
-                "stage": a.stage,
-                "protection_level": a.protection_level,
-                "answers": dict(a.answers or {}),
-                "special_measures": list(a.special_measures),
-                "suggested_referrals": list(a.suggested_referrals),
-                "reason": a.reason,
-                "performed_at": _iso(a.performed_at),
-            }
-            for a in case.assessments.all()
-        ],
         "risk_flags": [
             {
                 "kind": f.kind,
@@ -136,25 +127,46 @@ def _person_harmed_parts(case: Case) -> dict[str, Any]:
             for e in CaseEvent.objects.filter(case=case).select_related("organisation", "subject_user")
         ],
     }
+    if with_assessment:
+        parts["assessments"] = [
+            {
+                "version": a.version,
+                "stage": a.stage,
+                "protection_level": a.protection_level,
+                "answers": dict(a.answers or {}),
+                "special_measures": list(a.special_measures),
+                "suggested_referrals": list(a.suggested_referrals),
+                "reason": a.reason,
+                "performed_at": _iso(a.performed_at),
+            }
+            for a in case.assessments.all()
+        ]
+    return parts
 
 
 @transaction.atomic
-def person_export(*, actor: User, person: CasePerson, channel: str = "json") -> dict[str, Any]:
-    """Everything held about ``person`` in their case (Art. 15/20): their record, the
-    case's coded fields and summary and, for the person harmed, the consents, the
-    referrals (recipient, purpose, sections, status, never the snapshot's copy), the
-    needs assessment versions, the risk flags and the timeline. Nothing about anyone
-    else linked to the case. Audited, with ``channel`` (json or pdf)."""
+def person_export(
+    *, actor: User, person: CasePerson, channel: str = "json", with_assessment: bool = False
+) -> dict[str, Any]:
+    """Everything held about ``person`` in their case (Art. 15/20): their record and the
+    case's coded fields; for the person harmed also the account of what happened, the
+    consents, the referrals (recipient, purpose, sections, status, never the snapshot's
+    copy), the risk flags and the timeline, and the needs assessment versions only when
+    ``with_assessment`` (the person asked for them: practitioners warn that an
+    assessment handed over reaches the defence). Nothing about anyone else linked to the
+    case. Audited, with ``channel`` (json or pdf) and whether the assessment was in it."""
     case = person.case
     _require_supervisor(actor, case)
+    harmed = person.role == PersonRole.PERSON_HARMED
     export: dict[str, Any] = {
         "exported_at": timezone.now().isoformat(),
         "person": _person_part(person),
-        "case": _case_part(case),
+        "case": _case_part(case, with_account=harmed),
     }
-    if person.role == PersonRole.PERSON_HARMED:
-        export.update(_person_harmed_parts(case))
-    audit_record(action="case.person_exported", actor=actor, organisation=case.organisation, obj=person, reason=channel)
+    if harmed:
+        export.update(_person_harmed_parts(case, with_assessment=with_assessment))
+    reason = f"{channel}+assessment" if harmed and with_assessment else channel
+    audit_record(action="case.person_exported", actor=actor, organisation=case.organisation, obj=person, reason=reason)
     event_record(case=case, kind="person.exported", actor=actor, role=person.role)
     return export
 

@@ -24,13 +24,12 @@ from django.views.decorators.cache import never_cache
 from victory.accounts.http import ProfessionalRequest
 from victory.accounts.models import Membership, User
 from victory.accounts.views import ProfessionalRequiredMixin
-from victory.core.audit import audit_record
 from victory.core.kept_input import kept_input_peek, kept_input_take
 from victory.core.messages import form_errors_add
-from victory.core.models import AuditEvent
 from victory.core.vocabulary import BiasMotivation, IncidentType, country_name
 from victory.reports import selectors as report_selectors
 from victory.reports.models import Sender
+from victory.reports.views.staff import evidence_download
 
 from ..concurrency import StaleEdit
 from ..forms_case import (
@@ -49,6 +48,7 @@ from ..permissions import can_assign_case, can_supervise_case, needs_close_appro
 from ..selectors import case as case_selectors
 from ..selectors.common import case_get
 from ..services import case as case_services
+from ..services.common import case_read
 from ..timeline import timeline_entries
 
 ACCESS_LOG_ROWS = 200
@@ -75,7 +75,7 @@ def _query_without(query: QueryDict, *names: str) -> str:
 class InboxView(ProfessionalRequiredMixin, View):
     def get(self, request: ProfessionalRequest) -> HttpResponse:
         inbox = case_selectors.caseworker_inbox(user=request.user)
-        audit_record(action="case.inbox_viewed", actor=request.user)
+        case_services.case_list_viewed(actor=request.user, what="inbox")
         context = {
             "inbox": inbox,
             "intake": [{"report": report, "language": language_name(report.language)} for report in inbox.intake.items],
@@ -101,7 +101,7 @@ class CaseListView(ProfessionalRequiredMixin, View):
         except InvalidCursor:
             messages.error(request, _("That page link no longer works: here is the first page."))
             page = case_selectors.case_list(user=user, filters=filters, sort=sort, after=None)
-        audit_record(action="case.list_viewed", actor=user)
+        case_services.case_list_viewed(actor=user, what="list", count=len(page.items))
         rows = [{"case": case, "language": language_name(case.language)} for case in page.items]
         base = _query_without(request.GET, "after")
         context.update(
@@ -183,7 +183,7 @@ class FromReportView(ProfessionalRequiredMixin, View):
     """A report's case. GET: the case, if the user may work it (else 404); POST: open it."""
 
     def get(self, request: ProfessionalRequest, reference: str) -> HttpResponse:
-        report = report_selectors.report_get_for_staff(user=request.user, reference=reference)
+        report = report_selectors.report_get_for_staff(user=request.user, reference=reference, with_case=True)
         case = Case.objects.visible_to(request.user).filter(report_id=report.pk).first()
         if case is None:
             if Case.objects.filter(report_id=report.pk).exists():
@@ -192,7 +192,7 @@ class FromReportView(ProfessionalRequiredMixin, View):
         return redirect("cases:detail", reference=case.reference)
 
     def post(self, request: ProfessionalRequest, reference: str) -> HttpResponse:
-        report = report_selectors.report_get_for_staff(user=request.user, reference=reference)
+        report = report_selectors.report_get_for_staff(user=request.user, reference=reference, with_case=True)
         case = case_services.case_open_from_report(actor=request.user, report=report)
         visible = Case.objects.visible_to(request.user).filter(pk=case.pk).exists()
         if not visible:
@@ -330,6 +330,7 @@ def render_detail(
         "incident_labels": _labels(IncidentType, case.incident_types),
         "report_view": report_view,
         "thread": _thread(case),
+        "evidence": list(report_selectors.report_evidence(report=case.report)) if case.report else [],
         "moves": _moves(case),
         "can_close": CaseStatus.CLOSED in case_services.next_statuses(case),
         "needs_approval": needs_close_approval(case) and not can_supervise_case(user, case),
@@ -516,21 +517,19 @@ class AccessLogView(ProfessionalRequiredMixin, View):
     def get(self, request: ProfessionalRequest, reference: str) -> HttpResponse:
         case = case_get(user=request.user, reference=reference)
         case_services.access_log_read(actor=request.user, case=case)
-        events = (
-            AuditEvent.objects.filter(object_type=Case._meta.label_lower, object_id=str(case.pk))
-            .select_related("actor")
-            .order_by("-sequence")[:ACCESS_LOG_ROWS]
-        )
+        events = case_selectors.case_access_events(case=case, limit=ACCESS_LOG_ROWS)
+        organisations = case_selectors.organisation_names(events)
         rows = [
             {
                 "at": event.occurred_at,
                 "who": (event.actor.full_name or event.actor.email) if event.actor else _("The platform"),
-                "what": _("Read") if event.action.startswith("case.read") else _("Changed"),
+                "organisation": organisations.get(event.organisation_ref, ""),
+                "what": _("Read") if case_selectors.audit_event_is_read(event) else _("Changed"),
                 "action": event.action,
                 "how": _("Through the API")
                 if event.reason == "api"
                 else _("On the page")
-                if event.action.startswith("case.read")
+                if case_selectors.audit_event_is_read(event)
                 else "",
             }
             for event in events
@@ -540,12 +539,26 @@ class AccessLogView(ProfessionalRequiredMixin, View):
         return response
 
 
+class CaseEvidenceView(ProfessionalRequiredMixin, View):
+    """A file of the case's report, under the case's rule: decrypted in memory, always a
+    download, audited on the report (by the reports service) and on the case."""
+
+    def get(self, request: ProfessionalRequest, reference: str, pk: int) -> HttpResponse:
+        case = case_get(user=request.user, reference=reference)
+        evidence = case.report.evidence.filter(pk=pk).first() if case.report else None
+        if evidence is None:
+            raise Http404
+        case_read(case=case, actor=request.user, what="evidence")
+        return evidence_download(user=request.user, evidence=evidence)
+
+
 urlpatterns: list[URLPattern] = [
     path("staff/work/", InboxView.as_view(), name="inbox"),
     path("staff/cases/", CaseListView.as_view(), name="list"),
     path("staff/cases/new/", OpenDirectView.as_view(), name="open_direct"),
     path("staff/cases/from-report/<str:reference>/", FromReportView.as_view(), name="from_report"),
     path("staff/cases/<str:reference>/", CaseDetailView.as_view(), name="detail"),
+    path("staff/cases/<str:reference>/files/<int:pk>/", CaseEvidenceView.as_view(), name="evidence"),
     path("staff/cases/<str:reference>/status/", StatusView.as_view(), name="status"),
     path("staff/cases/<str:reference>/close/", CloseView.as_view(), name="close"),
     path("staff/cases/<str:reference>/close-decision/", CloseDecisionView.as_view(), name="close_decision"),

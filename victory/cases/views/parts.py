@@ -44,6 +44,7 @@ from ..models import Case, ReplyTemplate
 from ..selectors import parts as selectors
 from ..selectors.common import case_get
 from ..services import parts as services
+from ..services.case import case_list_viewed
 from ..services.common import case_read
 
 # The forms of the section, each with its prefix (their fields' ids stay unique on the
@@ -377,6 +378,7 @@ class RiskClearView(_CaseFormView):
 class TasksDueView(ProfessionalRequiredMixin, View):
     def get(self, request: ProfessionalRequest) -> HttpResponse:
         page = selectors.tasks_due(user=request.user, after=request.GET.get("after", ""))
+        case_list_viewed(actor=request.user, what="tasks_due", count=len(page.tasks))
         return render(request, "cases/parts/tasks_due.html", {"page": page})
 
 

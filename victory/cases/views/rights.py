@@ -64,10 +64,17 @@ def _download(content: bytes, *, content_type: str, filename: str) -> HttpRespon
     return response
 
 
+def _with_assessment(request: ProfessionalRequest) -> bool:
+    """The needs assessment goes into an export only when chosen for it (its own link)."""
+    return request.GET.get("assessment") == "1"
+
+
 class PersonExportJsonView(ProfessionalRequiredMixin, View):
     def get(self, request: ProfessionalRequest, reference: str, pk: int) -> HttpResponse:
         person = _person(request, reference, pk)
-        export = services.person_export(actor=request.user, person=person, channel="json")
+        export = services.person_export(
+            actor=request.user, person=person, channel="json", with_assessment=_with_assessment(request)
+        )
         content = json.dumps(export, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2).encode()
         return _download(content, content_type="application/json", filename=f"export-{person.pk}.json")
 
@@ -77,7 +84,9 @@ class PersonExportPdfView(ProfessionalRequiredMixin, View):
         person = _person(request, reference, pk)
         language = export_language(person.language, person.case.language)
         with translation.override(language):  # the timeline's sentences too
-            export = services.person_export(actor=request.user, person=person, channel="pdf")
+            export = services.person_export(
+                actor=request.user, person=person, channel="pdf", with_assessment=_with_assessment(request)
+            )
         pdf = person_export_pdf(export=export, language=language)
         return _download(pdf, content_type="application/pdf", filename=f"export-{person.pk}.pdf")
 

@@ -19,6 +19,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 
 from victory.accounts.http import ProfessionalRequest
+from victory.accounts.models import User
 from victory.accounts.views import ProfessionalRequiredMixin
 from victory.core.kept_input import kept_input_take
 from victory.core.messages import form_errors_add
@@ -26,7 +27,7 @@ from victory.core.vocabulary import country_name
 
 from .. import selectors, services
 from ..forms_staff import StaffReplyForm, StaffStatusForm, StatusFilterForm
-from ..models import Report, Sender
+from ..models import Report, ReportEvidence, Sender
 
 REPORTS_PER_PAGE = 50
 
@@ -121,7 +122,7 @@ class StaffReportListView(ProfessionalRequiredMixin, View):
 @method_decorator(never_cache, name="dispatch")
 class StaffReportDetailView(ProfessionalRequiredMixin, View):
     def get(self, request: ProfessionalRequest, reference: str) -> HttpResponse:
-        report = selectors.report_get_for_staff(user=request.user, reference=reference)
+        report = selectors.report_get_for_staff(user=request.user, reference=reference, with_case=True)
         if selectors.report_has_case(report=report):
             # Worked as a case now: its page applies the case's rule (a caseworker not
             # assigned to a colleague's case does not reach it through the report).
@@ -208,11 +209,16 @@ class StaffEvidenceView(ProfessionalRequiredMixin, View):
     def get(self, request: ProfessionalRequest, reference: str, pk: int) -> HttpResponse:
         user = request.user
         evidence = selectors.evidence_get_for_staff(user=user, reference=reference, evidence_id=pk)
-        data = services.evidence_open(actor=user, evidence=evidence)
-        extension = EVIDENCE_EXTENSIONS.get(evidence.content_type)
-        content_type = evidence.content_type if extension else "application/octet-stream"
-        response = HttpResponse(data, content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="evidence-{evidence.pk}.{extension or "bin"}"'
-        response["X-Content-Type-Options"] = "nosniff"
-        add_never_cache_headers(response)
-        return response
+        return evidence_download(user=user, evidence=evidence)
+
+
+def evidence_download(*, user: User, evidence: ReportEvidence) -> HttpResponse:
+    """A file as a download (audited by the service), for this page and the case page."""
+    data = services.evidence_open(actor=user, evidence=evidence)
+    extension = EVIDENCE_EXTENSIONS.get(evidence.content_type)
+    content_type = evidence.content_type if extension else "application/octet-stream"
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="evidence-{evidence.pk}.{extension or "bin"}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    add_never_cache_headers(response)
+    return response
