@@ -27,6 +27,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from victory.accounts.models import Membership, Organisation, Role, User
 from victory.core.fields import EncryptedJSONField, EncryptedTextField
@@ -39,12 +40,12 @@ if TYPE_CHECKING:
 
 
 class CaseStatus(models.TextChoices):
-    NEW = "new", _("New")
-    TRIAGE = "triage", _("Triage")
-    ASSESSMENT = "assessment", _("Needs assessment")
-    SUPPORT = "support", _("Support")
-    CLOSED = "closed", _("Closed")
-    REOPENED = "reopened", _("Reopened")
+    NEW = "new", pgettext_lazy("case status", "New")
+    TRIAGE = "triage", pgettext_lazy("case status", "Triage")
+    ASSESSMENT = "assessment", pgettext_lazy("case status", "Needs assessment")
+    SUPPORT = "support", pgettext_lazy("case status", "Support")
+    CLOSED = "closed", pgettext_lazy("case status", "Closed")
+    REOPENED = "reopened", pgettext_lazy("case status", "Reopened")
 
 
 # The lifecycle, in one place: from each status, where a case may go next.
@@ -155,11 +156,11 @@ class ConsentMethod(models.TextChoices):
 
 
 class ConsentStatus(models.TextChoices):
-    REQUESTED = "requested", _("Requested")
-    GIVEN = "given", _("Given")
-    REFUSED = "refused", _("Refused")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-    EXPIRED = "expired", _("Expired")
+    REQUESTED = "requested", pgettext_lazy("consent status", "Requested")
+    GIVEN = "given", pgettext_lazy("consent status", "Given")
+    REFUSED = "refused", pgettext_lazy("consent status", "Refused")
+    WITHDRAWN = "withdrawn", pgettext_lazy("consent status", "Withdrawn")
+    EXPIRED = "expired", pgettext_lazy("consent status", "Expired")
 
 
 # ISO/IEC TS 27560 / OpenSPP: requested → given | refused; given → withdrawn | expired.
@@ -187,11 +188,11 @@ CONSENT_FOR_REFERRAL: dict[str, str] = {
 
 
 class ReferralStatus(models.TextChoices):
-    SENT = "sent", _("Sent")
-    ACCEPTED = "accepted", _("Accepted")
-    DECLINED = "declined", _("Declined")
-    COMPLETED = "completed", _("Completed")
-    REVOKED = "revoked", _("Revoked")
+    SENT = "sent", pgettext_lazy("referral status", "Sent")
+    ACCEPTED = "accepted", pgettext_lazy("referral status", "Accepted")
+    DECLINED = "declined", pgettext_lazy("referral status", "Declined")
+    COMPLETED = "completed", pgettext_lazy("referral status", "Completed")
+    REVOKED = "revoked", pgettext_lazy("referral status", "Revoked")
 
 
 REFERRAL_TRANSITIONS: dict[str, tuple[str, ...]] = {
