@@ -110,6 +110,7 @@ def reserve_keys(model: type[models.Model], count: int) -> list[int]:
     if count <= 0:
         return []
     table, column = model._meta.db_table, model._meta.pk.column
+    assert column is not None  # a concrete primary key has a column
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
@@ -169,7 +170,7 @@ def insert_rows(model: type[models.Model], rows: list[Row]) -> None:
     values = [tuple(convert(row.get(name, default), row[pk_name]) for name, default, convert in plan) for row in rows]
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
-    columns = ", ".join(quote(field.column) for field in fields)
+    columns = ", ".join(quote(field.column) for field in fields if field.column)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
