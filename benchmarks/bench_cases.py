@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import shutil
 import statistics
 import subprocess
@@ -42,7 +41,6 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 BUDGET_MS = 50.0
 PASSWORD = "benchmark horse battery staple"  # noqa: S105  (a throwaway login in a throwaway database)
 PAGE_SIZE = 25
-NEXT_LINK = re.compile(r'<a[^>]*href="([^"]*(?:cursor|after)=[^"]*)"[^>]*rel="next"|rel="next"[^>]*href="([^"]*)"')
 
 
 # --- One database, in a child process ------------------------------------------------------
@@ -161,15 +159,15 @@ def _queries(organisation: Any, caseworker: Any, supervisor: Any, *, explain: bo
         organisation_id=organisation.pk, status=CaseStatus.SUPPORT, risk_level=RiskLevel.HIGH
     ).order_by(*order)
     queries = {
-        "query: caseworker's open cases, first page": mine[:PAGE_SIZE],
-        "query: same, organisation resolved first": both[:PAGE_SIZE],
+        "query: caseworker's open cases": mine[:PAGE_SIZE],
+        "query: caseworker's open cases, org. resolved": both[:PAGE_SIZE],
         "query: caseworker's own open cases only": own[:PAGE_SIZE],
         "query: unassigned open intake only": intake[:PAGE_SIZE],
         "query: reports waiting in the intake": waiting[:PAGE_SIZE],
         "query: supervisor, support + high risk": filtered[:PAGE_SIZE],
-        "query: same, organisation resolved first ": resolved_filtered[:PAGE_SIZE],
+        "query: support + high risk, org. resolved": resolved_filtered[:PAGE_SIZE],
         "query: supervisor's list, deep keyset page": after(everything, deep)[:PAGE_SIZE],
-        "query: same, organisation resolved first  ": after(
+        "query: deep keyset page, org. resolved": after(
             Case.objects.filter(organisation_id=organisation.pk).order_by(*order), deep
         )[:PAGE_SIZE],
     }
@@ -182,13 +180,35 @@ def _queries(organisation: Any, caseworker: Any, supervisor: Any, *, explain: bo
 
     return {
         **{name: listed(queryset) for name, queryset in queries.items()},
-        "query: supervisor's filtered total (count)": lambda: filtered.count(),
-        "query: same, organisation resolved first   ": lambda: resolved_filtered.count(),
+        "query: supervisor's filtered total": lambda: filtered.count(),
+        "query: filtered total, org. resolved": lambda: resolved_filtered.count(),
     }
 
 
-def _pages(client_for: dict[str, Any]) -> dict[str, Callable[[], object]]:
-    """The pages, when they exist: the inbox and the filtered list, first and deep."""
+def _deep_rows(organisation: Any, caseworker: Any) -> dict[str, tuple[Any, int]]:
+    """(opened_at, id) of a row 90% down the supervisor's whole list and the caseworker's
+    own open cases: where a deep page starts."""
+    from victory.cases.models import Case, CaseStatus
+
+    order = ("-opened_at", "-id")
+    rows = {}
+    for who, cases in (
+        ("supervisor", Case.objects.filter(organisation_id=organisation.pk)),
+        (
+            "caseworker",
+            Case.objects.filter(organisation_id=organisation.pk, assigned_to_id=caseworker.pk).exclude(
+                status=CaseStatus.CLOSED
+            ),
+        ),
+    ):
+        depth = int(cases.count() * 0.9)
+        rows[who] = cases.order_by(*order).values_list("opened_at", "id")[depth]
+    return rows
+
+
+def _pages(client_for: dict[str, Any], deep: dict[str, tuple[Any, int]]) -> dict[str, Callable[[], object]]:
+    """The pages, when they exist: the inbox, the filtered list, and a page far down each
+    list (its cursor written as the list writes it: ``?after=``)."""
     from django.urls import NoReverseMatch, reverse
 
     def get(who: str, address: str) -> Callable[[], object]:
@@ -200,28 +220,22 @@ def _pages(client_for: dict[str, Any]) -> dict[str, Callable[[], object]]:
 
         return fetch
 
-    def deep(who: str, address: str, pages: int) -> str:
-        for _ in range(pages):
-            body = client_for[who].get(address).content.decode()
-            found = NEXT_LINK.search(body)
-            if not found:
-                break
-            link = (found.group(1) or found.group(2)).replace("&amp;", "&")
-            address = link if link.startswith("/") else address.split("?")[0] + link
-        return address
-
-    targets: dict[str, Callable[[], object]] = {}
     try:
         inbox, listing = reverse("cases:inbox"), reverse("cases:list")
-    except NoReverseMatch:
+        from victory.cases.selectors.case import SORTS  # type: ignore[import-not-found,unused-ignore]
+    except (NoReverseMatch, ImportError):
         print("  The case pages (cases:inbox, cases:list) do not exist yet: queries only.", flush=True)
-        return targets
-    filtered = f"{listing}?status=support&risk=high"
-    targets["page: caseworker's inbox"] = get("caseworker", inbox)
-    targets["page: inbox, 40 pages down"] = get("caseworker", deep("caseworker", inbox, 40))
-    targets["page: supervisor, support + high risk"] = get("supervisor", filtered)
-    targets["page: supervisor's list, 40 pages down"] = get("supervisor", deep("supervisor", listing, 40))
-    return targets
+        return {}
+    newest = SORTS["newest"]
+    mine = f"{listing}?assignee=me&status=open"
+    return {
+        "page: caseworker's inbox": get("caseworker", inbox),
+        "page: caseworker's open cases (list)": get("caseworker", mine),
+        "page: caseworker's list, 90% down": get("caseworker", f"{mine}&after={newest.encode(*deep['caseworker'])}"),
+        "page: supervisor, support + high risk": get("supervisor", f"{listing}?status=support&risk=high"),
+        "page: supervisor's whole list": get("supervisor", listing),
+        "page: supervisor's list, 90% down": get("supervisor", f"{listing}?after={newest.encode(*deep['supervisor'])}"),
+    }
 
 
 def _one(arguments: argparse.Namespace) -> int:
@@ -258,7 +272,7 @@ def _one(arguments: argparse.Namespace) -> int:
             "bare view, platform middleware": lambda: clients["caseworker"].get("/bench/bare/")
         }
         targets.update(_queries(organisation, caseworker, supervisor, explain=arguments.explain))
-        targets.update(_pages(clients))
+        targets.update(_pages(clients, _deep_rows(organisation, caseworker)))
         results = {name: _timed(action, arguments.runs) for name, action in targets.items()}
         report = {"database": vendor, "cases": arguments.cases, "generation_seconds": seconds, "results": results}
         Path(arguments.output).write_text(json.dumps(report))
@@ -314,7 +328,7 @@ def main() -> int:
     if arguments.one:
         return _one(arguments)
 
-    reports, status = [], 0
+    status = 0
     with tempfile.TemporaryDirectory(prefix="victory-bench-cases-results-") as results_dir:
         for database in arguments.databases.split(","):
             if database == "postgres" and not _postgres_available():
@@ -330,19 +344,24 @@ def main() -> int:
                 print(f"The cases benchmark failed on {database}.", file=sys.stderr)
                 status = 1
                 continue
-            reports.append(json.loads(output.read_text()))
-    for report in reports:
-        print(
-            f"\n{report['database']}: {report['cases']:,} cases in {arguments.organisations} organisations "
-            f"(generated in {report['generation_seconds']:.0f} s); {arguments.runs} runs each; {os.cpu_count()} cores"
-        )
-        print(f"  {'target':<48} {'p50':>8} {'p95':>8}")
-        for name, figures in report["results"].items():
-            slow = not name.startswith("bare") and figures["p95"] >= BUDGET_MS
-            status = 1 if slow else status
-            verdict = "TOO SLOW" if slow else ("" if name.startswith("bare") else "OK")
-            print(f"  {name:<48} {figures['p50']:>6.1f}ms {figures['p95']:>6.1f}ms  {verdict}")
+            status = max(status, _print(json.loads(output.read_text()), arguments))
     print(f"\nEvery query and page under {BUDGET_MS:.0f} ms at p95: {'yes' if status == 0 else 'NO'}")
+    return status
+
+
+def _print(report: dict[str, Any], arguments: argparse.Namespace) -> int:
+    status = 0
+    print(
+        f"\n{report['database']}: {report['cases']:,} cases in {arguments.organisations} organisations "
+        f"(generated in {report['generation_seconds']:.0f} s); {arguments.runs} runs each; {os.cpu_count()} cores"
+    )
+    print(f"  {'target':<48} {'p50':>8} {'p95':>8}")
+    for name, figures in report["results"].items():
+        floor = name.startswith("bare")
+        slow = not floor and figures["p95"] >= BUDGET_MS
+        status = 1 if slow else status
+        verdict = "" if floor else ("TOO SLOW" if slow else "OK")
+        print(f"  {name:<48} {figures['p50']:>6.1f}ms {figures['p95']:>6.1f}ms  {verdict}", flush=True)
     return status
 
 

@@ -201,6 +201,11 @@ class Command(BaseCommand):
         if total < 0 or count < 1 or batch_size < 1:
             raise CommandError("--cases must be 0 or more, --organisations and --batch 1 or more.")
         started = time.perf_counter()
+        if connection.vendor == "sqlite":
+            # A million rows land in seven indexes at random places: with SQLite's default
+            # 2 MB page cache every insert rereads pages from disk (400 s instead of 150 s).
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA cache_size = -262144")  # 256 MB, this connection only
         staff = self._staff(count)
         done = Case.objects.filter(reference__startswith=CASE_PREFIX).count()
         weights = organisation_weights(count)
