@@ -127,6 +127,59 @@ def test_an_organisations_members(org_admin_client: Client, organisation: Organi
     assert_no_n_plus_one(lambda: org_admin_client.get(page), add, cap=12)
 
 
+# --- Cases ------------------------------------------------------------------------------
+
+
+def _case_for(membership: Membership, *, with_report: bool) -> str:
+    from victory.cases.services import case as case_services
+
+    if with_report:
+        report = make_report(organisation=membership.organisation).report
+        case = case_services.case_open_from_report(actor=membership.user, report=report)
+    else:
+        case = case_services.case_open_direct(
+            actor=membership.user,
+            organisation=membership.organisation,
+            channel="phone",
+            language="pt",
+            summary="Shouted at in the street.",
+        )
+    case_services.case_assign(actor=membership.user, case=case, assignee=membership.user, expected_version=case.version)
+    if case.report is not None:
+        report_services.reporter_message_send(report=case.report, body="Any news?")
+    return case.reference
+
+
+def test_the_case_list(caseworker_client: Client, caseworker: Membership) -> None:
+    def add(count: int) -> list[str]:
+        return [_case_for(caseworker, with_report=bool(index % 2)) for index in range(count)]
+
+    assert_no_n_plus_one(lambda: caseworker_client.get("/en/staff/cases/"), add, cap=20)
+    assert_no_n_plus_one(lambda: caseworker_client.get("/en/staff/cases/?assignee=me&sort=risk"), add, cap=20)
+
+
+def test_the_caseworkers_inbox(caseworker_client: Client, caseworker: Membership) -> None:
+    def add(count: int) -> list[str]:
+        shown = [_case_for(caseworker, with_report=True) for _ in range(count)]
+        return shown + [make_report(organisation=caseworker.organisation).report.reference for _ in range(count)]
+
+    # The inbox shows the first ten of each list: FEW and MANY stay within them.
+    assert_no_n_plus_one(lambda: caseworker_client.get("/en/staff/work/"), add, cap=20)
+
+
+def test_the_cases_endpoint(client: Client, caseworker: Membership) -> None:
+    code = account_services.backup_codes_regenerate(user=caseworker.user, password=PASSWORD, client="test")[0]
+    token, _expires = account_services.api_token_issue(
+        email=caseworker.user.email, password=PASSWORD, otp=code, client="test"
+    )
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+    def add(count: int) -> list[str]:
+        return [_case_for(caseworker, with_report=True) for _ in range(count)]
+
+    assert_no_n_plus_one(lambda: client.get("/api/v1/cases", **headers), add, cap=12)  # type: ignore[arg-type]
+
+
 # --- Public pages ----------------------------------------------------------------------
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
@@ -519,9 +519,13 @@ def staff_report_get(request: StaffApiRequest, reference: str) -> StaffReportOut
     """The report as the staff page shows it, from the same selector, so this never shows
     more than the page: contact details only while the reporter agrees to be contacted.
     A report of another organisation gives 404. Each read is written to the audit log,
-    and the reporter's messages count as read, as when the page is opened."""
+    and the reporter's messages count as read, as when the page is opened. A report that
+    became a case gives 404 here: it is read as the case (`GET /api/v1/cases/{id}`),
+    under the case's rule."""
     user = request.auth
     view = selectors.report_view_for_staff(user=user, reference=reference)
+    if selectors.report_has_case(report=view.report):
+        raise Http404
     services.report_open(actor=user, report=view.report, channel="api")
     report = view.report
     return StaffReportOut(

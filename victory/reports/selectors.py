@@ -112,9 +112,10 @@ def organisation_profile(*, organisation: Organisation, country: str) -> Organis
     )
 
 
-def report_list_for_staff(*, user: User, status: str | None = None) -> QuerySet[Report]:
+def report_list_for_staff(*, user: User, status: str | None = None, without_case: bool = False) -> QuerySet[Report]:
     """Reports received by the organisations where ``user`` is a caseworker or supervisor,
-    newest first, with the number of unread reporter messages."""
+    newest first, with the number of unread reporter messages. ``without_case``: only
+    those not yet a case (a case is worked on its own pages, under the case's rule)."""
     reports = (
         Report.objects.filter(organisation__in=Organisation.objects.handled_by(user))
         .select_related("organisation")
@@ -123,7 +124,15 @@ def report_list_for_staff(*, user: User, status: str | None = None) -> QuerySet[
     )
     if status in ReportStatus.values:
         reports = reports.filter(status=status)
+    if without_case:
+        reports = reports.filter(case__isnull=True)
     return reports
+
+
+def report_has_case(*, report: Report) -> bool:
+    """Whether a case was opened from ``report`` (the cases app's ``Case.report``, asked
+    by name: the reports app does not import the apps built on it)."""
+    return Report.objects.filter(pk=report.pk, case__isnull=False).exists()
 
 
 def report_get_for_staff(*, user: User, reference: str) -> Report:

@@ -30,6 +30,7 @@ from .models import (
 )
 from .receipts import receipt_digest, receipt_normalise
 from .services_evidence import _evidence_check, _evidence_store
+from .signals import reporter_message_sent
 
 # Receipt logins: per client (rotating address hash) and a platform-wide cap, so a
 # distributed guesser is slowed too.
@@ -153,6 +154,7 @@ def reporter_message_send(
                 report=report, draft_key="", message=message, added_by=Sender.REPORTER, name=name, data=data, mime=mime
             )
         audit_record(action="report.message_from_reporter", organisation=report.organisation, obj=report)
+        reporter_message_sent.send(sender=Report, report=report, message=message)
         transaction.on_commit(lambda: _reporter_message_notify(report.pk))
     return message
 

@@ -104,7 +104,7 @@ class StaffReportListView(ProfessionalRequiredMixin, View):
     def get(self, request: ProfessionalRequest) -> HttpResponse:
         form = StatusFilterForm(request.GET or None)
         status = form.cleaned_data["status"] if form.is_valid() else ""
-        reports = selectors.report_list_for_staff(user=request.user, status=status or None)
+        reports = selectors.report_list_for_staff(user=request.user, status=status or None, without_case=True)
         page = Paginator(reports, REPORTS_PER_PAGE).get_page(request.GET.get("page"))
         services.report_list_viewed(
             actor=request.user,
@@ -122,6 +122,10 @@ class StaffReportListView(ProfessionalRequiredMixin, View):
 class StaffReportDetailView(ProfessionalRequiredMixin, View):
     def get(self, request: ProfessionalRequest, reference: str) -> HttpResponse:
         report = selectors.report_get_for_staff(user=request.user, reference=reference)
+        if selectors.report_has_case(report=report):
+            # Worked as a case now: its page applies the case's rule (a caseworker not
+            # assigned to a colleague's case does not reach it through the report).
+            return redirect("cases:from_report", reference=report.reference)
         owner = f"user:{request.user.pk}"
         # A reply or a status typed when the session had ended: back in its form, unsent.
         kept_reply = kept_input_take(
