@@ -65,6 +65,7 @@ bench: $(VENV)/.installed compilemessages
 	  DJANGO_SETTINGS_MODULE=victory.settings VICTORY_VAR_DIR=$$dir $(PY) benchmarks/bench_reports.py; \
 	  status=$$?; rm -rf "$$dir"; exit $$status
 	$(PY) benchmarks/bench_public_pages.py
+	$(PY) benchmarks/bench_cases.py
 
 messages: $(VENV)/.installed
 	cd victory && ../$(PY) ../manage.py makemessages --no-obsolete --no-location --ignore 'static/*' \
