@@ -15,6 +15,7 @@ never changes what the next person sees."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -104,6 +105,9 @@ class Row:
     readers: frozenset[str] = frozenset(WORKS)
     # Who may write (default: ``allowed``); anyone else allowed in gets an error, no write.
     writers: frozenset[str] | None = None
+    # What the action needs first (a close request to decide, minutes to tell), made in
+    # the savepoint of each request and rolled back with it.
+    prepare: Callable[[World], object] | None = None
 
 
 def page(name: str, *args: Builder) -> Builder:
@@ -126,6 +130,7 @@ def _row(
     who: list[str] | None = None,
     readers: set[str] = WORKS,
     writers: set[str] | None = None,
+    prepare: Callable[[World], object] | None = None,
 ) -> Row:
     return Row(
         path=path,
@@ -134,6 +139,7 @@ def _row(
         who=tuple(who or STAFF),
         readers=frozenset(readers),
         writers=frozenset(writers) if writers is not None else None,
+        prepare=prepare,
     )
 
 
@@ -157,6 +163,19 @@ def later() -> str:
     return (timezone.now() + timedelta(days=4)).strftime("%Y-%m-%dT%H:%M")
 
 
+def _minutes_recorded(w: World) -> None:
+    conference = CaseConference.objects.get(pk=w.conference.pk)
+    conference.minutes, conference.status = "Agreed a plan.", "held"
+    conference.save()
+
+
+def _shared_for_vital_interest(w: World) -> None:
+    referral = Referral.objects.get(pk=w.referral_sent.pk)
+    referral.vital_interest, referral.review_needed = True, True
+    referral.vital_interest_reason = "He said he would come tonight with a knife."
+    referral.save()
+
+
 # The pages, by url name and method.
 PAGES: dict[tuple[str, str], Row] = {
     ("inbox", "GET"): _list(page("inbox"), ref, {"own.caseworker"}),  # my work: my cases, the intake
@@ -165,7 +184,15 @@ PAGES: dict[tuple[str, str], Row] = {
     ("open_direct", "POST"): _row(
         page("open_direct"),
         CASE_PEOPLE,
-        lambda w: {"channel": "phone", "language": "en", "summary": "She called us.", "country": "PT"},
+        lambda w: {
+            "organisation": w.own.pk,
+            "channel": "phone",
+            "language": "en",
+            "summary": "She called us.",
+            "country": "PT",
+        },
+        # Case people elsewhere get the form back: this organisation is not theirs.
+        writers={"own.caseworker", "own.caseworker_other", "own.supervisor"},
     ),
     ("from_report", "GET"): _row(
         page("from_report", lambda w: w.report_unopened.reference),
@@ -182,7 +209,14 @@ PAGES: dict[tuple[str, str], Row] = {
     ("close", "POST"): _row(page("close", ref), WORKS, lambda w: {"reason": "support_completed", "version": v(w)}),
     ("close_decision", "GET"): _bounce(page("close_decision", ref)),
     ("close_decision", "POST"): _row(
-        page("close_decision", ref), SUPERVISES, lambda w: {"decision": "approve", "version": v(w)}
+        page("close_decision", ref),
+        SUPERVISES,
+        lambda w: {"decision": "approve", "version": v(w)},
+        prepare=lambda w: Case.objects.filter(pk=w.case.pk).update(
+            close_requested_by=w.principals["own.caseworker"].user,
+            close_requested_at=timezone.now(),
+            close_requested_reason="support_completed",
+        ),
     ),
     ("assign", "GET"): _bounce(page("assign", ref)),
     ("assign", "POST"): _row(page("assign", ref), WORKS, lambda w: {"assignee": "", "version": v(w)}),
@@ -197,31 +231,51 @@ PAGES: dict[tuple[str, str], Row] = {
     ("access_log", "GET"): _row(page("access_log", ref), SUPERVISES),
     ("person_add", "GET"): _row(page("person_add", ref), WORKS),
     ("person_add", "POST"): _row(
-        page("person_add", ref), WORKS, lambda w: {"role": "witness", "full_name": "New Witness", "version": v(w)}
+        page("person_add", ref),
+        WORKS,
+        lambda w: {"person-role": "witness", "person-full_name": "New Witness", "person-version": v(w)},
     ),
     ("person_edit", "GET"): _row(page("person_edit", ref, lambda w: w.harmed.pk), WORKS),
     ("person_edit", "POST"): _row(
         page("person_edit", ref, lambda w: w.harmed.pk),
         WORKS,
-        lambda w: {"role": "person_harmed", "full_name": "Amina Renamed", "version": v(w)},
+        lambda w: {"person-role": "person_harmed", "person-full_name": "Amina Renamed", "person-version": v(w)},
     ),
     ("task_add", "GET"): _row(page("task_add", ref), WORKS),
-    ("task_add", "POST"): _row(page("task_add", ref), WORKS, lambda w: {"title": "Write to her.", "version": v(w)}),
+    ("task_add", "POST"): _row(
+        page("task_add", ref), WORKS, lambda w: {"task-title": "Write to her.", "task-version": v(w)}
+    ),
     ("task_done", "GET"): _row(page("task_done", ref, lambda w: w.task.pk), WORKS),
-    ("task_done", "POST"): _row(page("task_done", ref, lambda w: w.task.pk), WORKS, lambda w: {"version": v(w)}),
+    ("task_done", "POST"): _row(
+        page("task_done", ref, lambda w: w.task.pk), WORKS, lambda w: {f"task{w.task.pk}-version": v(w)}
+    ),
     ("task_reopen", "GET"): _row(page("task_reopen", ref, lambda w: w.task.pk), WORKS),
-    ("task_reopen", "POST"): _row(page("task_reopen", ref, lambda w: w.task.pk), WORKS, lambda w: {"version": v(w)}),
+    ("task_reopen", "POST"): _row(
+        page("task_reopen", ref, lambda w: w.task.pk),
+        WORKS,
+        lambda w: {f"task{w.task.pk}-version": v(w)},
+        prepare=lambda w: CaseTask.objects.filter(pk=w.task.pk).update(done_at=timezone.now()),
+    ),
     ("note_add", "GET"): _row(page("note_add", ref), WORKS),
-    ("note_add", "POST"): _row(page("note_add", ref), WORKS, lambda w: {"body": "Another note.", "version": v(w)}),
+    ("note_add", "POST"): _row(
+        page("note_add", ref), WORKS, lambda w: {"note-body": "Another note.", "note-version": v(w)}
+    ),
     ("risk_raise", "GET"): _row(page("risk_raise", ref), WORKS),
     ("risk_raise", "POST"): _row(
         page("risk_raise", ref),
         WORKS,
-        lambda w: {"kind": "retaliation", "level": "medium", "reason": "He wrote again.", "version": v(w)},
+        lambda w: {
+            "risk-kind": "retaliation",
+            "risk-level": "medium",
+            "risk-reason": "He wrote again.",
+            "risk-version": v(w),
+        },
     ),
     ("risk_clear", "GET"): _row(page("risk_clear", ref, lambda w: w.risk.pk), WORKS),
     ("risk_clear", "POST"): _row(
-        page("risk_clear", ref, lambda w: w.risk.pk), WORKS, lambda w: {"reason": "He moved away.", "version": v(w)}
+        page("risk_clear", ref, lambda w: w.risk.pk),
+        WORKS,
+        lambda w: {f"clear{w.risk.pk}-reason": "He moved away.", f"clear{w.risk.pk}-version": v(w)},
     ),
     ("tasks_due", "GET"): _list(page("tasks_due"), ref, {"own.caseworker"}),  # the task is hers
     ("reply_templates", "GET"): _row(page("reply_templates"), TEMPLATE_MANAGERS_ANYWHERE),
@@ -296,7 +350,11 @@ PAGES: dict[tuple[str, str], Row] = {
         WORKS,
         lambda w: {"reason": "She asked us to stop.", "version": Referral.objects.get(pk=w.referral_sent.pk).version},
     ),
-    ("referral_review", "POST"): _row(page("referral_review", ref, lambda w: w.referral_sent.reference), SUPERVISES),
+    ("referral_review", "POST"): _row(
+        page("referral_review", ref, lambda w: w.referral_sent.reference),
+        SUPERVISES,
+        prepare=_shared_for_vital_interest,
+    ),
     ("referrals_received", "GET"): _list(page("referrals_received"), lambda w: w.referral_sent.reference, RECEIVES),
     ("referral_detail", "GET"): _row(page("referral_detail", lambda w: w.referral_sent.reference), RECEIVES),
     ("referral_accept", "GET"): _bounce(page("referral_accept", lambda w: w.referral_sent.reference)),
@@ -367,6 +425,7 @@ PAGES: dict[tuple[str, str], Row] = {
             "version": CaseConference.objects.get(pk=w.conference.pk).version,
         },
         readers=CONFERENCE_READERS,
+        prepare=_minutes_recorded,
     ),
     ("conference_cancel", "GET"): _bounce(page("conference_cancel", lambda w: w.conference.pk)),
     ("conference_cancel", "POST"): _row(
@@ -577,7 +636,7 @@ def _answer(response: Any) -> tuple[int, str]:
     return response.status_code, response.content.decode(errors="replace")
 
 
-def _ask_all(w: World, method: str, row: Row) -> tuple[dict[str, tuple[int, str]], set[str]]:
+def _ask_all(w: World, method: str, row: Row) -> tuple[dict[str, tuple[int, str]], set[str], set[str]]:
     """Every person's answer, each in a savepoint rolled back after it; and who wrote
     something they may not. The people who may not write are asked together between two
     fingerprints (a write by any of them shows), then one by one only if one did."""
@@ -585,15 +644,23 @@ def _ask_all(w: World, method: str, row: Row) -> tuple[dict[str, tuple[int, str]
     answers: dict[str, tuple[int, str]] = {}
     writers = row.writers if row.writers is not None else row.allowed
     barred = [name for name in row.who if name not in writers] if method == "POST" else []
+    done: set[str] = set()  # writers whose POST went through and wrote
     for name in row.who:
         if name in barred:
             continue
         with transaction.atomic():
+            if row.prepare is not None:
+                row.prepare(w)
+            before = fingerprint() if method == "POST" else None
             answers[name] = _answer(_send(w, name, method, path, row.body(w)))
+            if before is not None and fingerprint() != before:
+                done.add(name)
             transaction.set_rollback(True)
     wrote: set[str] = set()
     if barred:
         with transaction.atomic():
+            if row.prepare is not None:
+                row.prepare(w)
             before = fingerprint()
             for name in barred:
                 answers[name] = _answer(_send(w, name, method, path, row.body(w)))
@@ -602,12 +669,22 @@ def _ask_all(w: World, method: str, row: Row) -> tuple[dict[str, tuple[int, str]
         if changed:
             for name in barred:
                 with transaction.atomic():
+                    if row.prepare is not None:
+                        row.prepare(w)
                     before = fingerprint()
                     _send(w, name, method, path, row.body(w))
                     if fingerprint() != before:
                         wrote.add(name)
                     transaction.set_rollback(True)
-    return answers, wrote
+    return answers, wrote, done
+
+
+def _why(text: str) -> str:
+    """The error summary of a page that came back with its form, or the start of the answer."""
+    if 'class="error-summary"' in text:
+        summary = text.split('class="error-summary"', 1)[1].split("</ul>", 1)[0]
+        return " / ".join(re.sub(r"<[^>]+>", "", item).strip() for item in summary.split("<li>")[1:])
+    return repr(text[:120])
 
 
 def _refused(row: Row, name: str, status: int) -> bool:
@@ -647,7 +724,7 @@ def _judge_list(w: World, row: Row, name: str, status: int, text: str) -> list[s
 
 def _matrix(w: World, method: str, row: Row) -> list[str]:
     problems: list[str] = []
-    answers, wrote = _ask_all(w, method, row)
+    answers, wrote, done = _ask_all(w, method, row)
     seen: dict[str, list[str]] = {}
     for name in row.who:
         status, text = answers[name]
@@ -657,6 +734,10 @@ def _matrix(w: World, method: str, row: Row) -> list[str]:
         else:
             problems += _judge(row, name, status, text)
     problems += [f"{name}: may not write here, but something was written" for name in sorted(wrote)]
+    if method == "POST" and not row.bounce and row.shows is None:
+        writers = row.writers if row.writers is not None else row.allowed
+        missed = sorted(name for name in writers if name in row.who and name not in done)
+        problems += [f"{name}: got through, but the POST wrote nothing: {_why(answers[name][1])}" for name in missed]
     if row.bounce and len({key for key in seen if key.startswith("302")}) > 1:
         problems.append("the redirect depends on who asks")
     if problems:
