@@ -26,7 +26,7 @@ from django.db import connection, transaction
 from django.urls import URLPattern, reverse
 from django.utils import timezone, translation
 
-from tests.cases.world import OWN_WORDS, PARTNER_ROLES, ROLES, World, world_build
+from tests.cases.world import INTAKE_ASSESSMENT, OWN_WORDS, PARTNER_ROLES, ROLES, World, world_build
 from tests.openapi_check import OpenAPIClient
 from victory.cases import urls as case_urls
 from victory.cases.models import (
@@ -42,6 +42,7 @@ from victory.cases.models import (
     ReplyTemplate,
     RiskFlag,
 )
+from victory.core.models import AuditEvent
 
 # --- Who --------------------------------------------------------------------------------
 
@@ -108,6 +109,8 @@ class Row:
     # What the action needs first (a close request to decide, minutes to tell), made in
     # the savepoint of each request and rolled back with it.
     prepare: Callable[[World], object] | None = None
+    # A GET that shows case content writes an audit event; a blank form does not need to.
+    audited: bool = True
 
 
 def page(name: str, *args: Builder) -> Builder:
@@ -131,6 +134,7 @@ def _row(
     readers: set[str] = WORKS,
     writers: set[str] | None = None,
     prepare: Callable[[World], object] | None = None,
+    audited: bool = True,
 ) -> Row:
     return Row(
         path=path,
@@ -140,6 +144,7 @@ def _row(
         readers=frozenset(readers),
         writers=frozenset(writers) if writers is not None else None,
         prepare=prepare,
+        audited=audited,
     )
 
 
@@ -163,6 +168,12 @@ def later() -> str:
     return (timezone.now() + timedelta(days=4)).strftime("%Y-%m-%dT%H:%M")
 
 
+def _legal_hold(w: World) -> None:
+    case = Case.objects.get(pk=w.case.pk)
+    case.legal_hold = "Court order of 3 May (fictional)."
+    case.save()
+
+
 def _minutes_recorded(w: World) -> None:
     conference = CaseConference.objects.get(pk=w.conference.pk)
     conference.minutes, conference.status = "Agreed a plan.", "held"
@@ -180,7 +191,7 @@ def _shared_for_vital_interest(w: World) -> None:
 PAGES: dict[tuple[str, str], Row] = {
     ("inbox", "GET"): _list(page("inbox"), ref, {"own.caseworker"}),  # my work: my cases, the intake
     ("list", "GET"): _list(page("list"), ref, WORKS),
-    ("open_direct", "GET"): _row(page("open_direct"), CASE_PEOPLE),
+    ("open_direct", "GET"): _row(page("open_direct"), CASE_PEOPLE, audited=False),  # a blank form
     ("open_direct", "POST"): _row(
         page("open_direct"),
         CASE_PEOPLE,
@@ -278,7 +289,7 @@ PAGES: dict[tuple[str, str], Row] = {
         lambda w: {f"clear{w.risk.pk}-reason": "He moved away.", f"clear{w.risk.pk}-version": v(w)},
     ),
     ("tasks_due", "GET"): _list(page("tasks_due"), ref, {"own.caseworker"}),  # the task is hers
-    ("reply_templates", "GET"): _row(page("reply_templates"), TEMPLATE_MANAGERS_ANYWHERE),
+    ("reply_templates", "GET"): _row(page("reply_templates"), TEMPLATE_MANAGERS_ANYWHERE, audited=False),
     ("reply_templates", "POST"): _row(
         page("reply_templates"),
         TEMPLATE_MANAGERS_ANYWHERE,
@@ -286,7 +297,9 @@ PAGES: dict[tuple[str, str], Row] = {
         # Managers elsewhere may post, but the form refuses this organisation's id.
         writers=TEMPLATE_MANAGERS,
     ),
-    ("reply_template_edit", "GET"): _row(page("reply_template_edit", lambda w: w.template.pk), TEMPLATE_MANAGERS),
+    ("reply_template_edit", "GET"): _row(
+        page("reply_template_edit", lambda w: w.template.pk), TEMPLATE_MANAGERS, audited=False
+    ),
     ("reply_template_edit", "POST"): _row(
         page("reply_template_edit", lambda w: w.template.pk),
         TEMPLATE_MANAGERS,
@@ -375,7 +388,9 @@ PAGES: dict[tuple[str, str], Row] = {
         RECEIVES,
         lambda w: {"note": "Support given.", "version": Referral.objects.get(pk=w.referral_accepted.pk).version},
     ),
-    ("inbox_sharing", "GET"): _row(page("inbox_sharing"), {"reporter", "other_reporter"}, who=REPORTERS),
+    ("inbox_sharing", "GET"): _row(
+        page("inbox_sharing"), {"reporter", "other_reporter"}, who=REPORTERS, audited=False
+    ),  # the person reading their own
     ("inbox_consent_answer", "GET"): _bounce(
         page("inbox_consent_answer", lambda w: w.consent_requested.pk), who=REPORTERS
     ),
@@ -391,7 +406,9 @@ PAGES: dict[tuple[str, str], Row] = {
     ("inbox_consent_withdraw", "POST"): _row(
         page("inbox_consent_withdraw", lambda w: w.consent_given.pk), {"reporter"}, who=REPORTERS
     ),
-    ("conference_new", "GET"): _row(page("conference_new", ref), SUPERVISES),
+    ("conference_new", "GET"): _row(
+        page("conference_new", ref), SUPERVISES, audited=False
+    ),  # a form: the organisations to invite, no case content
     ("conference_new", "POST"): _row(
         page("conference_new", ref),
         SUPERVISES,
@@ -444,11 +461,13 @@ PAGES: dict[tuple[str, str], Row] = {
     ),
     ("person_export_json", "GET"): _row(page("person_export_json", ref, lambda w: w.harmed.pk), SUPERVISES),
     ("person_export_pdf", "GET"): _row(page("person_export_pdf", ref, lambda w: w.harmed.pk), SUPERVISES),
-    ("person_erase", "GET"): _row(page("person_erase", ref, lambda w: w.harmed.pk), SUPERVISES),
+    ("person_erase", "GET"): _row(
+        page("person_erase", ref, lambda w: w.harmed.pk), SUPERVISES, audited=False
+    ),  # names the person's role only
     ("person_erase", "POST"): _row(
         page("person_erase", ref, lambda w: w.harmed.pk), SUPERVISES, lambda w: {"reason": "She asked by phone."}
     ),
-    ("legal_hold", "GET"): _row(page("legal_hold", ref), SUPERVISES),
+    ("legal_hold", "GET"): _row(page("legal_hold", ref), SUPERVISES, prepare=_legal_hold),  # shows the hold's reason
     ("legal_hold", "POST"): _row(
         page("legal_hold", ref), SUPERVISES, lambda w: {"reason": "Court order of 3 May.", "version": v(w)}
     ),
@@ -644,7 +663,7 @@ def _ask_all(w: World, method: str, row: Row) -> tuple[dict[str, tuple[int, str]
     answers: dict[str, tuple[int, str]] = {}
     writers = row.writers if row.writers is not None else row.allowed
     barred = [name for name in row.who if name not in writers] if method == "POST" else []
-    done: set[str] = set()  # writers whose POST went through and wrote
+    done: set[str] = set()  # writers whose POST went through and wrote; readers audited
     for name in row.who:
         if name in barred:
             continue
@@ -652,8 +671,11 @@ def _ask_all(w: World, method: str, row: Row) -> tuple[dict[str, tuple[int, str]
             if row.prepare is not None:
                 row.prepare(w)
             before = fingerprint() if method == "POST" else None
+            audited = AuditEvent.objects.count()
             answers[name] = _answer(_send(w, name, method, path, row.body(w)))
             if before is not None and fingerprint() != before:
+                done.add(name)
+            if method == "GET" and AuditEvent.objects.count() > audited:
                 done.add(name)
             transaction.set_rollback(True)
     wrote: set[str] = set()
@@ -738,6 +760,9 @@ def _matrix(w: World, method: str, row: Row) -> list[str]:
         writers = row.writers if row.writers is not None else row.allowed
         missed = sorted(name for name in writers if name in row.who and name not in done)
         problems += [f"{name}: got through, but the POST wrote nothing: {_why(answers[name][1])}" for name in missed]
+    if method == "GET" and row.audited and not row.bounce and row.shows is None:
+        unaudited = sorted(n for n in row.allowed if n in row.who and answers[n][0] == 200 and n not in done)
+        problems += [f"{name}: read the record, but no audit event was written" for name in unaudited]
     if row.bounce and len({key for key in seen if key.startswith("302")}) > 1:
         problems.append("the redirect depends on who asks")
     if problems:
@@ -788,3 +813,52 @@ def test_the_other_organisation_sees_its_own_case(world: World, db: None) -> Non
     principal = world.principals["other.supervisor"]
     assert principal.client.get(f"/en/staff/cases/{world.other_case.reference}/").status_code == 200
     assert connection.in_atomic_block
+
+
+# The unassigned intake: every caseworker of the organisation works it, but the needs
+# assessment has its own rule (the assignee and the supervisors only).
+INTAKE_CASE = {"own.caseworker", "own.caseworker_other", "own.supervisor"}
+INTAKE: dict[tuple[str, str], Row] = {
+    ("GET", "detail"): _row(page("detail", lambda w: w.intake.reference), INTAKE_CASE),
+    ("GET", "assessment_list"): _row(
+        page("assessment_list", lambda w: w.intake.reference), SUPERVISES, readers=INTAKE_CASE
+    ),
+    ("GET", "assessment_detail"): _row(
+        page("assessment_detail", lambda w: w.intake.reference, lambda w: 1), SUPERVISES, readers=INTAKE_CASE
+    ),
+    ("GET", "assessment_new"): _row(
+        page("assessment_new", lambda w: w.intake.reference, lambda w: "screening"), SUPERVISES, readers=INTAKE_CASE
+    ),
+    ("POST", "assessment_new"): _row(
+        page("assessment_new", lambda w: w.intake.reference, lambda w: "detailed"),
+        SUPERVISES,
+        lambda w: {"case_version": Case.objects.get(pk=w.intake.pk).version},
+        readers=INTAKE_CASE,
+    ),
+    ("GET", "api case"): _row(api("/api/v1/cases/{r}", r=lambda w: w.intake.reference), INTAKE_CASE),
+    ("GET", "api assessments"): _row(
+        api("/api/v1/cases/{r}/assessments", r=lambda w: w.intake.reference), SUPERVISES, readers=INTAKE_CASE
+    ),
+    ("GET", "api assessment"): _row(
+        api("/api/v1/cases/{r}/assessments/1", r=lambda w: w.intake.reference), SUPERVISES, readers=INTAKE_CASE
+    ),
+    ("POST", "api assessments"): _row(
+        api("/api/v1/cases/{r}/assessments", r=lambda w: w.intake.reference),
+        SUPERVISES,
+        lambda w: {"stage": "detailed", "case_version": Case.objects.get(pk=w.intake.pk).version},
+        readers=INTAKE_CASE,
+    ),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("method", "name"), sorted(INTAKE), ids=[f"{m} {n}" for m, n in sorted(INTAKE)])
+def test_the_intake_and_its_assessment(world: World, method: str, name: str) -> None:
+    row = INTAKE[(method, name)]
+    problems = _matrix(world, method, row)
+    if (method, name) == ("GET", "detail"):
+        for person in ("own.caseworker", "own.caseworker_other"):
+            page_text = world.principals[person].client.get(row.path(world)).content.decode()
+            if INTAKE_ASSESSMENT in page_text:
+                problems.append(f"{person}: the intake's case page shows its needs assessment")
+    assert not problems, "\n".join(problems)

@@ -88,6 +88,7 @@ class World:
     other: Organisation
     case: Case
     other_case: Case  # the other organisation's case (its own colleagues' control)
+    intake: Case  # a case of ``own`` nobody was given yet, with an assessment
     report_unopened: Report  # a report of ``own`` with no case yet
     harmed: CasePerson
     task: CaseTask
@@ -127,6 +128,7 @@ def _platform_token(user: User) -> str:
 # The words of the own case's parts no referral shares (the matrix looks for them on
 # pages), and other words for the other organisation's case.
 OWN_WORDS = {"task": "Call her back.", "risk": "The men came back.", "note": "She prefers mornings."}
+INTAKE_ASSESSMENT = "She does not want the police involved."
 OTHER_WORDS = {"task": "Send the form.", "risk": "A letter came.", "note": "He works nights."}
 
 
@@ -184,6 +186,15 @@ def world_build(client_class: type[Client]) -> World:  # noqa: PLR0915 (one worl
     parts = _case_filled(case, supervisor=supervisor, assignee=assignee, words=OWN_WORDS)
     case = parts["case"]
     report_unopened = make_report(organisation=own).report
+    intake = case_open_from_report(actor=supervisor, report=make_report(organisation=own).report)
+    NeedsAssessment.objects.create(
+        case=intake,
+        version=1,
+        stage=AssessmentStage.SCREENING,
+        answers={"wishes": INTAKE_ASSESSMENT},  # type: ignore[misc]
+        protection_level=ProtectionLevel.STANDARD,
+        performed_by=supervisor,
+    )
 
     other_sent = make_report(organisation=other, country="FR")
     other_case = case_open_from_report(actor=memberships["other.caseworker"].user, report=other_sent.report)
@@ -247,6 +258,7 @@ def world_build(client_class: type[Client]) -> World:  # noqa: PLR0915 (one worl
         other=other,
         case=case,
         other_case=other_case,
+        intake=intake,
         report_unopened=report_unopened,
         harmed=parts["harmed"],
         task=parts["task"],
