@@ -862,3 +862,64 @@ def test_the_intake_and_its_assessment(world: World, method: str, name: str) -> 
             if INTAKE_ASSESSMENT in page_text:
                 problems.append(f"{person}: the intake's case page shows its needs assessment")
     assert not problems, "\n".join(problems)
+
+
+# After the person withdraws the consent both referrals rest on: the recipient keeps the
+# referral's status (no content, so no read to audit), and loses the conference; the
+# case's side keeps all.
+def _withdrawn(w: World) -> None:
+    from victory.cases.services.consent import consent_withdraw
+
+    consent_withdraw(actor=None, consent=ConsentRecord.objects.get(pk=w.consent_given.pk), reason="She asked.")
+
+
+SNAPSHOT_WORDS = ("Amina Example", "headscarf")
+WITHDRAWN: dict[tuple[str, str], Row] = {
+    ("GET", "referral_detail"): _row(
+        page("referral_detail", lambda w: w.referral_accepted.reference), RECEIVES, prepare=_withdrawn, audited=False
+    ),
+    ("GET", "api referral"): _row(
+        api("/api/v1/referrals/{id}", **ACCEPTED), RECEIVES, prepare=_withdrawn, audited=False
+    ),
+    ("GET", "conference_detail"): _row(page("conference_detail", lambda w: w.conference.pk), WORKS, prepare=_withdrawn),
+    ("GET", "api conference"): _row(
+        api("/api/v1/conferences/{c}", c=lambda w: w.conference.pk), WORKS, prepare=_withdrawn
+    ),
+    ("POST", "referral_accept"): _row(
+        page("referral_accept", lambda w: w.referral_sent.reference),
+        RECEIVES,
+        lambda w: {"version": Referral.objects.get(pk=w.referral_sent.pk).version},
+        prepare=_withdrawn,
+        writers=set(),  # the referral ended with the consent: nothing to accept
+    ),
+    ("POST", "conference_action_done"): _row(
+        page("conference_action_done", lambda w: w.conference.pk, lambda w: w.action.pk),
+        set(),
+        prepare=_withdrawn,
+        readers=WORKS,
+    ),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("method", "name"), sorted(WITHDRAWN), ids=[f"{m} {n}" for m, n in sorted(WITHDRAWN)])
+def test_after_the_consent_is_withdrawn(world: World, method: str, name: str) -> None:
+    row = WITHDRAWN[(method, name)]
+    problems = _matrix(world, method, row)
+    if method == "GET" and name.endswith("referral"):
+        for person in sorted(RECEIVES):
+            with transaction.atomic():
+                _withdrawn(world)
+                status, text = _answer(_send(world, person, "GET", row.path(world), {}))
+                transaction.set_rollback(True)
+            shown = [words for words in SNAPSHOT_WORDS if words in text]
+            if status == 200 and shown:
+                problems.append(f"{person}: the withdrawn referral still shows {shown}")
+    assert not problems, "\n".join(problems)
+
+
+def test_the_snapshot_words_are_shared_while_the_consent_holds(world: World, db: None) -> None:
+    """The control for the test above: before the withdrawal, the recipient reads them."""
+    path = page("referral_detail", lambda w: w.referral_accepted.reference)(world)
+    text = world.principals["partner.justice_liaison"].client.get(path).content.decode()
+    assert all(words in text for words in SNAPSHOT_WORDS)
