@@ -214,6 +214,7 @@ PAGES: dict[tuple[str, str], Row] = {
         {"own.caseworker", "own.caseworker_other", "own.supervisor"},
     ),
     ("detail", "GET"): _row(page("detail", ref), WORKS),
+    ("evidence", "GET"): _row(page("evidence", ref, lambda w: w.evidence.pk), WORKS),
     ("status", "GET"): _bounce(page("status", ref)),
     ("status", "POST"): _row(page("status", ref), WORKS, lambda w: {"status": "triage", "version": v(w)}),
     ("close", "GET"): _bounce(page("close", ref)),
@@ -491,7 +492,7 @@ ENDPOINTS: dict[tuple[str, str], Row] = {
     ("POST", "/api/v1/cases"): _row(
         api("/api/v1/cases"), CASE_PEOPLE, lambda w: {"channel": "phone", "language": "en", "summary": "She called."}
     ),
-    ("GET", "/api/v1/cases/{reference}"): _row(api("/api/v1/cases/{reference}", **CASE), WORKS),
+    ("GET", "/api/v1/cases/{id}"): _row(api("/api/v1/cases/{id}", **CASE), WORKS),
     ("GET", "/api/v1/cases/{id}/conferences"): _row(api("/api/v1/cases/{id}/conferences", **CASE), WORKS),
     ("POST", "/api/v1/cases/{id}/conferences"): _row(
         api("/api/v1/cases/{id}/conferences", **CASE),
@@ -521,37 +522,37 @@ ENDPOINTS: dict[tuple[str, str], Row] = {
         WORKS,
         lambda w: {"recipient_id": w.partner.pk, "purpose": "support", "sections": ["incident"]},
     ),
-    ("GET", "/api/v1/cases/{reference}/assessments"): _row(api("/api/v1/cases/{reference}/assessments", **CASE), WORKS),
-    ("POST", "/api/v1/cases/{reference}/assessments"): _row(
-        api("/api/v1/cases/{reference}/assessments", **CASE),
+    ("GET", "/api/v1/cases/{id}/assessments"): _row(api("/api/v1/cases/{id}/assessments", **CASE), WORKS),
+    ("POST", "/api/v1/cases/{id}/assessments"): _row(
+        api("/api/v1/cases/{id}/assessments", **CASE),
         WORKS,
         lambda w: {"stage": "detailed", "case_version": v(w)},
     ),
-    ("GET", "/api/v1/cases/{reference}/assessments/{version}"): _row(
-        api("/api/v1/cases/{reference}/assessments/1", **CASE), WORKS
+    ("GET", "/api/v1/cases/{id}/assessments/{version}"): _row(
+        api("/api/v1/cases/{id}/assessments/1", **CASE), WORKS
     ),
-    ("GET", "/api/v1/cases/{reference}/notes"): _row(api("/api/v1/cases/{reference}/notes", **CASE), WORKS),
-    ("POST", "/api/v1/cases/{reference}/notes"): _row(
-        api("/api/v1/cases/{reference}/notes", **CASE), WORKS, lambda w: {"body": "A note."}
+    ("GET", "/api/v1/cases/{id}/notes"): _row(api("/api/v1/cases/{id}/notes", **CASE), WORKS),
+    ("POST", "/api/v1/cases/{id}/notes"): _row(
+        api("/api/v1/cases/{id}/notes", **CASE), WORKS, lambda w: {"body": "A note."}
     ),
-    ("GET", "/api/v1/cases/{reference}/people"): _row(api("/api/v1/cases/{reference}/people", **CASE), WORKS),
-    ("POST", "/api/v1/cases/{reference}/people"): _row(
-        api("/api/v1/cases/{reference}/people", **CASE),
+    ("GET", "/api/v1/cases/{id}/people"): _row(api("/api/v1/cases/{id}/people", **CASE), WORKS),
+    ("POST", "/api/v1/cases/{id}/people"): _row(
+        api("/api/v1/cases/{id}/people", **CASE),
         WORKS,
         lambda w: {"role": "witness", "full_name": "New Witness"},
     ),
-    ("GET", "/api/v1/cases/{reference}/risks"): _row(api("/api/v1/cases/{reference}/risks", **CASE), WORKS),
-    ("POST", "/api/v1/cases/{reference}/risks"): _row(
-        api("/api/v1/cases/{reference}/risks", **CASE),
+    ("GET", "/api/v1/cases/{id}/risks"): _row(api("/api/v1/cases/{id}/risks", **CASE), WORKS),
+    ("POST", "/api/v1/cases/{id}/risks"): _row(
+        api("/api/v1/cases/{id}/risks", **CASE),
         WORKS,
         lambda w: {"kind": "retaliation", "level": "medium", "reason": "He wrote again."},
     ),
-    ("GET", "/api/v1/cases/{reference}/tasks"): _row(api("/api/v1/cases/{reference}/tasks", **CASE), WORKS),
-    ("POST", "/api/v1/cases/{reference}/tasks"): _row(
-        api("/api/v1/cases/{reference}/tasks", **CASE), WORKS, lambda w: {"title": "Write to her."}
+    ("GET", "/api/v1/cases/{id}/tasks"): _row(api("/api/v1/cases/{id}/tasks", **CASE), WORKS),
+    ("POST", "/api/v1/cases/{id}/tasks"): _row(
+        api("/api/v1/cases/{id}/tasks", **CASE), WORKS, lambda w: {"title": "Write to her."}
     ),
-    ("POST", "/api/v1/cases/{reference}/tasks/{task_id}/done"): _row(
-        api("/api/v1/cases/{reference}/tasks/{task_id}/done", task_id=lambda w: w.task.pk, **CASE), WORKS
+    ("POST", "/api/v1/cases/{id}/tasks/{task_id}/done"): _row(
+        api("/api/v1/cases/{id}/tasks/{task_id}/done", task_id=lambda w: w.task.pk, **CASE), WORKS
     ),
     ("GET", "/api/v1/conferences/{conference_id}"): _row(
         api("/api/v1/conferences/{conference_id}", conference_id=lambda w: w.conference.pk), WORKS | RECEIVES
@@ -778,6 +779,7 @@ def _methods(pattern: URLPattern) -> list[str]:
     return [m.upper() for m in ("get", "post") if m in view.http_method_names and hasattr(view, m)]
 
 
+@pytest.mark.django_db
 def test_every_address_has_a_row(client: OpenAPIClient) -> None:
     pages = {(p.name, method) for p in case_urls.urlpatterns for method in _methods(p)}
     assert pages - PAGES.keys() == set(), "pages without a row in the access matrix"

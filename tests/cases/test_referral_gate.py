@@ -11,7 +11,7 @@ from tests.factories import OrganisationFactory, make_report
 from victory.accounts.models import Role
 from victory.cases.concurrency import StaleEdit
 from victory.cases.errors import MissingConsents
-from victory.cases.models import CaseEvent, CaseStatus, ConsentPurpose, Referral, ReferralStatus
+from victory.cases.models import Case, CaseEvent, CaseStatus, ConsentPurpose, Referral, ReferralStatus
 from victory.cases.services import referral as referral_services
 from victory.core.models import AuditEvent
 from victory.reports.models import ReportMessage, Sender
@@ -180,6 +180,8 @@ def test_the_assessment_is_shared_only_when_chosen_and_consented() -> None:
     home, other = two_organisations()
     worker = professional(home)
     case = make_case(home)
+    Case.objects.filter(pk=case.pk).update(assigned_to=worker.user)  # who may read the assessment
+    case.refresh_from_db()
     give_consent(case, worker, other, ["incident"])
     with pytest.raises(MissingConsents) as refused:
         referral_services.referral_send(

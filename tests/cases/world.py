@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
@@ -19,6 +20,7 @@ from tests.cases.sharing_helpers import api_token
 from tests.conftest import _with_totp, login
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, make_report
 from tests.reports.test_inbox_views import inbox_login
+from tests.reports.test_staff_views import PDF
 from victory.accounts import services as account_services
 from victory.accounts.models import Membership, Organisation, Role, User
 from victory.cases.models import (
@@ -48,7 +50,8 @@ from victory.cases.services.conference import conference_convene
 from victory.cases.services.consent import consent_record_given, consent_request
 from victory.cases.services.parts import note_add
 from victory.cases.services.referral import referral_accept, referral_send
-from victory.reports.models import Report
+from victory.reports import services_evidence
+from victory.reports.models import Report, ReportEvidence
 
 # Every role a professional holds, by the name the matrix uses. "caseworker" is the
 # case's assignee; "caseworker_other" a colleague it is not assigned to.
@@ -90,6 +93,7 @@ class World:
     other_case: Case  # the other organisation's case (its own colleagues' control)
     intake: Case  # a case of ``own`` nobody was given yet, with an assessment
     report_unopened: Report  # a report of ``own`` with no case yet
+    evidence: ReportEvidence  # a file given with the main case's report
     harmed: CasePerson
     task: CaseTask
     risk: RiskFlag
@@ -182,6 +186,9 @@ def world_build(client_class: type[Client]) -> World:  # noqa: PLR0915 (one worl
     assignee = memberships["own.caseworker"].user
     supervisor = memberships["own.supervisor"].user
     sent = make_report(organisation=own)
+    evidence = services_evidence.evidence_add(
+        upload=SimpleUploadedFile("photo.pdf", PDF, content_type="application/pdf"), report=sent.report
+    )
     case = case_open_from_report(actor=assignee, report=sent.report)
     parts = _case_filled(case, supervisor=supervisor, assignee=assignee, words=OWN_WORDS)
     case = parts["case"]
@@ -260,6 +267,7 @@ def world_build(client_class: type[Client]) -> World:  # noqa: PLR0915 (one worl
         other_case=other_case,
         intake=intake,
         report_unopened=report_unopened,
+        evidence=evidence,
         harmed=parts["harmed"],
         task=parts["task"],
         risk=parts["risk"],

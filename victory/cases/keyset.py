@@ -28,8 +28,14 @@ class KeysetOrder:
     field: str  # the model field or annotation sorted on
     descending: bool
     kind: str = "str"  # how the value is written: "str", "int", "date", "datetime"
+    # A field that is never NULL is ordered and bounded as a plain index range: "NULLS
+    # LAST" does not match a backward scan of a PostgreSQL index, and "x < v OR (x = v
+    # AND id < pk) OR x IS NULL" is a filter, not a range, for both databases.
+    nullable: bool = True
 
     def order_by(self) -> list[Any]:
+        if not self.nullable:
+            return [F(self.field).desc(), F("id").desc()] if self.descending else [F(self.field).asc(), F("id").asc()]
         if self.descending:
             return [F(self.field).desc(nulls_last=True), F("id").desc()]
         return [F(self.field).asc(nulls_last=True), F("id").asc()]
@@ -37,6 +43,12 @@ class KeysetOrder:
     def after(self, value: Any, pk: int) -> Q:
         """The rows after (value, pk) in this order."""
         past, tie = ("lt", "lt") if self.descending else ("gt", "gt")
+        if not self.nullable:
+            # "x <= v" bounds the index scan; the OR only breaks the ties at v.
+            within = "lte" if self.descending else "gte"
+            return Q(**{f"{self.field}__{within}": value}) & (
+                Q(**{f"{self.field}__{past}": value}) | Q(**{f"id__{tie}": pk})
+            )
         if value is None:  # in the NULL tail: only the ids after
             return Q(**{f"{self.field}__isnull": True, f"id__{tie}": pk})
         return (

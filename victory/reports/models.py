@@ -121,7 +121,11 @@ class Report(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("report")
         verbose_name_plural = _("reports")
-        indexes = [models.Index(fields=["organisation", "status", "created_at"])]
+        indexes = [
+            models.Index(fields=["organisation", "status", "created_at"]),
+            # The caseworker's inbox: the organisation's reports not yet a case, newest first.
+            models.Index(fields=["organisation", "became_case", "created_at", "id"], name="report_org_intake"),
+        ]
 
     def __str__(self) -> str:
         return self.reference

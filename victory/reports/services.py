@@ -270,6 +270,7 @@ from .services_retention import reports_erase_expired as reports_erase_expired  
 from .services_staff import country_intake_set as country_intake_set  # noqa: E402
 from .services_staff import evidence_open as evidence_open  # noqa: E402
 from .services_staff import organisation_message_send as organisation_message_send  # noqa: E402
+from .services_staff import report_case_link_set as report_case_link_set  # noqa: E402
 from .services_staff import report_list_viewed as report_list_viewed  # noqa: E402
 from .services_staff import report_open as report_open  # noqa: E402
 from .services_staff import report_status_set as report_status_set  # noqa: E402

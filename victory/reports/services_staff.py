@@ -3,6 +3,8 @@ the platform administrators' configuration of who receives a country's reports."
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -121,3 +123,20 @@ def country_intake_set(*, actor: User | None, country: str, organisation: Organi
         raise ValidationError({"country": [_("Choose a country from the list.")]})
     CountryIntake.objects.update_or_create(country=country, defaults={"organisation": organisation})
     audit_record(action="report.intake_configured", actor=actor, organisation=organisation, reason=country)
+
+
+def report_case_link_set(*, report: Report, became_case: bool, erase_at: datetime | None = None) -> None:
+    """The apps built on reports say whether the report is now worked as a case (it then
+    leaves the intake lists and is never erased by report retention) or no longer is
+    (its case's person asked for erasure, or the case's retention ended): then it is due
+    for the reports' retention job at ``erase_at`` if given."""
+    updates: dict[str, object] = {"became_case": became_case}
+    if erase_at is not None:
+        updates["erase_after"] = erase_at
+    Report.objects.filter(pk=report.pk).update(**updates)
+    report.became_case = became_case
+    audit_record(
+        action="report.became_case" if became_case else "report.case_released",
+        organisation=report.organisation,
+        obj=report,
+    )

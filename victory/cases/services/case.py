@@ -174,8 +174,7 @@ def _case_from_report(*, actor: User, report: Report) -> Case:
         opened_by=actor,
     )
     _case_create(case)
-    Report.objects.filter(pk=report.pk).update(became_case=True)
-    report.became_case = True
+    report_services.report_case_link_set(report=report, became_case=True)
     _opened(case, actor)
     # The report's own consents (contact, statistics …) become the case's first records.
     consents_from_report(case=case)

@@ -175,12 +175,8 @@ def _release_report(case: Case, *, now: datetime | None = None) -> None:
     """The report the case came from is the person harmed's own account: unlinked and
     left to the reports' retention job, which erases it with its files within the hour.
     On an erasure request (``now`` None) every way into it closes at once, as after the
-    reporter's own deletion request; at the end of retention (``now``) it is simply due.
-
-    (Reports have no service for "no longer a case": the coordinator may move the
-    ``became_case`` update into victory.reports.)"""
-    from victory.reports.models import Report
-    from victory.reports.services import report_deletion_request
+    reporter's own deletion request; at the end of retention (``now``) it is simply due."""
+    from victory.reports.services import report_case_link_set, report_deletion_request
 
     report = case.report
     if report is None:
@@ -188,10 +184,10 @@ def _release_report(case: Case, *, now: datetime | None = None) -> None:
     case.report = None
     case.save(update_fields=["report"])
     if now is None:
-        Report.objects.filter(pk=report.pk).update(became_case=False)
+        report_case_link_set(report=report, became_case=False)
         report_deletion_request(report=report)
     else:
-        Report.objects.filter(pk=report.pk).update(became_case=False, erase_after=now)
+        report_case_link_set(report=report, became_case=False, erase_at=now)
 
 
 def _snapshots_erase(case: Case, *, section: str | None) -> None:

@@ -32,6 +32,7 @@ from ..pdf import export_language, person_export_pdf
 from ..permissions import can_supervise_case
 from ..selectors.common import case_get
 from ..services import rights as services
+from ..services.common import case_read
 
 
 def _supervised_case(request: ProfessionalRequest, reference: str) -> Case:
@@ -131,6 +132,8 @@ class LegalHoldView(ProfessionalRequiredMixin, View):
     template_name = "cases/rights/legal_hold.html"
 
     def _render(self, request: ProfessionalRequest, case: Case, form: LegalHoldForm) -> HttpResponse:
+        # The page shows the hold's reason, which is case content: a read, audited.
+        case_read(case=case, actor=request.user, what="legal_hold")
         return render(request, self.template_name, {"case": case, "form": form})
 
     def get(self, request: ProfessionalRequest, reference: str) -> HttpResponse:
