@@ -288,3 +288,14 @@ def test_a_confidential_note_is_not_on_a_colleagues_page(client: Client, case: C
     login(client, member(case.organisation))
     page = client.get(reverse("cases:detail", args=[case.reference])).content.decode()
     assert "Only for us two" not in page
+
+
+def test_tasks_due_lists_the_unassigned_tasks_of_my_own_cases(client: Client, caseworker: Membership) -> None:
+    """A task nobody was given, on a case assigned to me, is mine to see to."""
+    user = caseworker.user
+    mine = make_case(caseworker.organisation, assigned_to=user)
+    services.task_add(
+        actor=user, case=mine, title="A task for nobody on my case", due_on=timezone.localdate(), expected_version=None
+    )
+    login(client, caseworker)
+    assert "A task for nobody on my case" in client.get(reverse("cases:tasks_due")).content.decode()

@@ -115,8 +115,9 @@ def _keyset(after: str) -> tuple[date, int] | None:
 
 def tasks_due(*, user: User, after: str = "", today: date | None = None) -> TasksDuePage:
     """Open tasks overdue or due within ``TASKS_DUE_DAYS`` days, on open cases the user
-    may see: their own tasks, and the tasks nobody was given on their organisation's
-    unassigned cases. Earliest first, a page at a time (keyset: no offset to scan)."""
+    may see: their own tasks, the tasks nobody was given on the cases assigned to them,
+    and the tasks nobody was given on their organisation's unassigned cases. Earliest
+    first, a page at a time (keyset: no offset to scan)."""
     today = today or timezone.localdate()
     until = today + timedelta(days=TASKS_DUE_DAYS)
     casework = Membership.objects.in_force().filter(user_id=user.pk, role__in=CASE_ROLES).values("organisation_id")
@@ -125,6 +126,7 @@ def tasks_due(*, user: User, after: str = "", today: date | None = None) -> Task
         .filter(case__in=Case.objects.visible_to(user).open())
         .filter(
             Q(assigned_to_id=user.pk)
+            | Q(assigned_to__isnull=True, case__assigned_to_id=user.pk)
             | Q(assigned_to__isnull=True, case__assigned_to__isnull=True, case__organisation_id__in=casework)
         )
         .select_related("case", "assigned_to")
