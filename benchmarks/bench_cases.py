@@ -122,7 +122,6 @@ def _people() -> tuple[Any, Any, Any]:
 
 def _queries(organisation: Any, caseworker: Any, supervisor: Any, *, explain: bool) -> dict[str, Callable[[], object]]:
     """What the case pages must answer, as ORM queries under the access rules."""
-    from django.db.models import Q
 
     from victory.cases.models import Case, CaseStatus, RiskLevel
     from victory.reports.models import Report, ReportStatus
@@ -145,40 +144,21 @@ def _queries(organisation: Any, caseworker: Any, supervisor: Any, *, explain: bo
     deep = everything.values_list("opened_at", "id")[int(total * 0.9)]  # a row 90% down the list
     print(f"  deep page: row {int(total * 0.9):,} of {total:,} of the supervisor's list", flush=True)
 
+    # The lists' own keyset condition (victory.cases.keyset), as the pages write it.
+    from victory.cases.selectors.case import SORTS
+
     def after(queryset: Any, cursor: tuple[Any, int]) -> Any:
-        opened_at, pk = cursor
-        return queryset.filter(Q(opened_at__lt=opened_at) | Q(opened_at=opened_at, id__lt=pk))
+        return queryset.filter(SORTS["newest"].after(*cursor))
 
-    def after_range(queryset: Any, cursor: tuple[Any, int]) -> Any:
-        # The same rows, said so that the database sees a range on the index: opened_at is
-        # never NULL, so "opened_at <= x" bounds the scan and the OR only breaks ties.
-        opened_at, pk = cursor
-        return queryset.filter(opened_at__lte=opened_at).filter(Q(opened_at__lt=opened_at) | Q(id__lt=pk))
-
-    # The same lists with the user's organisation resolved first (one small query), which
-    # lets the database walk one (organisation, …, opened_at, id) index in order.
-    resolved = Case.objects.filter(organisation_id=organisation.pk).exclude(status=CaseStatus.CLOSED).order_by(*order)
-    own = resolved.filter(assigned_to_id=caseworker.pk)
-    intake = resolved.filter(assigned_to__isnull=True)
-    both = resolved.filter(Q(assigned_to__isnull=True) | Q(assigned_to_id=caseworker.pk))
-    resolved_filtered = Case.objects.filter(
-        organisation_id=organisation.pk, status=CaseStatus.SUPPORT, risk_level=RiskLevel.HIGH
-    ).order_by(*order)
+    own = mine.filter(assigned_to_id=caseworker.pk)
+    intake = mine.filter(assigned_to__isnull=True)
     queries = {
         "query: caseworker's open cases": mine[:PAGE_SIZE],
-        "query: caseworker's open cases, org. resolved": both[:PAGE_SIZE],
         "query: caseworker's own open cases only": own[:PAGE_SIZE],
         "query: unassigned open intake only": intake[:PAGE_SIZE],
         "query: reports waiting in the intake": waiting[:PAGE_SIZE],
         "query: supervisor, support + high risk": filtered[:PAGE_SIZE],
-        "query: support + high risk, org. resolved": resolved_filtered[:PAGE_SIZE],
         "query: supervisor's list, deep keyset page": after(everything, deep)[:PAGE_SIZE],
-        "query: deep keyset page, org. resolved": after(
-            Case.objects.filter(organisation_id=organisation.pk).order_by(*order), deep
-        )[:PAGE_SIZE],
-        "query: same, keyset as an index range": after_range(
-            Case.objects.filter(organisation_id=organisation.pk).order_by(*order), deep
-        )[:PAGE_SIZE],
     }
     if explain:
         for name, queryset in queries.items():
@@ -190,7 +170,6 @@ def _queries(organisation: Any, caseworker: Any, supervisor: Any, *, explain: bo
     return {
         **{name: listed(queryset) for name, queryset in queries.items()},
         "query: supervisor's filtered total": lambda: filtered.count(),
-        "query: filtered total, org. resolved": lambda: resolved_filtered.count(),
     }
 
 
