@@ -112,7 +112,9 @@ def _a_side(page: Page, base: str, lang: str, report_reference: str, b_name: str
     page.locator("#id_recipient").select_option(str(b_pk))
     page.locator("#id_method").select_option("phone")
     _submit(page, _t(lang, "Save the consent"))
-    consent = ConsentRecord.objects.get(case=case)
+    # The report's own consents (contact, statistics) are the case's first records; this
+    # one names organisation B.
+    consent = ConsentRecord.objects.get(case=case, recipient_id=b_pk)
     assert consent.status == ConsentStatus.GIVEN
     assert sorted(consent.data_categories) == ["contact", "incident"]
 

@@ -113,7 +113,7 @@ def test_who_looked_at_the_case_includes_the_recipients_reads(client: Client) ->
     referral = referral_send(
         actor=supervisor.user, case=case, recipient=recipient, purpose="support", sections=["incident"]
     )
-    assert login(Client(), liaison).get(f"/en/staff/referrals/{referral.reference}/").status_code == 200
+    assert login(OpenAPIClient(), liaison).get(f"/en/staff/referrals/{referral.reference}/").status_code == 200
     login(client, supervisor)
     rows = client.get(f"/en/staff/cases/{case.reference}/access-log/").context["rows"]
     read = [row for row in rows if row["action"] == "referral.read"]
