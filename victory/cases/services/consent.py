@@ -186,7 +186,9 @@ def consent_request(
 def _locked(consent: ConsentRecord) -> ConsentRecord:
     """The record as stored now, locked: two answers at once cannot both apply."""
     return (
-        ConsentRecord.objects.select_for_update().select_related("case__organisation", "recipient").get(pk=consent.pk)
+        ConsentRecord.objects.select_for_update(of=("self",))
+        .select_related("case__organisation", "recipient")
+        .get(pk=consent.pk)
     )
 
 
@@ -236,7 +238,7 @@ def _referrals_end(*, consent: ConsentRecord, actor: User | None, now: datetime)
     """Revoke every open referral resting on ``consent``: its recipient's access ends now."""
     ended = 0
     referrals = (
-        Referral.objects.select_for_update()
+        Referral.objects.select_for_update(of=("self",))
         .select_related("recipient")
         .filter(consent=consent, status__in=REFERRAL_OPEN_STATUSES)
     )
@@ -334,7 +336,7 @@ def consents_expire_due(*, today: date) -> int:
     on them end (the recipients' access already ended on the day: ``in_force``). Run
     daily; returns how many records expired."""
     due = (
-        ConsentRecord.objects.select_for_update()
+        ConsentRecord.objects.select_for_update(of=("self",))
         .select_related("case__organisation", "recipient")
         .filter(status=ConsentStatus.GIVEN, valid_until__lt=today)
     )

@@ -244,7 +244,7 @@ def referral_send_vital_interest(
 
 def _locked(referral: Referral) -> Referral:
     return (
-        Referral.objects.select_for_update()
+        Referral.objects.select_for_update(of=("self",))
         .select_related("case__organisation", "recipient", "sender")
         .get(pk=referral.pk)
     )

@@ -74,7 +74,7 @@ def case_reduce(*, case_id: int, now: datetime) -> bool:
     cutoff = now - timedelta(days=settings.VICTORY_CASE_RETENTION_DAYS)
     with transaction.atomic():
         case = (
-            Case.objects.select_for_update()
+            Case.objects.select_for_update(of=("self",))
             .select_related("organisation", "report")
             .filter(pk=case_id, status=CaseStatus.CLOSED, closed_at__lt=cutoff, reduced_at__isnull=True)
             .first()
