@@ -231,6 +231,11 @@ def organisations_supervised_by(user: User | AnonymousUser) -> models.QuerySet[M
     return _memberships(user, (Role.SUPERVISOR.value,)).values("organisation_id")
 
 
+def organisations_working_cases_for(user: User | AnonymousUser) -> models.QuerySet[Organisation]:
+    """The organisations where ``user`` opens and works cases (a case role in force)."""
+    return Organisation.objects.filter(pk__in=_memberships(user, CASE_ROLES).values("organisation_id"))
+
+
 def organisations_receiving_for(user: User | AnonymousUser) -> models.QuerySet[Membership, Any]:
     return _memberships(user, REFERRAL_RECEIVER_ROLES).values("organisation_id")
 

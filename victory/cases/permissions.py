@@ -26,6 +26,7 @@ from .models import (
     ProtectionLevel,
     Referral,
     RiskLevel,
+    organisations_working_cases_for,
 )
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ def _holds(user: User | AnonymousUser, organisation_id: int, roles: tuple[str, .
 
 def can_open_case(user: User | AnonymousUser, organisation: Organisation) -> bool:
     """Open a case for the organisation (from a report, or phone, walk-in, third party)."""
-    return _holds(user, organisation.pk, CASE_ROLES)
+    return organisations_working_cases_for(user).filter(pk=organisation.pk).exists()
 
 
 def can_work_case(user: User | AnonymousUser, case: Case) -> bool:

@@ -14,10 +14,10 @@ from ninja import Field, Query, Schema
 from ninja.responses import Status
 
 from victory.accounts.api import ErrorOut, ValidationErrorOut
-from victory.accounts.models import Membership, Organisation
+from victory.accounts.models import Organisation
 
 from ..keyset import InvalidCursor
-from ..models import CASE_ROLES, Case, CaseStatus, RiskLevel
+from ..models import Case, CaseStatus, RiskLevel, organisations_working_cases_for
 from ..selectors import case as case_selectors
 from ..selectors.common import case_get
 from ..services import case as case_services
@@ -179,10 +179,10 @@ def case_read(request: CaseApiRequest, id: str) -> CaseOut:
 
 
 def _organisation(request: CaseApiRequest, chosen: int | None) -> Organisation:
-    memberships = Membership.objects.in_force().filter(user_id=request.auth.pk, role__in=CASE_ROLES)
+    working = organisations_working_cases_for(request.auth)
     if chosen is not None:
-        memberships = memberships.filter(organisation_id=chosen)
-    organisations = list(Organisation.objects.filter(pk__in=memberships.values("organisation_id")).order_by("pk")[:2])
+        working = working.filter(pk=chosen)
+    organisations = list(working.order_by("pk")[:2])
     if not organisations:
         if chosen is not None:
             raise ValidationError({"organisation": [_("Choose one of the organisations where you work cases.")]})

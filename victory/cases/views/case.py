@@ -22,7 +22,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 
 from victory.accounts.http import ProfessionalRequest
-from victory.accounts.models import Membership, User
+from victory.accounts.models import User
 from victory.accounts.views import ProfessionalRequiredMixin
 from victory.core.kept_input import kept_input_peek, kept_input_take
 from victory.core.messages import form_errors_add
@@ -43,7 +43,7 @@ from ..forms_case import (
     StatusForm,
 )
 from ..keyset import InvalidCursor
-from ..models import CASE_ROLES, Case, CaseStatus, ReplyTemplate
+from ..models import Case, CaseStatus, ReplyTemplate, organisations_working_cases_for
 from ..permissions import can_assign_case, can_supervise_case, needs_close_approval
 from ..selectors import case as case_selectors
 from ..selectors.common import case_get
@@ -118,13 +118,7 @@ class CaseListView(ProfessionalRequiredMixin, View):
 
 
 def _case_organisations(user: User) -> list[tuple[int, str]]:
-    memberships = (
-        Membership.objects.in_force().filter(user_id=user.pk, role__in=CASE_ROLES).select_related("organisation")
-    )
-    seen: dict[int, str] = {}
-    for membership in memberships:
-        seen.setdefault(membership.organisation_id, membership.organisation.name)
-    return sorted(seen.items(), key=lambda item: item[1])
+    return list(organisations_working_cases_for(user).order_by("name").values_list("pk", "name"))
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -149,12 +143,7 @@ class OpenDirectView(ProfessionalRequiredMixin, View):
     def post(self, request: ProfessionalRequest) -> HttpResponse:
         form = self._form(request, data=request.POST)
         if form.is_valid():
-            organisation = next(
-                membership.organisation
-                for membership in Membership.objects.in_force()
-                .filter(user_id=request.user.pk, organisation_id=form.cleaned_data["organisation"])
-                .select_related("organisation")
-            )
+            organisation = organisations_working_cases_for(request.user).get(pk=form.cleaned_data["organisation"])
             incident = form.incident()
             try:
                 case = case_services.case_open_direct(

@@ -23,7 +23,6 @@ from django.views.decorators.cache import never_cache
 from victory.accounts.http import ProfessionalRequest
 from victory.accounts.models import Organisation
 from victory.accounts.views import ProfessionalRequiredMixin
-from victory.core.audit import audit_record
 from victory.core.kept_input import kept_input_take
 from victory.core.messages import form_errors_add
 
@@ -33,6 +32,7 @@ from ..permissions import can_convene_conference, can_supervise_case
 from ..selectors.common import case_get
 from ..selectors.conference import conference_get, conference_list_for_case, conference_list_invited
 from ..services import conference as services
+from ..services.case import case_list_viewed
 from ..services.common import case_read
 
 
@@ -259,11 +259,7 @@ class ConferenceListView(ProfessionalRequiredMixin, View):
 
     def get(self, request: ProfessionalRequest) -> HttpResponse:
         conferences = list(conference_list_invited(user=request.user).order_by("-scheduled_for", "-pk")[:100])
-        audit_record(
-            action="case.conference_list_viewed",
-            actor=request.user,
-            reason=",".join(str(conference.pk) for conference in conferences),
-        )
+        case_list_viewed(actor=request.user, what="conference_list", count=len(conferences))
         return render(request, "cases/conference/list.html", {"conferences": conferences})
 
 
