@@ -245,3 +245,35 @@ def test_who_reaches_a_case(
     assert log == {200: 200 if role == Role.SUPERVISOR else 403, 404: 404}[expected]
     listed = client.get(reverse("cases:list")).content.decode()
     assert (case.reference in listed) is (expected == 200)
+
+
+def test_a_list_row_shows_the_case_as_a_caseworker_reads_it(client: Client, caseworker: Membership) -> None:
+    """Each row's texts are worked out once per list (views/rows.py): the status, risk
+    and language in the reader's language, the assignee's name, the days in the
+    reader's format, and colleagues offered in alphabetical order of their names."""
+    supervisor = member(caseworker.organisation, Role.SUPERVISOR)
+    zoe, anna = member(caseworker.organisation), member(caseworker.organisation)
+    for person, name in ((zoe, "Zoé Varga"), (anna, "Anna Kovács")):
+        person.user.full_name = name
+        person.user.save()
+    mine = open_case(caseworker, language="eu")
+    case_services.case_assign(actor=supervisor.user, case=mine, assignee=anna.user, expected_version=None)
+    intake = open_case(caseworker, language="fi")
+    login(client, supervisor.user)
+
+    text = client.get("/es/staff/cases/").content.decode()
+    row = re.search(
+        rf"<tr>\s*<th scope=\"row\"[^>]*><a href=\"(/es/staff/cases/{mine.reference}/)\".*?</tr>", text, re.S
+    )
+    assert row is not None, "the assigned case has its row, linking to its page"
+    assert '<td data-label="Asignado a">Anna Kovács</td>' in row.group(0)
+    assert '<td data-label="Idioma">Euskera</td>' in row.group(0), "the person's language, named in Spanish"
+    assert '<td data-label="Estado">Nuevo</td>' in row.group(0), "the status in Spanish"
+    opened = timezone.localtime(mine.opened_at)
+    assert f'datetime="{opened.isoformat()}"' in row.group(0)
+    assert opened.strftime("%d/%m/%Y") in row.group(0), "the day in the Spanish format"
+    other = re.search(rf"<tr>\s*<th scope=\"row\".*?{intake.reference}.*?</tr>", text, re.S)
+    assert other is not None and "Nadie" in other.group(0), "an unassigned case says so, in Spanish"
+    assert client.get(f"/es/staff/cases/{mine.reference}/").status_code == 200
+    names = re.findall(r'<option value="\d+">([^<]+)</option>', text.split('name="assignee"')[1].split("</select>")[0])
+    assert names.index("Anna Kovács") < names.index("Zoé Varga"), "colleagues by name, not by ciphertext"

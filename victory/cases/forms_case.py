@@ -11,7 +11,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from victory.core.forms import AccessibleFormMixin
+from victory.core.forms import AccessibleFormMixin, PlainSelect
 from victory.core.vocabulary import BiasMotivation, IncidentType, country_choices
 
 from .models import CaseStatus, CloseReason, IntakeChannel, RiskLevel
@@ -33,38 +33,47 @@ class CaseFilterForm(AccessibleFormMixin, forms.Form):
         help_text=_("A case's reference (CA-…) or its report's (VT-…)."),
     )
     status = forms.ChoiceField(
+        widget=PlainSelect,
         label=_("Status"),
         required=False,
         choices=[("", _("Any status")), ("open", _("Any open status")), *CaseStatus.choices],
         error_messages={"invalid_choice": _("Choose one of the listed statuses.")},
     )
     assignee = forms.ChoiceField(
-        label=_("Assigned to"), required=False, error_messages={"invalid_choice": _("Choose one of the listed people.")}
+        widget=PlainSelect,
+        label=_("Assigned to"),
+        required=False,
+        error_messages={"invalid_choice": _("Choose one of the listed people.")},
     )
     bias_motivation = forms.ChoiceField(
+        widget=PlainSelect,
         label=_("Bias motivation"),
         required=False,
         choices=[("", _("Any")), *BiasMotivation.choices],
         error_messages={"invalid_choice": _("Choose one of the listed bias motivations.")},
     )
     incident_type = forms.ChoiceField(
+        widget=PlainSelect,
         label=_("Kind of incident"),
         required=False,
         choices=[("", _("Any")), *IncidentType.choices],
         error_messages={"invalid_choice": _("Choose one of the listed kinds of incident.")},
     )
     language = forms.ChoiceField(
+        widget=PlainSelect,
         label=_("The person's language"),
         required=False,
         error_messages={"invalid_choice": _("Choose one of the listed languages.")},
     )
     risk = forms.ChoiceField(
+        widget=PlainSelect,
         label=_("Risk"),
         required=False,
         choices=[("", _("Any")), *RiskLevel.choices],
         error_messages={"invalid_choice": _("Choose one of the listed risk levels.")},
     )
     task_due = forms.ChoiceField(
+        widget=PlainSelect,
         label=_("Tasks"),
         required=False,
         choices=[("", _("Any")), ("overdue", _("A task is overdue")), ("week", _("A task is due within 7 days"))],
@@ -95,6 +104,7 @@ class CaseFilterForm(AccessibleFormMixin, forms.Form):
         error_messages={"invalid": _("Enter a real date, such as 2026-03-31.")},
     )
     sort = forms.ChoiceField(
+        widget=PlainSelect,
         label=_("Order"),
         required=False,
         choices=[

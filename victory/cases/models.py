@@ -350,6 +350,16 @@ class Case(models.Model):
             models.Index(fields=["organisation", "risk_level", "opened_at", "id"], name="case_org_risk_opened"),
             models.Index(fields=["organisation", "next_task_due"], name="case_org_task_due"),
             models.Index(fields=["status", "closed_at"], name="case_status_closed"),
+            # The open cases by status (open_totals) counted from the index alone, the
+            # assignee included: a caseworker sees the intake and their own cases.
+            models.Index(fields=["organisation", "status", "assigned_to"], name="case_org_status_assignee"),
+            # A caseworker's open cases and the open intake, newest first, without walking
+            # past years of closed ones (CaseQuerySet.open() writes this very condition).
+            models.Index(
+                fields=["organisation", "assigned_to", "opened_at", "id"],
+                name="case_open_org_assignee_opened",
+                condition=~Q(status="closed"),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -108,7 +108,9 @@ def allocate_primary_key(instance: models.Model, *, using: str | None = None) ->
     connection = connections[using]
     table, column = meta.db_table, meta.pk.column
     assert column is not None  # a concrete primary key has a column
-    with transaction.atomic(using=using), connection.cursor() as cursor:
+    # No savepoint: inside the caller's transaction (an audit event, a service) a failure
+    # here fails that transaction anyway, and a savepoint costs two more round trips.
+    with transaction.atomic(using=using, savepoint=False), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s))", [table, column])
             row = cursor.fetchone()
@@ -325,6 +327,7 @@ class EncryptedFieldFile(FieldFile):
         instance: Any
 
         def __init__(self, instance: Any, field: EncryptedFileField, name: str | None) -> None: ...
+
         # FieldFile's own, which django-stubs leaves out.
         _committed: bool
 

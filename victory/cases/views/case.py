@@ -50,15 +50,9 @@ from ..selectors.common import case_get
 from ..services import case as case_services
 from ..services.common import case_read
 from ..timeline import timeline_entries
+from .rows import ROW_COLUMNS, case_rows, language_name
 
 ACCESS_LOG_ROWS = 200
-
-
-def language_name(code: str) -> str:
-    from django.conf import settings
-
-    names = dict(settings.LANGUAGES)
-    return str(names.get(code, code))
 
 
 def _query_without(query: QueryDict, *names: str) -> str:
@@ -97,12 +91,12 @@ class CaseListView(ProfessionalRequiredMixin, View):
         sort = form.sort_value() if form.is_bound else "newest"
         after = request.GET.get("after") or None
         try:
-            page = case_selectors.case_list(user=user, filters=filters, sort=sort, after=after)
+            page = case_selectors.case_list(user=user, filters=filters, sort=sort, after=after, columns=ROW_COLUMNS)
         except InvalidCursor:
             messages.error(request, _("That page link no longer works: here is the first page."))
-            page = case_selectors.case_list(user=user, filters=filters, sort=sort, after=None)
+            page = case_selectors.case_list(user=user, filters=filters, sort=sort, after=None, columns=ROW_COLUMNS)
         case_services.case_list_viewed(actor=user, what="list", count=len(page.items))
-        rows = [{"case": case, "language": language_name(case.language)} for case in page.items]
+        rows = case_rows(page.items)
         base = _query_without(request.GET, "after")
         context.update(
             rows=rows,
