@@ -277,3 +277,12 @@ def test_a_list_row_shows_the_case_as_a_caseworker_reads_it(client: Client, case
     assert client.get(f"/es/staff/cases/{mine.reference}/").status_code == 200
     names = re.findall(r'<option value="\d+">([^<]+)</option>', text.split('name="assignee"')[1].split("</select>")[0])
     assert names.index("Anna Kovács") < names.index("Zoé Varga"), "colleagues by name, not by ciphertext"
+
+    # Someone who has left is no longer offered in the filter, but their cases still name them.
+    case_services.case_assign(actor=supervisor.user, case=intake, assignee=zoe.user, expected_version=None)
+    zoe.user.is_active = False
+    zoe.user.save()
+    text = client.get("/es/staff/cases/").content.decode()
+    row = re.search(rf"<tr>\s*<th scope=\"row\".*?{intake.reference}.*?</tr>", text, re.S)
+    assert row is not None and "<td data-label=\"Asignado a\">Zoé Varga</td>" in row.group(0)
+    assert "Zoé Varga</option>" not in text

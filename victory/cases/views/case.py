@@ -83,7 +83,8 @@ class InboxView(ProfessionalRequiredMixin, View):
 class CaseListView(ProfessionalRequiredMixin, View):
     def get(self, request: ProfessionalRequest) -> HttpResponse:
         user = request.user
-        form = CaseFilterForm(request.GET or None, assignees=case_selectors.assignee_choices(user=user))
+        colleagues = case_selectors.assignee_choices(user=user)
+        form = CaseFilterForm(request.GET or None, assignees=colleagues)
         context: dict[str, Any] = {"form": form, "totals": case_selectors.open_totals(user=user)}
         if request.GET and not form.is_valid():
             return render(request, "cases/list.html", {**context, "rows": [], "invalid": True})
@@ -96,7 +97,10 @@ class CaseListView(ProfessionalRequiredMixin, View):
             messages.error(request, _("That page link no longer works: here is the first page."))
             page = case_selectors.case_list(user=user, filters=filters, sort=sort, after=None, columns=ROW_COLUMNS)
         case_services.case_list_viewed(actor=user, what="list", count=len(page.items))
-        rows = case_rows(page.items)
+        # The filter's colleagues are already named: only someone no longer among them
+        # (moved on, say) is looked up for the rows.
+        known = {int(pk): name for pk, name in colleagues} | {user.pk: user.full_name or user.email}
+        rows = case_rows(page.items, known_names=known)
         base = _query_without(request.GET, "after")
         context.update(
             rows=rows,

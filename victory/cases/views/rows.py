@@ -9,9 +9,9 @@ cases; ``docs/performance.md``)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from django.conf import settings
 from django.urls import reverse
@@ -70,24 +70,24 @@ class _Dates:
             self._shown[day] = date_format(day, "SHORT_DATE_FORMAT")
         return self._shown[day]
 
-    def local(self, moment: datetime) -> datetime:
-        return timezone.localtime(moment) if timezone.is_aware(moment) else moment
 
-
-def case_rows(cases: Sequence[Case]) -> list[CaseRow]:
-    """The rows for ``cases``, which were read without their assignee (one query for the
-    names of everyone assigned on the page, not a join and a decryption per row)."""
+def case_rows(cases: Sequence[Case], *, known_names: Mapping[int, str] | None = None) -> list[CaseRow]:
+    """The rows for ``cases``, which were read without their assignee: the names come
+    from ``known_names`` (people the page has already named) and, for anyone else
+    assigned on the page, one query, never a join and a decryption per row."""
     statuses = {value: str(label) for value, label in CaseStatus.choices}
     risks = {value: str(label) for value, label in RiskLevel.choices}
     languages = {code: str(name) for code, name in settings.LANGUAGES}
-    names = assignee_names(user_ids={case.assigned_to_id for case in cases if case.assigned_to_id is not None})
+    names = dict(known_names or {})
+    unnamed = {case.assigned_to_id for case in cases if case.assigned_to_id is not None} - names.keys()
+    names.update(assignee_names(user_ids=unnamed))
     # One reverse() for the page: a case's address is the list's pattern with its reference.
     placeholder = "CA-PLACEHOLDER"
     address = reverse("cases:detail", args=[placeholder])
     dates = _Dates()
     rows = []
     for case in cases:
-        opened = dates.local(case.opened_at)
+        opened = timezone.localtime(case.opened_at)
         rows.append(
             CaseRow(
                 url=address.replace(placeholder, case.reference),
