@@ -286,3 +286,20 @@ def test_a_list_row_shows_the_case_as_a_caseworker_reads_it(client: Client, case
     row = re.search(rf"<tr>\s*<th scope=\"row\".*?{intake.reference}.*?</tr>", text, re.S)
     assert row is not None and "<td data-label=\"Asignado a\">Zoé Varga</td>" in row.group(0)
     assert "Zoé Varga</option>" not in text
+
+
+def test_a_list_row_escapes_what_people_typed(client: Client, caseworker: Membership) -> None:
+    """The rows are written in Python (views/rows.py), not by the template: a colleague
+    whose name is markup is shown as text, in the row and in the filter, never run."""
+    supervisor = member(caseworker.organisation, Role.SUPERVISOR)
+    caseworker.user.full_name = '<img src=x onerror="alert(1)">'
+    caseworker.user.save()
+    case = open_case(caseworker)
+    case_services.case_assign(actor=supervisor.user, case=case, assignee=caseworker.user, expected_version=None)
+    login(client, supervisor.user)
+
+    text = client.get("/en/staff/cases/").content.decode()
+    assert "<img src=x" not in text
+    row = re.search(rf"<tr>\s*<th scope=\"row\".*?{case.reference}.*?</tr>", text, re.S)
+    assert row is not None
+    assert '<td data-label="Assigned to">&lt;img src=x onerror=&quot;alert(1)&quot;&gt;</td>' in row.group(0)

@@ -360,6 +360,15 @@ class Case(models.Model):
                 name="case_open_org_assignee_opened",
                 condition=~Q(status="closed"),
             ),
+            # A caseworker's whole list (the intake and their own, "assigned_to IS NULL OR
+            # = me") newest first: walked in order, skipping colleagues' cases, instead of
+            # fetching every matching row and sorting them (PostgreSQL, with the extended
+            # statistics of migration 0003: 13 ms to 0.5 ms at 1,000,000 cases).
+            models.Index(
+                fields=["organisation", "opened_at", "id"],
+                name="case_open_org_opened",
+                condition=~Q(status="closed"),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -50,7 +50,7 @@ from ..selectors.common import case_get
 from ..services import case as case_services
 from ..services.common import case_read
 from ..timeline import timeline_entries
-from .rows import ROW_COLUMNS, case_rows, language_name
+from .rows import ROW_COLUMNS, case_rows, case_rows_html, language_name
 
 ACCESS_LOG_ROWS = 200
 
@@ -104,6 +104,7 @@ class CaseListView(ProfessionalRequiredMixin, View):
         base = _query_without(request.GET, "after")
         context.update(
             rows=rows,
+            rows_html=case_rows_html(rows),
             page=page,
             filtered=filters.any(),
             next_query=f"{base}&after={page.next_cursor}" if base and page.next_cursor else f"after={page.next_cursor}",
