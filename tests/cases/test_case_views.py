@@ -5,6 +5,7 @@ the report's redirect, who looked, and who gets 404."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.test import Client
@@ -18,6 +19,7 @@ from victory.accounts.models import Membership, Organisation, Role
 from victory.cases.models import Case, CaseStatus, ReplyTemplate
 from victory.cases.selectors import case as case_selectors
 from victory.cases.services import case as case_services
+from victory.cases.services.parts import task_add
 from victory.core.kept_input import kept_input_keep
 from victory.core.models import AuditEvent
 
@@ -56,6 +58,31 @@ def test_the_inbox_and_the_list(caseworker_client: Client, caseworker: Membershi
     page = caseworker_client.get(reverse("cases:list"))
     text = page.content.decode()
     assert case.reference in text and "1 case shown" in text
+
+
+def test_the_inbox_says_of_each_case_what_a_caseworker_triages_by(client: Client, caseworker: Membership) -> None:
+    """The inbox's case lines (written from the list's rows, views/rows.py): the
+    status and the person's language in the reader's language, unread messages, the
+    next task's day in the reader's format, each line linking to its case."""
+    supervisor = member(caseworker.organisation, Role.SUPERVISOR)
+    mine = open_case(caseworker, language="eu")
+    case_services.case_assign(actor=supervisor.user, case=mine, assignee=caseworker.user, expected_version=None)
+    due = timezone.localdate() + timedelta(days=3)
+    task_add(actor=caseworker.user, case=mine, title="Call back", due_on=due, expected_version=None)
+    Case.objects.filter(pk=mine.pk).update(unread_messages=2)
+    unassigned = open_case(caseworker, language="fi")
+    login(client, caseworker.user)
+
+    text = client.get("/es/staff/work/").content.decode()
+    yours = text.split('id="mine"')[1]
+    line = re.search(rf'<li><a href="/es/staff/cases/{mine.reference}/" class="reference">.*?</li>', yours, re.S)
+    assert line is not None, "your case has its line, linking to its page"
+    assert "Nuevo – Euskera" in line.group(0), "status and language in Spanish"
+    assert "2 mensajes sin leer" in line.group(0)
+    assert due.strftime("%d/%m/%Y") in line.group(0), "the next task's day in the Spanish format"
+    nobodys = text.split('id="unassigned"')[1].split('id="mine"')[0]
+    assert f'href="/es/staff/cases/{unassigned.reference}/"' in nobodys and "Finés" in nobodys
+    assert mine.reference not in nobodys
 
 
 def test_filters_and_an_invalid_filter(caseworker_client: Client, caseworker: Membership) -> None:

@@ -11,7 +11,14 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from victory.core.forms import AccessibleFormMixin, PlainSelect
+from victory.core.forms import (
+    AccessibleFormMixin,
+    PlainCheckboxInput,
+    PlainDateInput,
+    PlainNumberInput,
+    PlainSelect,
+    PlainTextInput,
+)
 from victory.core.vocabulary import BiasMotivation, IncidentType, country_choices
 
 from .models import CaseStatus, CloseReason, IntakeChannel, RiskLevel
@@ -19,6 +26,9 @@ from .selectors.case import SORTS, CaseFilters
 from .services.case import IncidentFields
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# The list's filter form is written by Python widgets (victory.core.forms: the same
+# markup), since it is on every page of the case list.
+PLAIN_DATE_WIDGET = PlainDateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _language_choices() -> list[tuple[str, Any]]:
@@ -31,6 +41,7 @@ class CaseFilterForm(AccessibleFormMixin, forms.Form):
         required=False,
         max_length=20,
         help_text=_("A case's reference (CA-…) or its report's (VT-…)."),
+        widget=PlainTextInput,
     )
     status = forms.ChoiceField(
         widget=PlainSelect,
@@ -79,10 +90,13 @@ class CaseFilterForm(AccessibleFormMixin, forms.Form):
         choices=[("", _("Any")), ("overdue", _("A task is overdue")), ("week", _("A task is due within 7 days"))],
         error_messages={"invalid_choice": _("Choose one of the listed choices.")},
     )
-    unread = forms.BooleanField(label=_("Only cases with unread messages from the person"), required=False)
+    unread = forms.BooleanField(
+        label=_("Only cases with unread messages from the person"), required=False, widget=PlainCheckboxInput
+    )
     awaiting_days = forms.IntegerField(
         label=_("Waiting for our answer for at least (days)"),
         required=False,
+        widget=PlainNumberInput,
         min_value=1,
         max_value=3650,
         error_messages={
@@ -94,13 +108,13 @@ class CaseFilterForm(AccessibleFormMixin, forms.Form):
     opened_from = forms.DateField(
         label=_("Opened on or after"),
         required=False,
-        widget=DATE_WIDGET,
+        widget=PLAIN_DATE_WIDGET,
         error_messages={"invalid": _("Enter a real date, such as 2026-03-31.")},
     )
     opened_to = forms.DateField(
         label=_("Opened on or before"),
         required=False,
-        widget=DATE_WIDGET,
+        widget=PLAIN_DATE_WIDGET,
         error_messages={"invalid": _("Enter a real date, such as 2026-03-31.")},
     )
     sort = forms.ChoiceField(

@@ -183,18 +183,26 @@ def case_list(
 
 
 def open_totals(*, user: User) -> list[tuple[str, str, int]]:
-    """(status, label, number) of the open cases ``user`` works: one GROUP BY over the
-    open cases only, never the whole history."""
-    counts = dict(
-        Case.objects.visible_to(user)
-        # The open statuses named, not .open(): each is a range of case_org_status_assignee.
-        .filter(status__in=OPEN_STATUSES)
+    """(status, label, number) of the open cases ``user`` works: one statement over
+    the open cases only, never the whole history, counted from the index alone."""
+    counts: dict[str, int] = dict.fromkeys(OPEN_STATUSES, 0)
+    # One GROUP BY per part of what the user sees (a caseworker's are two: the
+    # unassigned intake and their own), joined by UNION ALL into one statement.
+    grouped = [
+        part.filter(status__in=OPEN_STATUSES)  # each status a range of case_org_status_assignee
         .order_by()
         .values_list("status")
-        .annotate(number=Count("id"))
+        # COUNT(*), not COUNT(id): the id is not in the index, and counting it made
+        # PostgreSQL read each case's row from the table (8 ms, against 1.4).
+        .annotate(number=Count("*"))
         .values_list("status", "number")
-    )
-    return [(status, str(CaseStatus(status).label), counts.get(status, 0)) for status in OPEN_STATUSES]
+        for part in Case.objects.visible_parts(user)
+    ]
+    if grouped:
+        rows = grouped[0].union(*grouped[1:], all=True).order_by() if len(grouped) > 1 else grouped[0]
+        for status, number in rows:
+            counts[status] += number
+    return [(status, str(CaseStatus(status).label), counts[status]) for status in OPEN_STATUSES]
 
 
 @dataclass(frozen=True)
@@ -243,9 +251,11 @@ def intake_reports(*, user: User) -> QuerySet[Report]:
     )
 
 
-def caseworker_inbox(*, user: User) -> CaseworkerInbox:
-    """Three first pages, each with a link to its whole list: three queries."""
-    open_cases = Case.objects.visible_to(user).open().defer(*CASE_TEXTS)
+def caseworker_inbox(*, user: User, columns: tuple[str, ...] | None = None) -> CaseworkerInbox:
+    """Three first pages, each with a link to its whole list: three queries.
+    ``columns``: only these of each case are read."""
+    open_cases = Case.objects.visible_to(user).open()
+    open_cases = open_cases.only(*columns) if columns else open_cases.defer(*CASE_TEXTS)
     return CaseworkerInbox(
         intake=_first(intake_reports(user=user)),
         unassigned=_first(open_cases.filter(assigned_to__isnull=True).order_by("-opened_at", "-id")),

@@ -68,13 +68,16 @@ def _query_without(query: QueryDict, *names: str) -> str:
 @method_decorator(never_cache, name="dispatch")
 class InboxView(ProfessionalRequiredMixin, View):
     def get(self, request: ProfessionalRequest) -> HttpResponse:
-        inbox = case_selectors.caseworker_inbox(user=request.user)
-        case_services.case_list_viewed(actor=request.user, what="inbox")
+        user = request.user
+        inbox = case_selectors.caseworker_inbox(user=user, columns=ROW_COLUMNS)
+        case_services.case_list_viewed(actor=user, what="inbox")
         context = {
             "inbox": inbox,
             "intake": [{"report": report, "language": language_name(report.language)} for report in inbox.intake.items],
-            "unassigned": [{"case": case, "language": language_name(case.language)} for case in inbox.unassigned.items],
-            "mine": [{"case": case, "language": language_name(case.language)} for case in inbox.mine.items],
+            # The cases' rows as a list's rows: labels translated and addresses written
+            # once per page (as template look-ups, 20 cases cost a third of the page).
+            "unassigned": case_rows(inbox.unassigned.items),
+            "mine": case_rows(inbox.mine.items, known_names={user.pk: user.full_name or user.email}),
         }
         return render(request, "cases/inbox.html", context)
 
