@@ -76,9 +76,10 @@ def form_field_html(field: forms.BoundField) -> SafeString:
         parts.append(f'<span class="hint" id="{auto_id}_hint">{text(field.help_text)}</span>')
     if field.errors:
         messages = " ".join(text(error) for error in field.errors)
+        prefix = gettext("Error:")  # outside the f-string, where makemessages finds it
         parts.append(
             f'<span class="error-message" id="{auto_id}_error">'
-            f'<span class="visually-hidden">{text(gettext("Error:"))}</span> {messages}</span>'
+            f'<span class="visually-hidden">{text(prefix)}</span> {messages}</span>'
         )
     parts.append(str(field))  # the widget's own rendering, escaped by the widget
     parts.append("</div>")

@@ -279,9 +279,12 @@ def assignee_choices(*, user: User) -> list[tuple[str, str]]:
 
     from ..models import CASE_ROLES
 
+    # One statement: the user's organisations as a subquery of the colleagues' (the
+    # membership tables are small; a separate look-up cost a round trip per page).
     working = Membership.objects.in_force().filter(user_id=user.pk, role__in=CASE_ROLES)
-    organisations = list(working.values_list("organisation_id", flat=True))
-    colleagues = Membership.objects.in_force().filter(organisation_id__in=organisations, role__in=CASE_ROLES)
+    colleagues = Membership.objects.in_force().filter(
+        organisation_id__in=working.values("organisation_id"), role__in=CASE_ROLES
+    )
     users = (
         User.objects.filter(pk__in=colleagues.values("user_id")).exclude(pk=user.pk).only("pk", "full_name", "email")
     )

@@ -148,8 +148,10 @@ def case_rows_html(rows: Sequence[CaseRow]) -> SafeString:
     row_pattern = _ROW
     for name, label in labels.items():
         row_pattern = row_pattern.replace("{" + name + "}", text(label).replace("{", "{{").replace("}", "}}"))
-    closing = f' <span class="tag">{text(gettext("closing to approve"))}</span>'
-    nobody = f'<span class="hint">{text(gettext("Nobody (intake)"))}</span>'
+    # gettext outside the f-strings: makemessages does not look inside them.
+    closing_label, nobody_label = gettext("closing to approve"), gettext("Nobody (intake)")
+    closing = f' <span class="tag">{text(closing_label)}</span>'
+    nobody = f'<span class="hint">{text(nobody_label)}</span>'
     written = "".join(
         row_pattern.format(
             url=text(row.url),
