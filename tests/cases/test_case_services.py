@@ -14,7 +14,7 @@ from tests.factories import MembershipFactory, OrganisationFactory, make_report
 from victory.accounts.models import Membership, Organisation, Role
 from victory.cases.concurrency import StaleEdit
 from victory.cases.keyset import InvalidCursor
-from victory.cases.models import Case, CaseEvent, CaseStatus, ProtectionLevel, RiskLevel
+from victory.cases.models import Case, CaseEvent, CaseScope, CaseStatus, ProtectionLevel, RiskLevel
 from victory.cases.selectors import case as case_selectors
 from victory.cases.selectors.case import CaseFilters
 from victory.cases.services import case as case_services
@@ -245,6 +245,40 @@ def test_totals_count_open_cases_by_status(supervisor: Membership) -> None:
     case_services.case_close(actor=supervisor.user, case=closing, reason="other", expected_version=closing.version)
     totals = {status: number for status, _label, number in case_selectors.open_totals(user=supervisor.user)}
     assert totals["new"] == 1 and "closed" not in totals
+
+
+def test_a_caseworkers_totals_count_the_intake_and_their_own_cases_only(
+    caseworker: Membership, supervisor: Membership, other_organisation: Organisation
+) -> None:
+    """The totals are counted per part of what the caseworker sees (the unassigned
+    intake, their own cases) and add up to what their list shows: a colleague's case,
+    a closed one and another organisation's are not counted. Where the caseworker is
+    also a supervisor elsewhere, that organisation's cases count too."""
+    colleague = MembershipFactory(organisation=caseworker.organisation, role=Role.CASEWORKER)
+    intake = direct(caseworker)
+    mine = direct(caseworker)
+    case_services.case_assign(actor=supervisor.user, case=mine, assignee=caseworker.user, expected_version=None)
+    theirs = direct(caseworker)
+    case_services.case_assign(actor=supervisor.user, case=theirs, assignee=colleague.user, expected_version=None)
+    closed = direct(supervisor)
+    case_services.case_close(actor=supervisor.user, case=closed, reason="other", expected_version=closed.version)
+    elsewhere = MembershipFactory(organisation=other_organisation, role=Role.SUPERVISOR, user=caseworker.user)
+    direct(elsewhere)
+    direct(elsewhere)
+
+    totals = {status: number for status, _label, number in case_selectors.open_totals(user=caseworker.user)}
+    listed = case_selectors.case_list(user=caseworker.user, filters=CaseFilters(status="open")).items
+    assert totals["new"] == 4 == len(listed), "intake, mine and two in the supervised organisation"
+    assert {case.pk for case in listed} >= {intake.pk, mine.pk} and theirs.pk not in {case.pk for case in listed}
+
+
+def test_a_case_scope_serves_only_the_user_it_was_looked_up_for(caseworker: Membership, supervisor: Membership) -> None:
+    """A page looks up where its user works cases once and passes it on: given to
+    another user's query, it is refused rather than showing that user the first's cases."""
+    scope = CaseScope.of(supervisor.user)
+    assert case_selectors.open_totals(user=supervisor.user, scope=scope)
+    with pytest.raises(ValueError, match="another user"):
+        case_selectors.case_list(user=caseworker.user, filters=CaseFilters(), scope=scope)
 
 
 def test_the_inbox_shows_intake_unassigned_and_mine(caseworker: Membership) -> None:

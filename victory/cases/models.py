@@ -20,6 +20,7 @@ them and statistics count them.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -241,36 +242,36 @@ def organisations_receiving_for(user: User | AnonymousUser) -> models.QuerySet[M
 
 
 class CaseQuerySet(models.QuerySet["Case"]):
-    def visible_to(self, user: User | AnonymousUser) -> CaseQuerySet:
+    def visible_to(self, user: User | AnonymousUser, *, scope: CaseScope | None = None) -> CaseQuerySet:
         """The cases ``user`` reads and works: for a supervisor every case of their
         organisation; for a caseworker its unassigned intake and the cases assigned to
         them. Nobody else (analyst, justice liaison, platform or organisation
-        administrator) reads a case: a justice liaison reads referrals' snapshots."""
-        supervised, casework = _case_organisations(user)
+        administrator) reads a case: a justice liaison reads referrals' snapshots.
+        ``scope``: ``CaseScope.of(user)``, when the caller has already looked it up."""
+        scope = CaseScope.of(user) if scope is None else scope.checked_for(user)
         scopes = []
-        if supervised:
-            scopes.append(Q(organisation_id__in=supervised))
-        if casework:
-            mine = Q(assigned_to__isnull=True) | Q(assigned_to_id=user.pk)
-            scopes.append(Q(organisation_id__in=casework) & mine)
+        if scope.supervised:
+            scopes.append(Q(organisation_id__in=scope.supervised))
+        if scope.casework:
+            mine = Q(assigned_to__isnull=True) | Q(assigned_to_id=scope.user_id)
+            scopes.append(Q(organisation_id__in=scope.casework) & mine)
         if not scopes:
             return self.none()
-        scope = scopes[0] if len(scopes) == 1 else scopes[0] | scopes[1]
-        return self.filter(scope)
+        return self.filter(scopes[0] if len(scopes) == 1 else scopes[0] | scopes[1])
 
-    def visible_parts(self, user: User | AnonymousUser) -> list[CaseQuerySet]:
+    def visible_parts(self, user: User | AnonymousUser, *, scope: CaseScope | None = None) -> list[CaseQuerySet]:
         """``visible_to(user)`` as disjoint parts, each one range of an index: a
         supervisor's organisations, a caseworker's organisations' unassigned intake, the
         cases assigned to them there. Counted part by part, the database counts each
         from an index alone; counted as one filter with OR, it read every open case of
         the caseworker's from the table (docs/performance.md)."""
-        supervised, casework = _case_organisations(user)
+        scope = CaseScope.of(user) if scope is None else scope.checked_for(user)
         parts = []
-        if supervised:
-            parts.append(self.filter(organisation_id__in=supervised))
-        if casework:
-            parts.append(self.filter(organisation_id__in=casework, assigned_to__isnull=True))
-            parts.append(self.filter(organisation_id__in=casework, assigned_to_id=user.pk))
+        if scope.supervised:
+            parts.append(self.filter(organisation_id__in=scope.supervised))
+        if scope.casework:
+            parts.append(self.filter(organisation_id__in=scope.casework, assigned_to__isnull=True))
+            parts.append(self.filter(organisation_id__in=scope.casework, assigned_to_id=scope.user_id))
         return parts
 
     def supervised_by(self, user: User | AnonymousUser) -> CaseQuerySet:
@@ -280,19 +281,44 @@ class CaseQuerySet(models.QuerySet["Case"]):
         return self.exclude(status=CaseStatus.CLOSED)
 
 
-def _case_organisations(user: User | AnonymousUser) -> tuple[list[int], list[int]]:
-    """The organisations where ``user`` supervises, and those where they are a
-    caseworker only, as ids. They are looked up first (one small query) and written
-    into the filter as ids: "organisation IN (subquery) OR …" lets no index serve the
-    list's order, and with 1,000,000 cases the database scanned them all
-    (docs/performance.md). With the ids, it walks one (organisation, …) index."""
-    if not isinstance(user, User):
-        return [], []
-    roles: dict[str, set[int]] = {role: set() for role in CASE_ROLES}
-    for organisation_id, role in _memberships(user, CASE_ROLES).values_list("organisation_id", "role"):
-        roles[role].add(organisation_id)
-    supervised = roles[Role.SUPERVISOR.value]
-    return sorted(supervised), sorted(roles[Role.CASEWORKER.value] - supervised)
+@dataclass(frozen=True, slots=True)
+class CaseScope:
+    """Where a user works cases: the organisations where they supervise, and those
+    where they are a caseworker only, as ids. They are looked up first (one small
+    query) and written into a case filter as ids: "organisation IN (subquery) OR …"
+    lets no index serve the list's order, and with 1,000,000 cases the database scanned
+    them all (docs/performance.md). A page that applies the rule several times (the
+    case list: its rows, its totals, its colleagues) looks the scope up once, for that
+    request only: a role taken away counts from the next request on."""
+
+    user_id: int | None
+    supervised: tuple[int, ...] = ()
+    casework: tuple[int, ...] = ()
+
+    @classmethod
+    def of(cls, user: User | AnonymousUser) -> CaseScope:
+        if not isinstance(user, User):
+            return cls(user_id=None)
+        roles: dict[str, set[int]] = {role: set() for role in CASE_ROLES}
+        for organisation_id, role in _memberships(user, CASE_ROLES).values_list("organisation_id", "role"):
+            roles[role].add(organisation_id)
+        supervised = roles[Role.SUPERVISOR.value]
+        return cls(
+            user_id=user.pk,
+            supervised=tuple(sorted(supervised)),
+            casework=tuple(sorted(roles[Role.CASEWORKER.value] - supervised)),
+        )
+
+    @property
+    def organisations(self) -> tuple[int, ...]:
+        """Every organisation where the user works cases, in either role."""
+        return tuple(sorted({*self.supervised, *self.casework}))
+
+    def checked_for(self, user: User | AnonymousUser) -> CaseScope:
+        # A scope is one user's: applied to another, it would show them the first's cases.
+        if self.user_id != (user.pk if isinstance(user, User) else None):
+            raise ValueError("This case scope was looked up for another user.")
+        return self
 
 
 class Case(models.Model):

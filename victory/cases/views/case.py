@@ -43,7 +43,7 @@ from ..forms_case import (
     StatusForm,
 )
 from ..keyset import InvalidCursor
-from ..models import Case, CaseStatus, ReplyTemplate, organisations_working_cases_for
+from ..models import Case, CaseScope, CaseStatus, ReplyTemplate, organisations_working_cases_for
 from ..permissions import can_assign_case, can_supervise_case, needs_close_approval
 from ..selectors import case as case_selectors
 from ..selectors.common import case_get
@@ -86,19 +86,25 @@ class InboxView(ProfessionalRequiredMixin, View):
 class CaseListView(ProfessionalRequiredMixin, View):
     def get(self, request: ProfessionalRequest) -> HttpResponse:
         user = request.user
-        colleagues = case_selectors.assignee_choices(user=user)
+        # Where the user works cases, looked up once for the rows, totals and colleagues.
+        scope = CaseScope.of(user)
+        colleagues = case_selectors.assignee_choices(user=user, scope=scope)
         form = CaseFilterForm(request.GET or None, assignees=colleagues)
-        context: dict[str, Any] = {"form": form, "totals": case_selectors.open_totals(user=user)}
+        context: dict[str, Any] = {"form": form, "totals": case_selectors.open_totals(user=user, scope=scope)}
         if request.GET and not form.is_valid():
             return render(request, "cases/list.html", {**context, "rows": [], "invalid": True})
         filters = form.filters() if form.is_bound else case_selectors.CaseFilters()
         sort = form.sort_value() if form.is_bound else "newest"
         after = request.GET.get("after") or None
         try:
-            page = case_selectors.case_list(user=user, filters=filters, sort=sort, after=after, columns=ROW_COLUMNS)
+            page = case_selectors.case_list(
+                user=user, filters=filters, sort=sort, after=after, columns=ROW_COLUMNS, scope=scope
+            )
         except InvalidCursor:
             messages.error(request, _("That page link no longer works: here is the first page."))
-            page = case_selectors.case_list(user=user, filters=filters, sort=sort, after=None, columns=ROW_COLUMNS)
+            page = case_selectors.case_list(
+                user=user, filters=filters, sort=sort, after=None, columns=ROW_COLUMNS, scope=scope
+            )
         case_services.case_list_viewed(actor=user, what="list", count=len(page.items))
         # The filter's colleagues are already named: only someone no longer among them
         # (moved on, say) is looked up for the rows.
