@@ -87,3 +87,41 @@ def test_catalogues_hold_every_string_of_the_code(tmp_path: Path, monkeypatch: p
         shipped = {entry.msgid for entry in _catalogue(lang) if not entry.obsolete}
         missing = sorted(extracted - shipped)
         assert not missing, f"{lang}: run `make messages` and translate: {missing[:5]}"
+
+
+_TRANSLATION_CALLS = {
+    "_",
+    "gettext",
+    "gettext_lazy",
+    "gettext_noop",
+    "ngettext",
+    "ngettext_lazy",
+    "pgettext",
+    "pgettext_lazy",
+    "npgettext",
+    "npgettext_lazy",
+}
+
+
+def test_no_string_to_translate_hides_inside_an_f_string() -> None:
+    """``makemessages`` (xgettext) does not look inside f-strings: a ``gettext("…")``
+    there is translated at run time only if some other place keeps its message in the
+    catalogues, and silently English once none does ("closing to approve" dropped out
+    of every catalogue that way). The call goes before the f-string instead."""
+    import io
+    import tokenize
+
+    found = []
+    for path in sorted((BASE_DIR / "victory").rglob("*.py")):
+        tokens = list(tokenize.generate_tokens(io.StringIO(path.read_text(encoding="utf-8")).readline))
+        depth = 0
+        for token, following in zip(tokens, tokens[1:], strict=False):
+            if token.type == tokenize.FSTRING_START:
+                depth += 1
+            elif token.type == tokenize.FSTRING_END:
+                depth -= 1
+            elif (
+                depth and token.type == tokenize.NAME and token.string in _TRANSLATION_CALLS and following.string == "("
+            ):
+                found.append(f"{path.relative_to(BASE_DIR)}:{token.start[0]} {token.string}(")
+    assert not found, f"translation calls inside f-strings, invisible to makemessages: {found}"
