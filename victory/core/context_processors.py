@@ -12,25 +12,34 @@ from django.utils.translation import get_language, get_language_info, override
 
 
 def _in_each_language(request: HttpRequest) -> dict[str, str]:
-    """This page's address in each language, as Django's ``translate_url`` writes it,
-    with the path resolved once rather than once per language (each resolve walks the
-    whole URL configuration; eight of them cost a staff page about 2 ms)."""
+    """This page's address in each language, with the path resolved once rather than
+    once per language (each resolve walks the whole URL configuration; eight of them
+    cost a staff page about 2 ms).
+
+    Only an address the platform writes itself is ever offered: for a path nothing
+    answers (a 404), each language's home page. Echoing that path back, as Django's
+    ``translate_url`` does, let ``//evil.example/x`` make every language link on
+    VicTory's own "page not found" lead to another site."""
     full_path = request.get_full_path()
     parsed = urlsplit(full_path)
     try:
         match = resolve(unquote(parsed.path))
     except Resolver404:
-        return dict.fromkeys(dict(settings.LANGUAGES), full_path)
-    name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
+        match = None
     addresses = {}
     for code, _name in settings.LANGUAGES:
         with override(code):
+            home = reverse("core:home")
+            if match is None:
+                addresses[code] = home
+                continue
+            name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
             try:
                 path = reverse(name, args=match.args, kwargs=match.kwargs)
             except NoReverseMatch:
-                addresses[code] = full_path
+                addresses[code] = home
             else:
-                addresses[code] = urlunsplit(("", "", path, parsed.query, parsed.fragment))
+                addresses[code] = urlunsplit(("", "", path, parsed.query, ""))
     return addresses
 
 

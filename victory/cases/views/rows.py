@@ -10,6 +10,7 @@ table's body is written in one pass of ``str.format`` with every value escaped
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -128,6 +129,9 @@ _ROW = (
 )
 
 
+_LABEL = re.compile(r"\{(\w+_label)\}")
+
+
 def case_rows_html(rows: Sequence[CaseRow]) -> SafeString:
     """The table body for ``rows``, labels translated once (the same words as the
     table's header cells in _case_rows.html)."""
@@ -145,9 +149,9 @@ def case_rows_html(rows: Sequence[CaseRow]) -> SafeString:
     # translation doubled so str.format reads it as text: each row then formats only
     # its own values. (format_html would do the same, at twice the cost of the whole
     # table: its lazy-string check runs for each of the page's ~500 values.)
-    row_pattern = _ROW
-    for name, label in labels.items():
-        row_pattern = row_pattern.replace("{" + name + "}", text(label).replace("{", "{{").replace("}", "}}"))
+    # In one pass, so a translation that happens to read "{status_label}" stays text
+    # instead of being replaced by the next label.
+    row_pattern = _LABEL.sub(lambda found: text(labels[found[1]]).replace("{", "{{").replace("}", "}}"), _ROW)
     # gettext outside the f-strings: makemessages does not look inside them.
     closing_label, nobody_label = gettext("closing to approve"), gettext("Nobody (intake)")
     closing = f' <span class="tag">{text(closing_label)}</span>'
