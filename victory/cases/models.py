@@ -253,6 +253,8 @@ class CaseQuerySet(models.QuerySet["Case"]):
         if scope.supervised:
             scopes.append(Q(organisation_id__in=scope.supervised))
         if scope.casework:
+            # The organisation once, outside the OR (not visible_parts' two parts): the
+            # list then walks one (organisation, opened_at) index in its order.
             mine = Q(assigned_to__isnull=True) | Q(assigned_to_id=scope.user_id)
             scopes.append(Q(organisation_id__in=scope.casework) & mine)
         if not scopes:

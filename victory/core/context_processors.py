@@ -7,8 +7,19 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.urls import NoReverseMatch, Resolver404, ResolverMatch, resolve, reverse
 from django.utils.translation import get_language, get_language_info, override
+
+
+def _this_page_in_the_active_language(match: ResolverMatch | None, query: str) -> str | None:
+    if match is None:
+        return None
+    name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
+    try:
+        path = reverse(name, args=match.args, kwargs=match.kwargs)
+    except NoReverseMatch:
+        return None
+    return urlunsplit(("", "", path, query, ""))
 
 
 def _in_each_language(request: HttpRequest) -> dict[str, str]:
@@ -29,17 +40,7 @@ def _in_each_language(request: HttpRequest) -> dict[str, str]:
     addresses = {}
     for code, _name in settings.LANGUAGES:
         with override(code):
-            home = reverse("core:home")
-            if match is None:
-                addresses[code] = home
-                continue
-            name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
-            try:
-                path = reverse(name, args=match.args, kwargs=match.kwargs)
-            except NoReverseMatch:
-                addresses[code] = home
-            else:
-                addresses[code] = urlunsplit(("", "", path, parsed.query, ""))
+            addresses[code] = _this_page_in_the_active_language(match, parsed.query) or reverse("core:home")
     return addresses
 
 

@@ -145,12 +145,11 @@ def case_rows_html(rows: Sequence[CaseRow]) -> SafeString:
         "due_label": gettext("Next task due"),
         "unread_label": gettext("Unread messages"),
     }
-    # The labels go into the page's row pattern once, escaped, and any brace in a
-    # translation doubled so str.format reads it as text: each row then formats only
-    # its own values. (format_html would do the same, at twice the cost of the whole
-    # table: its lazy-string check runs for each of the page's ~500 values.)
-    # In one pass, so a translation that happens to read "{status_label}" stays text
-    # instead of being replaced by the next label.
+    # The labels go into the page's row pattern once, escaped, with any brace in a
+    # translation doubled so str.format reads it as text, and in one pass, so a
+    # translation that reads "{status_label}" is not replaced by the next label. Each
+    # row then formats only its own values (format_html would cost twice the whole
+    # table: its lazy-string check runs for each of the page's ~500 values).
     row_pattern = _LABEL.sub(lambda found: text(labels[found[1]]).replace("{", "{{").replace("}", "}}"), _ROW)
     # gettext outside the f-strings: makemessages does not look inside them.
     closing_label, nobody_label = gettext("closing to approve"), gettext("Nobody (intake)")
