@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "victory.reports",
     "victory.support",
     "victory.cases",
+    "victory.restorative",
 ]
 
 MIDDLEWARE = [
