@@ -321,6 +321,11 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 # At least 30, so that a case closed by mistake can still be reopened whole.
 VICTORY_CASE_RETENTION_DAYS = env_int("VICTORY_CASE_RETENTION_DAYS", 730, minimum=30)
 
+# --- Restorative programme (victory.restorative) ------------------------------
+# Each open process is reviewed by a supervisor of the restorative service at least this
+# often (Restorative Justice Council: case supervision every 12 weeks).
+RESTORATIVE_REVIEW_WEEKS = env_int("VICTORY_RESTORATIVE_REVIEW_WEEKS", 12, minimum=1)
+
 # --- Languages --------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [
