@@ -17,6 +17,7 @@ urlpatterns += i18n_patterns(
     path("staff/", include("victory.accounts.urls")),
     path("", include("victory.reports.urls")),
     path("", include("victory.cases.urls")),
+    path("", include("victory.restorative.urls", namespace="restorative")),
     path("", include(rights_urlpatterns)),
     path("support/", include("victory.support.urls")),
     path("admin/", admin_site.urls),
