@@ -260,7 +260,7 @@ def missing_for(process: RestorativeProcess, action: str) -> list[Safeguard]:
                 missing.append(prepared)
     if target in DIALOGUE_STAGES or action != Action.ADVANCE:
         missing += _dialogue_safeguards(process)
-    if action == Action.ADVANCE and stage == Stage.AGREEMENT and process.no_agreement_at is None:
+    if action == Action.ADVANCE and stage == Stage.AGREEMENT:
         agreement = getattr(process, "agreement", None)
         if agreement is None or agreement.status != AgreementStatus.CONFIRMED:
             missing.append(Safeguard.AGREEMENT_CONFIRMED)

@@ -506,8 +506,14 @@ def process_close(
     if not process.is_open:
         raise ValidationError(_("This restorative process is already closed."))
     _choice(reason, CloseReason, field="reason")
-    if reason == CloseReason.COMPLETED and process.stage != Stage.FOLLOW_UP:
-        raise ValidationError({"reason": [_("A process is completed after the follow-up of its agreement.")]})
+    if reason == CloseReason.COMPLETED and process.stage != Stage.FOLLOW_UP and process.no_agreement_at is None:
+        raise ValidationError(
+            {
+                "reason": [
+                    _("A process is completed after the follow-up of its agreement, or after a dialogue without one.")
+                ]
+            }
+        )
     now = timezone.now()
     _sessions_cancel(process, at=now)
     process.stage, process.stage_changed_at, process.closed_at, process.close_reason = Stage.CLOSED, now, now, reason
