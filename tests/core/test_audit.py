@@ -87,6 +87,30 @@ def test_appended_events_form_a_chain_that_verifies(chain, caseworker, organisat
     assert audit_verify().checked == 5
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite serialises writers: no two read one head")
+def test_an_event_appended_by_someone_else_meanwhile_is_followed_not_overwritten(chain, monkeypatch):
+    """Two appenders read the same head; the one that writes second finds the head moved
+    and appends after the first (under the head's lock), so no sequence is taken twice."""
+    from victory.core import audit
+
+    build = audit._event
+    meanwhile: list[AuditEvent] = []
+
+    def racing(*args: Any, **kwargs: Any) -> AuditEvent:
+        if not meanwhile:  # between this appender's read of the head and its write
+            meanwhile.append(chain[0])
+            meanwhile[0] = audit_record(action="case.meanwhile")
+        return build(*args, **kwargs)
+
+    monkeypatch.setattr(audit, "_event", racing)
+    event = audit_record(action="case.second")
+
+    assert (meanwhile[0].sequence, event.sequence) == (6, 7)
+    assert event.previous_hash == meanwhile[0].event_hash
+    assert list(AuditEvent.objects.values_list("action", flat=True))[-2:] == ["case.meanwhile", "case.second"]
+    assert audit_verify().ok
+
+
 def test_an_empty_chain_verifies():
     result = audit_verify()
     assert result.ok
