@@ -72,6 +72,7 @@ def test_the_page_shows_the_reports_process_and_never_the_other_person(client: C
     assert "Rui Example" not in shown and "Room 2" not in shown
     assert reverse("restorative:information_sheet", kwargs={"version": "2026-12"}) in shown
     assert reverse("restorative:what_is") in shown
+    assert 'href="/pt/restorative-dialogue/information-sheet/2026-12/" hreflang="pt" lang="pt">Português</a>' in shown
     assert reverse("restorative:inbox_withdraw", args=[people[0].pk]) in shown
 
 

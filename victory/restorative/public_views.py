@@ -167,7 +167,8 @@ def _sheet_links(participant: Participant) -> dict[str, Any] | None:
     if latest.language != translation.get_language():
         with translation.override(latest.language):
             in_their_language = reverse("restorative:information_sheet", kwargs={"version": latest.sheet_version})
-    return {"given": latest, "url": url, "in_their_language": in_their_language}
+    language_own_name = translation.get_language_info(latest.language)["name_local"] if in_their_language else ""
+    return {"given": latest, "url": url, "in_their_language": in_their_language, "language_name": language_own_name}
 
 
 def _row(request: HttpRequest, participant: Participant, form: EvaluationForm | None = None) -> dict[str, Any]:
