@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from victory.core.cache import public_cache
 from victory.core.forms import AccessibleFormMixin
 from victory.reports.models import Report
 from victory.reports.views.inbox import REPORTER_NOTICE_KEY, ReporterView
@@ -268,6 +269,8 @@ class RestorativeEvaluationView(ReporterView):
 
 
 # --- Public pages ---------------------------------------------------------------------
+# The same for every reader, so cached (``public_cache``); the guidelines are not: their
+# page carries the professional menu of whoever is logged in.
 
 
 class WhatIsView(View):
@@ -327,8 +330,12 @@ urlpatterns: list[URLPattern] = [
     path(_INBOX, RestorativeInboxView.as_view(), name="inbox"),
     path(_INBOX + "<int:pk>/stop/", RestorativeWithdrawView.as_view(), name="inbox_withdraw"),
     path(_INBOX + "<int:pk>/questionnaire/", RestorativeEvaluationView.as_view(), name="inbox_evaluation"),
-    path(_PUBLIC, WhatIsView.as_view(), name="what_is"),
-    path(_PUBLIC + "information-sheet/<str:version>/", InformationSheetView.as_view(), name="information_sheet"),
+    path(_PUBLIC, public_cache(WhatIsView.as_view()), name="what_is"),
+    path(
+        _PUBLIC + "information-sheet/<str:version>/",
+        public_cache(InformationSheetView.as_view()),
+        name="information_sheet",
+    ),
     path(_PUBLIC + "guidelines/", GuidelinesView.as_view(), name="guidelines"),
     path(_PUBLIC + "print.css", PrintStylesView.as_view(), name="print_css"),
 ]
