@@ -5,10 +5,13 @@ restorative dialogue?", the information sheet and the facilitators' guidelines."
 from __future__ import annotations
 
 import re
+import zoneinfo
+from datetime import timedelta
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import make_report
 from tests.reports.test_inbox_views import inbox_login
@@ -74,6 +77,27 @@ def test_the_page_shows_the_reports_process_and_never_the_other_person(client: C
     assert reverse("restorative:what_is") in shown
     assert 'href="/pt/restorative-dialogue/information-sheet/2026-12/" hreflang="pt" lang="pt">Português</a>' in shown
     assert reverse("restorative:inbox_withdraw", args=[people[0].pk]) in shown
+
+
+def test_the_next_meeting_is_shown_in_its_own_time_zone(client: Client) -> None:
+    p, receipt = reported_programme()
+    process, people = in_dialogue(p)
+    start = (timezone.now() + timedelta(days=2)).replace(hour=9, minute=30, second=0, microsecond=0)
+    services.session_schedule(
+        actor=p.facilitator.user,
+        process=process,
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+        place="https://meet.example/room (fictional)",
+        participants=list(people),
+        time_zone="Europe/Lisbon",
+        remote=True,
+    )
+    inbox_login(client, receipt)
+    shown = client.get(INBOX).content.decode()
+    lisbon = start.astimezone(zoneinfo.ZoneInfo("Europe/Lisbon"))
+    assert f'<time datetime="{lisbon.isoformat()}">' in shown and "(Europe/Lisbon)" in shown
+    assert "meet.example" not in shown
 
 
 def test_the_sharing_page_links_to_it(client: Client) -> None:

@@ -18,12 +18,10 @@ person's shoulder learns nothing from the tab.
 
 from __future__ import annotations
 
-import zoneinfo
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
@@ -116,7 +114,7 @@ def _own_participants(report_id: int) -> list[Participant]:
     return list(
         Participant.objects.filter(report_id=report_id, role=ParticipantRole.PERSON_HARMED)
         .select_related("process__organisation")
-        .prefetch_related(Prefetch("information"))
+        .prefetch_related("information")
         .order_by("-added_at", "-pk")
     )
 
@@ -147,10 +145,10 @@ def _next_session(participant: Participant) -> dict[str, Any] | None:
     )
     if session is None:
         return None
-    zone = zoneinfo.ZoneInfo(session.time_zone)
+    # Shown in the meeting's own time zone (the template's ``timezone`` tag).
     return {
-        "starts_at": session.starts_at.astimezone(zone),
-        "ends_at": session.ends_at.astimezone(zone),
+        "starts_at": session.starts_at,
+        "ends_at": session.ends_at,
         "time_zone": session.time_zone,
         "remote": session.remote,
     }
