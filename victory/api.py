@@ -39,6 +39,8 @@ from victory.core.api import router as core_router
 from victory.core.ratelimit import Throttled
 from victory.reports.api import router as reports_router
 from victory.reports.models import Report
+from victory.restorative.api import router as restorative_router
+from victory.restorative.safeguards import SafeguardsMissing
 
 JSON_MEDIA_TYPE = "application/json"
 _WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -161,6 +163,7 @@ api.add_router("/", core_router)
 api.add_router("/auth/", accounts_router)
 api.add_router("/", reports_router)
 api.add_router("/", cases_router)
+api.add_router("/restorative/", restorative_router)
 
 
 def error_language(request: HttpRequest) -> str:
@@ -263,6 +266,15 @@ def missing_consents(request: HttpRequest, error: MissingConsents) -> HttpRespon
         {"purpose": item.purpose, "recipient_id": item.recipient_id, "section": item.section} for item in error.missing
     ]
     return api.create_response(request, {"detail": detail, "missing_consents": missing}, status=409)
+
+
+@api.exception_handler(SafeguardsMissing)
+def safeguards_missing(request: HttpRequest, error: SafeguardsMissing) -> HttpResponse:
+    """A restorative action the safeguards refused: 409 with the code of each missing
+    safeguard (``victory.restorative.safeguards.Safeguard``) and their sentences, in the
+    language they were raised in."""
+    detail = " ".join(str(message) for message in error.messages)
+    return api.create_response(request, {"detail": detail, "missing_safeguards": error.codes}, status=409)
 
 
 @api.exception_handler(StaleEdit)
