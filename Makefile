@@ -39,6 +39,7 @@ setup: $(VENV)/.installed compilemessages
 	$(MANAGE) seed_demo --credentials $(VAR_DIR)/demo-credentials.json
 	$(MANAGE) seed_demo_reports --receipts $(VAR_DIR)/demo-receipts.json
 	$(MANAGE) seed_demo_cases
+	$(MANAGE) seed_demo_restorative
 	$(MANAGE) seed_demo_services
 	$(MANAGE) seed_content
 	$(MANAGE) rebuild_search_index -v 0

@@ -85,6 +85,8 @@ DEMO_USERS = (
     ("liaison.police", "police-pt", Role.JUSTICE_LIAISON),
     ("admin.police", "police-pt", Role.ORG_ADMIN),
     ("facilitator.rj", "rj-es", Role.FACILITATOR),
+    ("facilitator2.rj", "rj-es", Role.FACILITATOR),
+    ("supervisor.rj", "rj-es", Role.SUPERVISOR),
     ("liaison.prosecution", "prosecution-pt", Role.JUSTICE_LIAISON),
 )
 DEMO_PLATFORM_ADMIN = "platform.admin"
