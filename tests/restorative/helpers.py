@@ -5,7 +5,7 @@ a process taken step by step to the point a test needs, through the services onl
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
@@ -141,6 +141,6 @@ def in_dialogue(p: Programme) -> tuple[RestorativeProcess, tuple[Participant, Pa
     return process, people
 
 
-def tomorrow_at(hour: int) -> tuple:
+def tomorrow_at(hour: int) -> tuple[datetime, datetime]:
     start = (timezone.now() + timedelta(days=1)).replace(hour=hour, minute=0, second=0, microsecond=0)
     return start, start + timedelta(hours=2)

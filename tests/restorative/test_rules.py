@@ -157,7 +157,9 @@ def test_consent_after_information_in_a_language_they_do_not_read_is_not_informe
     harmed, caused = parties(p, process)
     user = p.facilitator.user
     services.information_record(actor=user, participant=harmed, language="es")
-    services.consent_record(actor=user, participant=harmed, method=ConsentMethod.SIGNED_FORM)
+    # Refused at once, naming what is missing, rather than recorded and not counted.
+    with pytest.raises(ValidationError, match="in their language"):
+        services.consent_record(actor=user, participant=harmed, method=ConsentMethod.SIGNED_FORM)
     services.information_record(actor=user, participant=harmed, language="pt")
     services.information_record(actor=user, participant=caused, language="pt")
     services.consent_record(actor=user, participant=caused, method=ConsentMethod.SIGNED_FORM)

@@ -38,6 +38,7 @@ from .models import (
     NEXT_STAGE,
     PARTY_ROLES,
     AgreementStatus,
+    InformationGiven,
     Participant,
     ParticipantRole,
     ReferralDecision,
@@ -150,20 +151,28 @@ def current_assessment(process: RestorativeProcess) -> SuitabilityAssessment | N
     return latest
 
 
-def _informed(participant: Participant) -> bool:
-    # In their language, or read to them through an interpreter.
+def readable_information(participant: Participant) -> models.QuerySet[InformationGiven]:
+    """The information sheets given to ``participant`` that inform them: in their language,
+    or read to them through an interpreter. Consent counts only after one of these."""
     information = participant.information.all()
     if not participant.interpreter_needed:
         information = information.filter(language=participant.language)
-    return information.exists()
+    return information
+
+
+def _informed(participant: Participant) -> bool:
+    return readable_information(participant).exists()
 
 
 def _consented(participant: Participant) -> bool:
-    # Written, after the information it names, given to this participant, not withdrawn.
-    for consent in participant.consents.filter(withdrawn_at__isnull=True).select_related("information"):
-        if consent.information.participant_id == participant.pk and consent.information.given_at <= consent.given_at:
-            return True
-    return False
+    # Written, after information they could read, given to this participant, not withdrawn.
+    readable = readable_information(participant)
+    return any(
+        consent.information.given_at <= consent.given_at
+        for consent in participant.consents.filter(withdrawn_at__isnull=True, information__in=readable).select_related(
+            "information"
+        )
+    )
 
 
 def _party(process: RestorativeProcess, role: str) -> _Party:
@@ -181,7 +190,11 @@ def _party(process: RestorativeProcess, role: str) -> _Party:
 def _guardians_consented(process: RestorativeProcess) -> bool:
     """Every child taking part has a parent or guardian who consented in writing for them."""
     for child in process.participants.filter(is_minor=True, withdrawn_at__isnull=True):
-        if not child.consents.filter(withdrawn_at__isnull=True, guardian__isnull=False).exists():
+        # Their own parent or guardian, still taking part.
+        guardian_consents = child.consents.filter(
+            withdrawn_at__isnull=True, guardian__supports=child, guardian__withdrawn_at__isnull=True
+        )
+        if not guardian_consents.exists():
             return False
     return True
 

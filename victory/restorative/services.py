@@ -101,9 +101,14 @@ def _facilitating(actor: User, process: RestorativeProcess) -> None:
         raise PermissionDenied
 
 
-def _open(process: RestorativeProcess) -> None:
+def _not_closed(process: RestorativeProcess) -> None:
     if not process.is_open:
         raise ValidationError(_("This restorative process is closed: nothing more can be recorded in it."))
+
+
+def _open(process: RestorativeProcess) -> None:
+    """Not closed, and not halted by a withdrawal (then only closing it is possible)."""
+    _not_closed(process)
     if process.is_halted:
         raise safeguards.SafeguardsMissing([safeguards.Safeguard.HALTED])
 
@@ -265,8 +270,7 @@ def facilitators_assign(
     if not can_supervise_programme(actor, process.organisation_id):
         raise PermissionDenied
     process = _locked(process, expected_version=expected_version)
-    if not process.is_open:
-        raise ValidationError(_("This restorative process is closed: nothing more can be recorded in it."))
+    _not_closed(process)
     _facilitators_check(process, facilitator, co_facilitator)
     process.facilitator, process.co_facilitator = facilitator, co_facilitator
     process.save(update_fields=["facilitator", "co_facilitator"])
@@ -341,6 +345,7 @@ def circumstances_changed(*, actor: User, participant: Participant, note: str = 
     process = participant.process
     _facilitating(actor, process)
     process = _locked(process, expected_version=None)
+    _not_closed(process)
     process.circumstances_changed_at = timezone.now()
     process.save(update_fields=["circumstances_changed_at"])
     if note:
@@ -416,12 +421,20 @@ def consent_record(
     _facilitating(actor, process)
     _open(_locked(process, expected_version=None))
     _choice(method, ConsentMethod, field="method")
-    information = participant.information.order_by("-given_at", "-pk").first()
+    information = safeguards.readable_information(participant).order_by("-given_at", "-pk").first()
     if information is None:
         raise ValidationError(
-            _("Give this person the information sheet first: consent counts only when it is informed.")
+            _(
+                "Give this person the information sheet first, in their language or through an interpreter: "
+                "consent counts only when it is informed."
+            )
         )
-    if guardian is not None and (guardian.process_id != process.pk or guardian.role != ParticipantRole.GUARDIAN):
+    if guardian is not None and (
+        guardian.process_id != process.pk
+        or guardian.role != ParticipantRole.GUARDIAN
+        or guardian.supports_id != participant.pk
+        or guardian.withdrawn_at is not None
+    ):
         raise ValidationError({"guardian": [_("Choose the child's parent or guardian among the participants.")]})
     if participant.is_minor and guardian is None:
         raise ValidationError({"guardian": [_("This participant is a child: their parent or guardian consents too.")]})
@@ -486,8 +499,7 @@ def process_advance(*, actor: User, process: RestorativeProcess, expected_versio
     """Move to the next stage, only if every safeguard it needs holds."""
     _facilitating(actor, process)
     process = _locked(process, expected_version=expected_version)
-    if not process.is_open:
-        raise ValidationError(_("This restorative process is closed: nothing more can be recorded in it."))
+    _not_closed(process)
     if process.stage == Stage.FOLLOW_UP:
         raise ValidationError(_("After the follow-up, close the process and record how it ended."))
     safeguards.require(process, safeguards.Action.ADVANCE)
@@ -549,6 +561,8 @@ def participant_withdraw(*, actor: User | None, participant: Participant) -> Res
         participant.withdrawn_at = now
         participant.save(update_fields=["withdrawn_at"])
     participant.consents.filter(withdrawn_at__isnull=True).update(withdrawn_at=now)
+    # A guardian's consent for the child they stand beside goes with them.
+    ParticipantConsent.objects.filter(guardian=participant, withdrawn_at__isnull=True).update(withdrawn_at=now)
     SessionInvitation.objects.filter(participant=participant, withdrawn_at__isnull=True).update(withdrawn_at=now)
     if participant.is_party or participant.is_minor:
         # A party's (or a child's) withdrawal stops the whole process.
