@@ -6,6 +6,7 @@ calendar invitations, parsed back with icalendar."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -20,7 +21,7 @@ from victory.accounts.models import Role
 from victory.cases.models import CasePerson, PersonRole, Referral
 from victory.cases.services.rights import person_export
 from victory.restorative import ics, services
-from victory.restorative.models import ParticipantRole, RestorativeProcess
+from victory.restorative.models import DialogueSession, Participant, ParticipantRole, RestorativeProcess
 
 from .helpers import Programme, in_dialogue, programme, tomorrow_at
 
@@ -58,7 +59,7 @@ def test_the_referring_case_page_shows_nothing_said_in_the_process(client: Clien
 def test_the_cases_referral_carries_nothing_said_in_the_process() -> None:
     p = programme()
     process = _confided(p)
-    referral = Referral.objects.get(pk=process.case_referral_id)
+    referral = Referral.objects.get(restorative_process=process)
     _absent(json.dumps(referral.snapshot, default=str))
     _absent(referral.message)
 
@@ -89,7 +90,7 @@ def test_the_programmes_supervisor_sees_the_process_but_not_its_confidential_rec
 # --- Calendar invitations -------------------------------------------------------------
 
 
-def _scheduled(p: Programme) -> tuple:
+def _scheduled(p: Programme) -> tuple[RestorativeProcess, Participant, Participant, DialogueSession]:
     process, (harmed, caused) = in_dialogue(p)
     starts, ends = tomorrow_at(10)
     session = services.session_schedule(
@@ -103,7 +104,7 @@ def _scheduled(p: Programme) -> tuple:
     return process, harmed, caused, session
 
 
-def _event(body: bytes) -> tuple[Calendar, object]:
+def _event(body: bytes) -> tuple[Calendar, Any]:
     calendar = Calendar.from_ical(body)
     events = calendar.walk("VEVENT")
     assert len(events) == 1

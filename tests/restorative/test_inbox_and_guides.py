@@ -190,7 +190,9 @@ def test_the_questionnaire_after_closure_refuses_out_of_range_answers_and_keeps_
         ("restorative:guidelines", {}),
     ],
 )
-def test_the_public_pages_render_in_each_language(client: Client, lang: str, name: str, kwargs: dict) -> None:
+def test_the_public_pages_render_in_each_language(
+    client: Client, lang: str, name: str, kwargs: dict[str, object]
+) -> None:
     from django.utils import translation
 
     with translation.override(lang):

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 def test_a_facilitator_takes_a_referred_case_to_a_monitored_agreement() -> None:
     p = programme()
     process, (harmed, caused) = in_dialogue(p)
-    assert Referral.objects.get(pk=process.case_referral_id).status == ReferralStatus.ACCEPTED
+    assert Referral.objects.get(restorative_process=process).status == ReferralStatus.ACCEPTED
     starts, ends = tomorrow_at(10)
     session = services.session_schedule(
         actor=p.facilitator.user,

@@ -426,7 +426,7 @@ class SafeguardsMachine(RuleBasedStateMachine):
     @rule()
     def advance(self) -> None:
         process = self.fresh()
-        entering = dict(zip(ORDER, ORDER[1:], strict=False)).get(process.stage)
+        entering = dict(zip(ORDER, ORDER[1:], strict=False)).get(Stage(process.stage))
         if entering in MEETING_STAGES:
             self.guarded(
                 f"advance to {entering}",

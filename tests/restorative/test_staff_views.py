@@ -11,7 +11,7 @@ from icalendar import Calendar
 from tests.cases.sharing_helpers import make_case, professional
 from tests.conftest import login
 from tests.factories import OrganisationFactory
-from victory.accounts.models import OrganisationKind, Role
+from victory.accounts.models import Membership, OrganisationKind, Role
 from victory.core.models import AuditEvent
 from victory.restorative import services
 from victory.restorative.models import ItemKind, ParticipantRole, RestorativeProcess, Stage
@@ -28,7 +28,7 @@ def url(name: str, process: RestorativeProcess, *args: int) -> str:
     return reverse(f"restorative:{name}", args=[process.pk, *args])
 
 
-def outsiders(p: Programme) -> list:
+def outsiders(p: Programme) -> list[Membership]:
     elsewhere = OrganisationFactory(kind=OrganisationKind.RESTORATIVE_JUSTICE)
     return [
         professional(elsewhere, Role.FACILITATOR),

@@ -13,12 +13,14 @@ from django.conf import settings
 from django.db.models import Avg, Case, Count, Exists, IntegerField, Max, Min, OuterRef, Q, Value, When
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from victory.accounts.models import Membership, Organisation, Role, User
+from victory.accounts.models import Membership, Organisation, OrganisationKind, Role, User
 from victory.core.audit import audit_record
 
 from . import permissions, safeguards
 from .models import (
+    PROGRAMME_ROLES,
     Agreement,
     AgreementStatus,
     CloseReason,
@@ -43,21 +45,16 @@ SMALL_COUNT = 5
 
 
 def review_weeks() -> int:
-    return int(getattr(settings, "RESTORATIVE_REVIEW_WEEKS", 12))
+    return int(settings.RESTORATIVE_REVIEW_WEEKS)
 
 
 def works_in_any_programme(user: User) -> bool:
-    from victory.restorative.models import PROGRAMME_ROLES
-
     return memberships_in_programme(user, PROGRAMME_ROLES).exists()
 
 
 def process_list(*, user: User) -> list[RestorativeProcess]:
     """The processes ``user`` may see, the waiting referrals first, each with its next
     scheduled session (``next_session_at``)."""
-    upcoming = DialogueSession.objects.filter(
-        process_id=OuterRef("pk"), status=SessionStatus.SCHEDULED, starts_at__gte=timezone.now()
-    )
     rows = (
         RestorativeProcess.objects.visible_to(user)
         .select_related("organisation", "referred_by", "facilitator", "co_facilitator")
@@ -69,7 +66,6 @@ def process_list(*, user: User) -> list[RestorativeProcess]:
             waiting=Case(
                 When(decision=ReferralDecision.PENDING, then=Value(0)), default=Value(1), output_field=IntegerField()
             ),
-            has_upcoming=Exists(upcoming),
         )
         .order_by("waiting", "-referred_at", "-pk")
     )
@@ -163,8 +159,6 @@ def justice_organisations(*, user: User) -> list[Organisation]:
 
 
 def restorative_services() -> list[Organisation]:
-    from victory.accounts.models import OrganisationKind
-
     return list(Organisation.objects.filter(kind=OrganisationKind.RESTORATIVE_JUSTICE, is_active=True).order_by("name"))
 
 
@@ -189,8 +183,6 @@ class Dashboard:
 
 
 def _suppressed(label: str, count: int) -> Figure:
-    from django.utils.translation import gettext as _
-
     if count < SMALL_COUNT:
         return Figure(label=label, value=_("fewer than %(count)s") % {"count": SMALL_COUNT}, suppressed=True)
     return Figure(label=label, value=str(count), suppressed=False)
@@ -199,8 +191,6 @@ def _suppressed(label: str, count: int) -> Figure:
 def programme_figures(*, organisation_ids: list[int]) -> list[Figure]:
     """Referrals, accepted, reached consent, agreements, completed, mean satisfaction:
     each count below ``SMALL_COUNT`` suppressed; the mean only over enough answers."""
-    from django.utils.translation import gettext as _
-
     processes = RestorativeProcess.objects.filter(organisation_id__in=organisation_ids)
     consented = {
         role: ParticipantConsent.objects.filter(participant__process_id=OuterRef("pk"), participant__role=role)

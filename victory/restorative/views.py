@@ -9,6 +9,7 @@ with the specific messages and what was typed."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -57,11 +58,29 @@ FORMS: dict[str, type[rj_forms._ProcessForm]] = {
 }
 
 
-def _form(name: str, process: RestorativeProcess, data: Any = None, view: Any = None) -> rj_forms._ProcessForm:
+@dataclass(frozen=True)
+class _Choices:
+    """What the process page's forms offer, read once for all of them."""
+
+    facilitators: list[Any]
+    staff: list[Any]
+
+    @classmethod
+    def of(cls, process: RestorativeProcess) -> _Choices:
+        return cls(
+            facilitators=selectors.facilitator_choices(organisation_id=process.organisation_id),
+            staff=selectors.staff_choices(organisation_id=process.organisation_id),
+        )
+
+
+def _form(
+    name: str, process: RestorativeProcess, data: Any = None, view: Any = None, choices: _Choices | None = None
+) -> rj_forms._ProcessForm:
+    choices = choices or _Choices.of(process)
     kwargs: dict[str, Any] = {
         "participants": view.participants if view else list(process.participants.all()),
-        "facilitators": selectors.facilitator_choices(organisation_id=process.organisation_id),
-        "staff": selectors.staff_choices(organisation_id=process.organisation_id) if name == "participant_add" else [],
+        "facilitators": choices.facilitators,
+        "staff": choices.staff if name == "participant_add" else [],
         "prefix": name,
     }
     if name == "follow_up":
@@ -88,7 +107,8 @@ def render_detail(
     status: int = 200,
 ) -> HttpResponse:
     view = selectors.process_view(user=request.user, process=process)
-    page_forms = {name: _form(name, process, view=view) for name in FORMS}
+    choices = _Choices.of(process)
+    page_forms = {name: _form(name, process, view=view, choices=choices) for name in FORMS}
     page_forms.update(given or {})
     participants = [
         {"participant": p, "language": language_name(p.language), "role": ParticipantRole(p.role).label}
