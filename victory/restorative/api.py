@@ -507,7 +507,7 @@ def _visible(request: RestorativeApiRequest, reference: str) -> RestorativeProce
 
 def _read(request: RestorativeApiRequest, reference: str, what: str) -> RestorativeProcess:
     """As ``_visible``, written to the audit log as a read."""
-    return selectors.process_get(user=request.auth, pk=_visible(request, reference).pk, what=f"api:{what}")
+    return selectors.process_get(user=request.auth, reference=reference, what=f"api:{what}")
 
 
 def _participant_of(process: RestorativeProcess, participant_id: int | None) -> Participant:

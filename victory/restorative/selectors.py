@@ -72,13 +72,16 @@ def process_list(*, user: User) -> list[RestorativeProcess]:
     return list(rows[:200])
 
 
-def process_get(*, user: User, pk: int, what: str = "page") -> RestorativeProcess:
-    """The process, if ``user`` may see it (else 404, whether it exists or not); each
-    call is an audited read."""
+def process_get(
+    *, user: User, pk: int | None = None, reference: str | None = None, what: str = "page"
+) -> RestorativeProcess:
+    """The process by its id (pages) or its reference (the API), if ``user`` may see it
+    (else 404, whether it exists or not); each call is an audited read."""
+    lookup = {"pk": pk} if reference is None else {"reference": reference}
     process = (
         RestorativeProcess.objects.visible_to(user)
         .select_related("organisation", "referred_by", "facilitator", "co_facilitator", "case_referral")
-        .filter(pk=pk)
+        .filter(**lookup)
         .first()
     )
     if process is None:
