@@ -179,6 +179,11 @@ def test_the_questionnaire_after_closure_refuses_out_of_range_answers_and_keeps_
     assert "You sent your answers" in client.get(INBOX).content.decode()
     client.post(url, {"felt_safe": "1", "was_heard": "1", "sense_of_justice": "1", "satisfaction": "1"})
     assert Evaluation.objects.count() == 1  # once from this session
+    other_browser = Client()
+    inbox_login(other_browser, receipt)
+    assert "How was it for you?" not in other_browser.get(INBOX).content.decode()
+    other_browser.post(url, {"felt_safe": "1", "was_heard": "1", "sense_of_justice": "1", "satisfaction": "1"})
+    assert Evaluation.objects.count() == 1  # once, from any browser
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])

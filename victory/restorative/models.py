@@ -295,6 +295,9 @@ class Participant(models.Model):
     # may facilitate (permissions.facilitator_conflicts).
     linked_staff = models.ManyToManyField(User, blank=True, related_name="+", verbose_name=_("staff they know"))
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # They answered the questionnaire after closure: once only. A flag, not a time, so it
+    # cannot be matched to their answers (``Evaluation`` keeps the role only).
+    has_evaluated = models.BooleanField(default=False)
     added_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

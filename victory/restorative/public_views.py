@@ -32,6 +32,7 @@ from django.views import View
 
 from victory.core.cache import public_cache
 from victory.core.forms import AccessibleFormMixin
+from victory.core.messages import form_errors_add
 from victory.reports.models import Report
 from victory.reports.views.inbox import REPORTER_NOTICE_KEY, ReporterView
 
@@ -70,9 +71,6 @@ STAGE_WORDS = {
 }
 HALTED_WORDS = gettext_lazy("It stopped because someone decided not to go on. Nothing more will happen in it.")
 
-# Where the person's own session keeps which questionnaires this browser already sent
-# (an Evaluation is kept with the role only, so the database cannot tell).
-EVALUATED_KEY = "victory_restorative_evaluated"
 
 SCORE_CHOICES = [
     ("1", gettext_lazy("1 – not at all")),
@@ -172,7 +170,7 @@ def _sheet_links(participant: Participant) -> dict[str, Any] | None:
 
 def _row(request: HttpRequest, participant: Participant, form: EvaluationForm | None = None) -> dict[str, Any]:
     process = participant.process
-    evaluated = participant.pk in request.session.get(EVALUATED_KEY, [])
+    evaluated = participant.has_evaluated
     can_evaluate = not process.is_open and not evaluated
     return {
         "participant": participant,
@@ -245,8 +243,7 @@ class RestorativeEvaluationView(ReporterView):
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         participant = _own_participant(self.report.pk, pk)
-        done: list[int] = request.session.get(EVALUATED_KEY, [])
-        if participant.pk in done:
+        if participant.has_evaluated:
             request.session[REPORTER_NOTICE_KEY] = _("You already sent your answers. Thank you.")
             return redirect("restorative:inbox")
         form = EvaluationForm(request.POST, auto_id=f"eval-{participant.pk}-%s")
@@ -254,13 +251,8 @@ class RestorativeEvaluationView(ReporterView):
             try:
                 services.evaluation_submit(participant=participant, **form.cleaned_data)
             except ValidationError as error:
-                if hasattr(error, "error_dict"):
-                    for field, messages in error.message_dict.items():
-                        form.add_error(field if field in form.fields else None, messages)
-                else:
-                    form.add_error(None, error.messages)
+                form_errors_add(form, error)
             else:
-                request.session[EVALUATED_KEY] = [*done, participant.pk]
                 request.session[REPORTER_NOTICE_KEY] = _("Thank you. Your answers were sent without your name.")
                 return redirect("restorative:inbox")
         return _inbox_page(request, self.report, failed=(participant.pk, form), status=400)

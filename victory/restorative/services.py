@@ -817,10 +817,13 @@ def evaluation_submit(
     sense_of_justice: int,
     satisfaction: int,
 ) -> Evaluation:
-    """A participant's answers after closure, kept with their role only."""
+    """A participant's answers after closure, once, kept with their role only."""
+    participant = Participant.objects.select_for_update(of=("self",)).select_related("process").get(pk=participant.pk)
     process = participant.process
     if process.is_open:
         raise ValidationError(_("The questionnaire opens when the process is closed."))
+    if participant.has_evaluated:
+        raise ValidationError(_("You already sent your answers. Thank you."))
     answers = {
         "felt_safe": felt_safe,
         "was_heard": was_heard,
@@ -833,6 +836,8 @@ def evaluation_submit(
     evaluation = Evaluation.objects.create(
         process=process, role=participant.role, language=participant.language, **answers
     )
+    participant.has_evaluated = True
+    participant.save(update_fields=["has_evaluated"])
     _audit(action="evaluated", actor=None, process=process)
     return evaluation
 
