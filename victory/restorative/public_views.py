@@ -303,16 +303,6 @@ class GuidelinesView(View):
         )
 
 
-class PrintStylesView(View):
-    """The sheet's print styles. Served here because the content security policy allows
-    only this site's style sheets, never inline ones; belongs in static/css/ in time."""
-
-    def get(self, request: HttpRequest) -> HttpResponse:
-        response = render(request, "restorative/public/print.css", content_type="text/css; charset=utf-8")
-        response["Cache-Control"] = "public, max-age=86400"
-        return response
-
-
 _INBOX = "inbox/report/restorative/"
 _PUBLIC = "restorative-dialogue/"
 
@@ -327,5 +317,4 @@ urlpatterns: list[URLPattern] = [
         name="information_sheet",
     ),
     path(_PUBLIC + "guidelines/", GuidelinesView.as_view(), name="guidelines"),
-    path(_PUBLIC + "print.css", PrintStylesView.as_view(), name="print_css"),
 ]
