@@ -36,19 +36,17 @@ from victory.core.messages import form_errors_add
 from victory.reports.models import Report
 from victory.reports.views.inbox import REPORTER_NOTICE_KEY, ReporterView
 
-from . import services
+from . import selectors, services
 from .models import (
     INDIRECT_FORMATS,
     DialogueFormat,
     DialogueSession,
     InformationSheet,
     Participant,
-    ParticipantRole,
     SessionStatus,
     Stage,
 )
 from .safeguards import Safeguard
-from .selectors import review_weeks
 
 # The stage in the person's words: what is happening and what comes next for them.
 STAGE_WORDS = {
@@ -105,27 +103,6 @@ class EvaluationForm(AccessibleFormMixin, forms.Form):
     def error_summary(self) -> list[dict[str, Any]]:
         # A radio group's first option is the place to go back to (its own id ends "_0").
         return [{**item, "target": f"{item['target']}_0" if item["target"] else ""} for item in super().error_summary()]
-
-
-def _own_participants(report_id: int) -> list[Participant]:
-    """The person harmed of each process opened from this report's case."""
-    return list(
-        Participant.objects.filter(report_id=report_id, role=ParticipantRole.PERSON_HARMED)
-        .select_related("process__organisation")
-        .prefetch_related("information")
-        .order_by("-added_at", "-pk")
-    )
-
-
-def _own_participant(report_id: int, pk: int) -> Participant:
-    participant = (
-        Participant.objects.filter(report_id=report_id, role=ParticipantRole.PERSON_HARMED, pk=pk)
-        .select_related("process__organisation")
-        .first()
-    )
-    if participant is None:
-        raise Http404
-    return participant
 
 
 def _next_session(participant: Participant) -> dict[str, Any] | None:
@@ -192,7 +169,7 @@ def _inbox_page(
 ) -> HttpResponse:
     """The page; with ``failed``, that participant's questionnaire as it was sent back."""
     rows = []
-    for participant in _own_participants(report.pk):
+    for participant in selectors.reporter_participants(report_id=report.pk):
         form = failed[1] if failed and failed[0] == participant.pk else None
         rows.append(_row(request, participant, form))
     context = {
@@ -216,13 +193,13 @@ class RestorativeWithdrawView(ReporterView):
     http_method_names = ["get", "post"]
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        participant = _own_participant(self.report.pk, pk)
+        participant = selectors.reporter_participant(report_id=self.report.pk, pk=pk)
         if not participant.process.is_open or participant.withdrawn_at is not None:
             return redirect("restorative:inbox")
         return render(request, self.template_name, {"participant": participant, "process": participant.process})
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        participant = _own_participant(self.report.pk, pk)
+        participant = selectors.reporter_participant(report_id=self.report.pk, pk=pk)
         try:
             services.participant_withdraw(actor=None, participant=participant)
             notice = _(
@@ -242,7 +219,7 @@ class RestorativeEvaluationView(ReporterView):
         return redirect(reverse("restorative:inbox") + f"#evaluation-{pk}")
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        participant = _own_participant(self.report.pk, pk)
+        participant = selectors.reporter_participant(report_id=self.report.pk, pk=pk)
         if participant.has_evaluated:
             request.session[REPORTER_NOTICE_KEY] = _("You already sent your answers. Thank you.")
             return redirect("restorative:inbox")
@@ -298,7 +275,7 @@ class GuidelinesView(View):
                 "safeguards": list(Safeguard),
                 "stages": list(Stage),
                 "formats": list(DialogueFormat),
-                "review_weeks": review_weeks(),
+                "review_weeks": selectors.review_weeks(),
             },
         )
 

@@ -263,3 +263,28 @@ def dashboard(*, user: User) -> Dashboard:
         figures=programme_figures(organisation_ids=ids),
         weeks=review_weeks(),
     )
+
+
+# --- The reporter's inbox ----------------------------------------------------------------
+
+
+def reporter_participants(*, report_id: int) -> list[Participant]:
+    """For the reporter's inbox: the person harmed of each process opened from this
+    report's case (the report is the one of the inbox's session)."""
+    return list(
+        Participant.objects.filter(report_id=report_id, role=ParticipantRole.PERSON_HARMED)
+        .select_related("process__organisation")
+        .prefetch_related("information")
+        .order_by("-added_at", "-pk")
+    )
+
+
+def reporter_participant(*, report_id: int, pk: int) -> Participant:
+    participant = (
+        Participant.objects.filter(report_id=report_id, role=ParticipantRole.PERSON_HARMED, pk=pk)
+        .select_related("process__organisation")
+        .first()
+    )
+    if participant is None:
+        raise Http404
+    return participant
