@@ -113,6 +113,14 @@ def _open(process: RestorativeProcess) -> None:
         raise safeguards.SafeguardsMissing([safeguards.Safeguard.HALTED])
 
 
+def _recording_for(actor: User, participant: Participant) -> RestorativeProcess:
+    """A facilitator's record about ``participant``: the process locked, open and not halted."""
+    process = participant.process
+    _facilitating(actor, process)
+    _open(_locked(process, expected_version=None))
+    return process
+
+
 def _text(value: str, *, field: str, required: bool, limit: int = TEXT_MAX_CHARS) -> str:
     value = value.strip()
     if required and not value:
@@ -393,9 +401,7 @@ def information_record(
     *, actor: User, participant: Participant, language: str, sheet_version: str = ""
 ) -> InformationGiven:
     """The participant was given the information sheet (which version, in which language)."""
-    process = participant.process
-    _facilitating(actor, process)
-    _open(_locked(process, expected_version=None))
+    process = _recording_for(actor, participant)
     version = sheet_version or InformationSheet.V2026_12.value
     _choice(version, InformationSheet, field="sheet_version")
     if language not in _languages():
@@ -417,9 +423,7 @@ def consent_record(
 ) -> ParticipantConsent:
     """Written consent to take part, after the information sheet. For a child, the
     consent names the parent or guardian who consented beside them."""
-    process = participant.process
-    _facilitating(actor, process)
-    _open(_locked(process, expected_version=None))
+    process = _recording_for(actor, participant)
     _choice(method, ConsentMethod, field="method")
     information = safeguards.readable_information(participant).order_by("-given_at", "-pk").first()
     if information is None:
@@ -447,9 +451,7 @@ def consent_record(
 
 @transaction.atomic
 def acknowledgement_record(*, actor: User, participant: Participant, statement: str) -> FactsAcknowledgement:
-    process = participant.process
-    _facilitating(actor, process)
-    _open(_locked(process, expected_version=None))
+    process = _recording_for(actor, participant)
     if participant.role != ParticipantRole.PERSON_CAUSED_HARM:
         raise ValidationError(_("Only the person who caused harm acknowledges the basic facts."))
     acknowledgement = FactsAcknowledgement.objects.create(
@@ -461,9 +463,7 @@ def acknowledgement_record(*, actor: User, participant: Participant, statement: 
 
 @transaction.atomic
 def preparation_record(*, actor: User, participant: Participant, held_on: date, notes: str = "") -> Preparation:
-    process = participant.process
-    _facilitating(actor, process)
-    _open(_locked(process, expected_version=None))
+    process = _recording_for(actor, participant)
     if held_on > timezone.localdate():
         raise ValidationError({"held_on": [_("Record a preparation meeting once it has taken place.")]})
     preparation = Preparation.objects.create(
